@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import { App } from "../app/App.js";
+import { UserNamespace } from "../namespace/UserNamespace.js";
+import { resolvePlatformOptions, type PlatformOptions } from "../platform.js";
+import { checkProjectSpec } from "../render/render.js";
+import type { ProjectSpec, ProjectSpecInput } from "../spec/schema.js";
+
+export interface ProjectArgs {
+  /** The whole project as a ProjectSpec (DESIGN.md §3), parsed with its defaults; invalid specs throw with every problem listed. */
+  spec: ProjectSpecInput | ProjectSpec;
+  /** How the cluster is set up. Default: `DEFAULT_PLATFORM_OPTIONS`. */
+  platform?: PlatformOptions;
+}
+
+/**
+ * A whole project: its hardened namespace and every app in it. `renderProject` returns exactly the
+ * objects this component creates.
+ */
+export class Project extends pulumi.ComponentResource {
+  public readonly spec: ProjectSpec;
+  public readonly namespace: UserNamespace;
+  public readonly apps: Record<string, App>;
+  /** The namespace's name, resolved once the namespace exists. */
+  public readonly namespaceName: pulumi.Output<string>;
+  /** In-cluster URLs of the apps that have a port, by app name. */
+  public readonly urls: Record<string, string>;
+
+  constructor(name: string, args: ProjectArgs, opts?: pulumi.ComponentResourceOptions) {
+    const platform = resolvePlatformOptions(args.platform);
+    const spec = checkProjectSpec(args.spec, platform);
+    super("babyhelm:index:Project", name, {}, opts);
+
+    this.spec = spec;
+    this.namespace = new UserNamespace(
+      spec.name,
+      { name: spec.name, quota: spec.quota, owner: spec.owner, displayName: spec.displayName, platform },
+      { parent: this },
+    );
+    this.namespaceName = this.namespace.name;
+    this.apps = {};
+    this.urls = {};
+    for (const { name: appName, ...fields } of spec.apps) {
+      const app = new App(
+        `${spec.name}-${appName}`,
+        { ...fields, name: appName, namespace: this.namespace.name, project: spec.name, platform },
+        { parent: this },
+      );
+      this.apps[appName] = app;
+      if (app.url) this.urls[appName] = app.url;
+    }
+    // The monitoring issue adds ProjectDashboard here when spec.monitoring.dashboard is true.
+    this.registerOutputs({ namespace: this.namespaceName, apps: Object.keys(this.apps), urls: this.urls });
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Offline render: a spec becomes exactly the Kubernetes objects `Project` creates, with no Pulumi runtime
+ * involved, so the portal can render in the process that runs Automation API programs.
+ */
+import { appObjectList, buildAppObjects } from "../app/builders.js";
+import type { KubernetesObject } from "../kubernetes.js";
+import { buildNamespaceObjects, namespaceObjectList } from "../namespace/builders.js";
+import { projectNamespaceProblem, resolvePlatformOptions, type PlatformOptions } from "../platform.js";
+import { ProjectSpecError } from "../spec/errors.js";
+import { parseProjectSpec } from "../spec/parse.js";
+import type { ProjectSpec } from "../spec/schema.js";
+
+export interface RenderOptions {
+  /** How the cluster is set up (ingress and monitoring namespaces, ingress class, TLS issuer). */
+  platform?: PlatformOptions;
+}
+
+/**
+ * Validates the spec against the platform and returns it parsed. Shared with `Project` so both refuse the
+ * same specs with the same message.
+ */
+export function checkProjectSpec(input: unknown, platform: ReturnType<typeof resolvePlatformOptions>): ProjectSpec {
+  const spec = parseProjectSpec(input);
+  const problem = projectNamespaceProblem(spec.name, platform);
+  if (problem) throw new ProjectSpecError([{ path: "name", message: problem }]);
+  return spec;
+}
+
+/** The objects of a project in dependency order: the Namespace first, each app's Secret before its Deployment. */
+export function buildProjectObjects(spec: ProjectSpec, options: RenderOptions = {}): KubernetesObject[] {
+  const platform = resolvePlatformOptions(options.platform);
+  const namespace = buildNamespaceObjects({
+    name: spec.name,
+    quota: spec.quota,
+    owner: spec.owner,
+    displayName: spec.displayName,
+    platform,
+  });
+  const apps = spec.apps.flatMap((app) => appObjectList(buildAppObjects(app, { project: spec.name, platform })));
+  // The monitoring issue adds the project's dashboard ConfigMap here, built by the same builder ProjectDashboard uses.
+  return [...namespaceObjectList(namespace), ...apps];
+}
+
+/** Parses `spec` (throwing ProjectSpecError with every problem) and returns the objects `Project` would create. */
+export async function renderProject(spec: unknown, options: RenderOptions = {}): Promise<KubernetesObject[]> {
+  const platform = resolvePlatformOptions(options.platform);
+  return buildProjectObjects(checkProjectSpec(spec, platform), { platform });
+}

@@ -1,0 +1,227 @@
+/**
+ * The ProjectSpec: one document that describes a project. The single source of truth for the SDK, the
+ * CLI, `stacks/project` and the portal (DESIGN.md §3).
+ */
+import { z } from "zod";
+import { imageProblem } from "./image.js";
+import { domainProblem, envNameProblem, nameProblem, namespaceNameProblem } from "./names.js";
+import { cpuProblem, formatCpu, formatMemory, memoryProblem, parseQuantity } from "./quantity.js";
+
+export const DEFAULT_QUOTA = { cpu: "2", memory: "4Gi", pods: 20 } as const;
+export const DEFAULT_APP_RESOURCES = { cpu: "100m", memory: "128Mi" } as const;
+export const DEFAULT_AUTOSCALE_CPU_PERCENT = 80;
+export const MAX_APPS = 200;
+export const MAX_REPLICAS = 50;
+export const MAX_ENV_VALUE_BYTES = 32 * 1024;
+export const MAX_ENV_ENTRIES = 100;
+
+/**
+ * Strict objects list the fields they do allow. The message carries those names to `formatIssues`,
+ * which turns an unknown key into one line per key with a suggestion.
+ */
+function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const allowed = Object.keys(shape).join(",");
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? allowed : undefined),
+  });
+}
+
+function checked(problem: (value: string) => string | undefined) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const message = problem(value);
+    if (message) ctx.addIssue({ code: "custom", message });
+  };
+}
+
+/** YAML turns `cpu: 2` and `LOG_LEVEL: 1` into numbers; users mean the text. */
+const scalarText = (inner: z.ZodString) =>
+  z.preprocess((value) => (typeof value === "number" || typeof value === "boolean" ? String(value) : value), inner);
+
+const cpu = scalarText(z.string().superRefine(checked(cpuProblem)));
+const memory = scalarText(z.string().superRefine(checked(memoryProblem)));
+const appName = z.string().superRefine(checked(nameProblem));
+
+const envValue = scalarText(
+  z.string().refine((value) => Buffer.byteLength(value) <= MAX_ENV_VALUE_BYTES, {
+    message: `is longer than ${MAX_ENV_VALUE_BYTES / 1024} KiB`,
+  }),
+);
+const envMap = z
+  .record(z.string().superRefine(checked(envNameProblem)), envValue)
+  .refine((env) => Object.keys(env).length <= MAX_ENV_ENTRIES, {
+    message: `has more than ${MAX_ENV_ENTRIES} variables`,
+  });
+
+const stringList = z.array(z.string().max(4096)).max(100);
+
+/** Whole numbers in a range, with a message that shows the value and the range. */
+const wholeNumber = (min: number, max: number) => {
+  const error = (issue: { input?: unknown }) =>
+    `${JSON.stringify(issue.input)} is out of range: use a whole number from ${min} to ${max}`;
+  return z.number().int({ error }).min(min, { error }).max(max, { error });
+};
+
+export const quotaSchema = strictObject({
+  cpu: cpu.default(DEFAULT_QUOTA.cpu),
+  memory: memory.default(DEFAULT_QUOTA.memory),
+  pods: wholeNumber(1, 1000).default(DEFAULT_QUOTA.pods),
+});
+
+export const resourcesSchema = strictObject({
+  cpu: cpu.default(DEFAULT_APP_RESOURCES.cpu),
+  memory: memory.default(DEFAULT_APP_RESOURCES.memory),
+});
+
+export const healthCheckSchema = strictObject({
+  path: z
+    .string()
+    .max(1024)
+    .regex(/^\/[^\s]*$/, { message: 'must be an absolute URL path without spaces, such as "/healthz"' }),
+});
+
+export const autoscaleSchema = strictObject({
+  min: wholeNumber(1, MAX_REPLICAS),
+  max: wholeNumber(1, MAX_REPLICAS),
+  cpuPercent: wholeNumber(1, 100).default(DEFAULT_AUTOSCALE_CPU_PERCENT),
+}).superRefine((autoscale, ctx) => {
+  if (autoscale.min > autoscale.max) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["min"],
+      message: `${autoscale.min} is greater than max (${autoscale.max}); min must be at most max`,
+    });
+  }
+});
+
+const appFields = strictObject({
+  name: appName,
+  image: z.string().superRefine(checked(imageProblem)),
+  port: wholeNumber(1, 65535).optional(),
+  replicas: wholeNumber(0, MAX_REPLICAS).optional(),
+  command: stringList.optional(),
+  args: stringList.optional(),
+  env: envMap.optional(),
+  secretEnv: envMap.optional(),
+  resources: resourcesSchema.prefault({}),
+  healthCheck: healthCheckSchema.optional(),
+  domain: z.string().superRefine(checked(domainProblem)).optional(),
+  autoscale: autoscaleSchema.optional(),
+});
+
+export const appSchema = appFields.superRefine(checkAppFields, { when: (payload) => isRecord(payload.value) }).transform((app) =>
+  // Without autoscaling the replica count is ours to default; with it, it belongs to the HPA.
+  app.autoscale ? app : { ...app, replicas: app.replicas ?? 1 },
+);
+
+type Loose<T> = { [K in keyof T]?: unknown };
+
+/**
+ * Rules that span fields. They run even when other fields are invalid, so one pass reports every
+ * problem, and therefore read the app defensively.
+ */
+function checkAppFields(app: Loose<z.input<typeof appFields>>, ctx: z.RefinementCtx) {
+  const needsPort = (field: "healthCheck" | "domain", what: string) =>
+    ctx.addIssue({ code: "custom", path: [field], message: `${what} needs a port: set port to the port the app listens on` });
+  if (app.healthCheck !== undefined && app.port === undefined) needsPort("healthCheck", "an HTTP health check");
+  if (app.domain !== undefined && app.port === undefined) needsPort("domain", "a domain");
+  if (isRecord(app.secretEnv) && isRecord(app.env)) {
+    for (const key of Object.keys(app.secretEnv)) {
+      if (key in app.env) {
+        ctx.addIssue({ code: "custom", path: ["secretEnv", key], message: "is also set in env; keep it in one of them" });
+      }
+    }
+  }
+  if (app.autoscale !== undefined && app.replicas !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["replicas"],
+      message: "cannot be combined with autoscale: the autoscaler sets the replica count between autoscale.min and autoscale.max",
+    });
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export const monitoringSchema = strictObject({
+  dashboard: z.boolean().default(true),
+});
+
+export const projectSpecSchema = strictObject({
+  name: z.string().superRefine(checked((value) => namespaceNameProblem(value))),
+  displayName: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[^\p{Cc}]*$/u, { message: "must not contain control characters" })
+    .optional(),
+  owner: z.email({ message: "must be an e-mail address" }).max(254).optional(),
+  quota: quotaSchema.prefault({}),
+  apps: z.array(appSchema).max(MAX_APPS).default([]),
+  monitoring: monitoringSchema.prefault({}),
+})
+  .superRefine((spec, ctx) => checkUniqueness(spec.apps, ctx), { when: (payload) => isRecord(payload.value) })
+  .superRefine(checkQuotaFits);
+
+export type ProjectSpecInput = z.input<typeof projectSpecSchema>;
+export type ProjectSpec = z.output<typeof projectSpecSchema>;
+export type AppSpec = ProjectSpec["apps"][number];
+export type AppSpecInput = z.input<typeof appSchema>;
+export type QuotaSpec = ProjectSpec["quota"];
+export type ResourcesSpec = AppSpec["resources"];
+export type AutoscaleSpec = NonNullable<AppSpec["autoscale"]>;
+
+/** Runs even when other fields are invalid (see checkAppFields), so it reads the list defensively. */
+function checkUniqueness(apps: unknown, ctx: z.RefinementCtx) {
+  if (!Array.isArray(apps)) return;
+  const firstByName = new Map<string, number>();
+  const firstByDomain = new Map<string, number>();
+  apps.forEach((app: Loose<AppSpec> | undefined, index) => {
+    if (typeof app?.name !== "string") return;
+    const nameOwner = firstByName.get(app.name);
+    if (nameOwner !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["apps", index, "name"], message: `"${app.name}" is already used by apps[${nameOwner}]; app names must be unique` });
+    } else firstByName.set(app.name, index);
+    if (typeof app.domain === "string") {
+      const domainOwner = firstByDomain.get(app.domain);
+      if (domainOwner !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["apps", index, "domain"], message: `"${app.domain}" is already used by apps[${domainOwner}]` });
+      } else firstByDomain.set(app.domain, index);
+    }
+  });
+}
+
+/** The replica count an app needs to run at all: its fixed count, or the autoscaler's floor. */
+export function baseReplicas(app: AppSpec): number {
+  return app.autoscale ? app.autoscale.min : (app.replicas ?? 1);
+}
+
+/**
+ * Kubernetes would refuse pods past the quota and leave a deploy hanging; say so before anything runs.
+ * Counts each app at its base replica count; rollouts also need room for one extra pod per app.
+ */
+function checkQuotaFits(spec: ProjectSpec, ctx: z.RefinementCtx) {
+  let cpuCores = 0;
+  let memoryBytes = 0;
+  let pods = 0;
+  for (const app of spec.apps) {
+    const replicas = baseReplicas(app);
+    cpuCores += replicas * (parseQuantity(app.resources.cpu) ?? 0);
+    memoryBytes += replicas * (parseQuantity(app.resources.memory) ?? 0);
+    pods += replicas;
+  }
+  const quotaCpu = parseQuantity(spec.quota.cpu) ?? 0;
+  const quotaMemory = parseQuantity(spec.quota.memory) ?? 0;
+  const fix = "raise it, or lower the apps' replicas or resources";
+  // Compare in millicores and bytes, rounded, so 0.1 + 0.2 never exceeds "300m".
+  if (Math.round(cpuCores * 1000) > Math.round(quotaCpu * 1000)) {
+    ctx.addIssue({ code: "custom", path: ["quota", "cpu"], message: `the apps need ${formatCpu(cpuCores)} CPU but the quota allows ${spec.quota.cpu}; ${fix}` });
+  }
+  if (Math.round(memoryBytes) > Math.round(quotaMemory)) {
+    ctx.addIssue({ code: "custom", path: ["quota", "memory"], message: `the apps need ${formatMemory(memoryBytes)} of memory but the quota allows ${spec.quota.memory}; ${fix}` });
+  }
+  if (pods > spec.quota.pods) {
+    ctx.addIssue({ code: "custom", path: ["quota", "pods"], message: `the apps need ${pods} pods but the quota allows ${spec.quota.pods}; ${fix}` });
+  }
+}

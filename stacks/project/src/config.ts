@@ -1,0 +1,36 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parseProjectSpecText, type PlatformOptions } from "@babyhelm/sdk";
+import type { ProjectProgramArgs } from "./program.js";
+
+/**
+ * Reads the program's arguments from stack config:
+ * - `babyhelm:spec`: the ProjectSpec as an object (secret leaves, set with `--secret --path`, are fine), or
+ * - `babyhelm:specFile`: a YAML or JSON spec file, relative to the Pulumi project directory;
+ * - `babyhelm:platform`: optional PlatformOptions, e.g. `{ "ingressClassName": "traefik" }`.
+ */
+export function readProjectConfig(config = new pulumi.Config("babyhelm"), cwd = process.cwd()): ProjectProgramArgs {
+  const spec = config.getObject<unknown>("spec");
+  const specFile = config.get("specFile");
+  const platform = config.getObject<PlatformOptions>("platform");
+  if (spec !== undefined && specFile !== undefined) {
+    throw new Error("Set either babyhelm:spec or babyhelm:specFile, not both: remove one with `pulumi config rm`.");
+  }
+  if (specFile !== undefined) {
+    const path = resolve(cwd, specFile);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      throw new Error(`babyhelm:specFile: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    return { spec: parseProjectSpecText(text, specFile), platform };
+  }
+  if (spec === undefined) {
+    throw new Error(
+      "No project spec: set babyhelm:specFile (`pulumi config set babyhelm:specFile spec.yaml`) or babyhelm:spec (`pulumi config set --path babyhelm:spec.name shop`).",
+    );
+  }
+  return { spec, platform };
+}

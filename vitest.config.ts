@@ -1,0 +1,15 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    // Tests run the sources of every workspace, never a stale build.
+    alias: { "@babyhelm/sdk": fileURLToPath(new URL("./sdk/src/index.ts", import.meta.url)) },
+  },
+  test: {
+    include: ["**/src/**/*.test.ts", "test/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/dist/**"],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
