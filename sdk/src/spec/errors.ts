@@ -100,15 +100,14 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: readon
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     switch (issue.code) {
-      case "invalid_type":
-        result.push({
-          path: formatPath(path),
-          message:
-            issue.input === undefined
-              ? "is required"
-              : `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeType(issue.input)}`,
-        });
+      case "invalid_type": {
+        let message = `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeType(issue.input)}`;
+        if (issue.input === undefined) message = "is required";
+        // A fraction where a whole number belongs: the schema's own message shows the value and range.
+        else if (issue.expected === "int" && typeof issue.input === "number") message = issue.message;
+        result.push({ path: formatPath(path), message });
         break;
+      }
       case "unrecognized_keys": {
         const allowed = issue.message.split(",");
         for (const key of issue.keys) {

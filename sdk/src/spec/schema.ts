@@ -57,7 +57,7 @@ const stringList = z.array(z.string().max(4096)).max(100);
 /** Whole numbers in a range, with a message that shows the value and the range. */
 const wholeNumber = (min: number, max: number) => {
   const error = (issue: { input?: unknown }) =>
-    `${JSON.stringify(issue.input)} is out of range: use a whole number from ${min} to ${max}`;
+    `${JSON.stringify(issue.input)} ${Number.isInteger(issue.input) ? "is out of range" : "is not a whole number"}: use a whole number from ${min} to ${max}`;
   return z.number().int({ error }).min(min, { error }).max(max, { error });
 };
 
@@ -162,7 +162,8 @@ export const projectSpecSchema = strictObject({
   monitoring: monitoringSchema.prefault({}),
 })
   .superRefine((spec, ctx) => checkUniqueness(spec.apps, ctx), { when: (payload) => isRecord(payload.value) })
-  .superRefine(checkQuotaFits);
+  // Sums quantities, so it only runs on a spec that is otherwise valid.
+  .superRefine(checkQuotaFits, { when: (payload) => payload.issues.length === 0 });
 
 export type ProjectSpecInput = z.input<typeof projectSpecSchema>;
 export type ProjectSpec = z.output<typeof projectSpecSchema>;

@@ -1,0 +1,134 @@
+/**
+ * The `babyhelm` command: validate a ProjectSpec, or render the exact Kubernetes manifests of a project
+ * offline. Exit codes: 0 success, 1 invalid spec or unreadable input, 2 wrong usage.
+ */
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import type { PlatformOptions } from "./platform.js";
+import { renderProject } from "./render/render.js";
+import { renderProjectYaml } from "./render/yaml.js";
+import { ProjectSpecError } from "./spec/errors.js";
+import { parseProjectSpecText } from "./spec/parse.js";
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => Promise<string>;
+  version: string;
+}
+
+const USAGE = `Usage:
+  babyhelm validate -f FILE                 check a project spec (YAML or JSON; "-" reads standard input)
+  babyhelm render -f FILE [--show-secrets]  print the project's Kubernetes manifests as YAML
+
+Options:
+  -f, --file FILE              the spec file, or "-" for standard input
+      --show-secrets           print Secret values instead of masking them (render)
+      --ingress-class NAME     IngressClass of app domains (default "nginx")
+      --tls-issuer NAME        cert-manager ClusterIssuer for domains; "" for none (default "letsencrypt")
+      --ingress-namespace NS   namespace of the ingress controller (default "ingress-nginx")
+      --monitoring-namespace NS  namespace of Prometheus and Grafana (default "monitoring")
+  -h, --help                   show this help
+  -v, --version                show the version
+
+Exit status: 0 success, 1 invalid spec or unreadable file, 2 wrong usage.
+`;
+
+const EXIT_OK = 0;
+const EXIT_INVALID = 1;
+const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let command: string | undefined;
+  let options: ReturnType<typeof parseCliArgs>;
+  try {
+    options = parseCliArgs(argv);
+    command = options.positionals[0];
+    if (options.values.help) {
+      io.stdout(USAGE);
+      return EXIT_OK;
+    }
+    if (options.values.version) {
+      io.stdout(`${io.version}\n`);
+      return EXIT_OK;
+    }
+    if (command !== "validate" && command !== "render") {
+      throw new UsageError(command ? `unknown command "${command}"` : "missing command");
+    }
+    if (options.positionals.length > 1) throw new UsageError(`unexpected argument "${options.positionals[1]}"`);
+    if (options.values.file === undefined) throw new UsageError(`${command} needs -f FILE (or -f - for standard input)`);
+    if (command === "validate" && options.values["show-secrets"]) throw new UsageError("--show-secrets only applies to render");
+  } catch (error) {
+    io.stderr(`babyhelm: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+
+  const file = options.values.file;
+  const source = file === "-" ? "<stdin>" : file;
+  try {
+    const platform = platformFromFlags(options.values);
+    const text = file === "-" ? await io.readStdin() : await readSpecFile(file);
+    const spec = parseProjectSpecText(text, source);
+    if (command === "validate") {
+      const objects = await renderProject(spec, { platform });
+      const apps = spec.apps.length === 1 ? "1 app" : `${spec.apps.length} apps`;
+      io.stdout(`${source}: project "${spec.name}" is valid (${apps}, ${objects.length} Kubernetes objects)\n`);
+    } else {
+      io.stdout(await renderProjectYaml(spec, { platform, showSecrets: options.values["show-secrets"] === true }));
+    }
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof ProjectSpecError) {
+      io.stderr(error.issues.map((issue) => `${source}: ${issue.path}: ${issue.message}\n`).join(""));
+    } else {
+      io.stderr(`babyhelm: ${(error as Error).message}\n`);
+    }
+    return EXIT_INVALID;
+  }
+}
+
+function parseCliArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        file: { type: "string", short: "f" },
+        "show-secrets": { type: "boolean" },
+        "ingress-class": { type: "string" },
+        "tls-issuer": { type: "string" },
+        "ingress-namespace": { type: "string" },
+        "monitoring-namespace": { type: "string" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
+      },
+    });
+  } catch (error) {
+    // node:util's messages mention its own API ("To specify an option argument..."); keep the first sentence.
+    throw new UsageError((error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, ""));
+  }
+}
+
+function platformFromFlags(values: Record<string, string | boolean | undefined>): PlatformOptions {
+  const text = (key: string) => (typeof values[key] === "string" ? (values[key] as string) : undefined);
+  return {
+    ingressClassName: text("ingress-class"),
+    tlsClusterIssuer: text("tls-issuer"),
+    ingressNamespace: text("ingress-namespace"),
+    monitoringNamespace: text("monitoring-namespace"),
+  };
+}
+
+async function readSpecFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
+    throw new Error(`cannot read ${file}: ${reason}`);
+  }
+}
