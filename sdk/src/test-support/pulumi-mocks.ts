@@ -32,7 +32,7 @@ export async function recordResources(build: () => unknown): Promise<RecordedRes
     "test",
     false,
   );
-  build();
+  await build();
   await waitForRPCs();
   return recorded;
 }

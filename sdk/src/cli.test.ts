@@ -1,0 +1,84 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments, stringify } from "yaml";
+import { INVALID_SPECS } from "./spec/invalid-specs.fixture.js";
+import { runBabyhelm } from "./test-support/run-cli.js";
+import { EVERY_FIELD_SPEC } from "./test-support/specs.js";
+import { renderProject } from "./render/render.js";
+
+const workDir = mkdtempSync(join(tmpdir(), "babyhelm-cli-"));
+const specFile = join(workDir, "spec.yaml");
+writeFileSync(specFile, stringify(EVERY_FIELD_SPEC));
+const STACK_FRAME = /^\s+at .+\(?.+:\d+:\d+\)?$/m;
+
+describe("babyhelm validate", () => {
+  it("prints a one-line summary and exits 0 for a valid spec", async () => {
+    const result = await runBabyhelm(["validate", "-f", specFile]);
+    expect(result).toEqual({ code: 0, stdout: `${specFile}: project "shop" is valid (3 apps, 17 Kubernetes objects)\n`, stderr: "" });
+  });
+
+  it("reads the spec from standard input with -f -", async () => {
+    const result = await runBabyhelm(["validate", "-f", "-"], { stdin: JSON.stringify({ name: "shop" }) });
+    expect(result).toEqual({ code: 0, stdout: '<stdin>: project "shop" is valid (0 apps, 7 Kubernetes objects)\n', stderr: "" });
+  });
+
+  describe.concurrent(`exits 1 with every problem, one per line, for ${INVALID_SPECS.length} invalid specs`, () => {
+    for (const invalid of INVALID_SPECS) {
+      it(invalid.title, async () => {
+        const result = await runBabyhelm(["validate", "-f", "-"], { stdin: invalid.yaml });
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe("");
+        for (const expected of invalid.expected) expect(result.stderr).toContain(expected);
+        for (const line of result.stderr.trimEnd().split("\n")) expect(line).toMatch(/^<stdin>: (spec|line \d+, column \d+|[\w[\]".-]+): ./);
+        expect(result.stderr).not.toMatch(STACK_FRAME);
+      });
+    }
+  });
+
+  it("exits 1 with a clear message for a file that cannot be read", async () => {
+    const result = await runBabyhelm(["validate", "-f", join(workDir, "missing.yaml")]);
+    expect(result).toEqual({ code: 1, stdout: "", stderr: `babyhelm: cannot read ${join(workDir, "missing.yaml")}: no such file\n` });
+  });
+
+  it.each([
+    [[], "missing command"],
+    [["deploy", "-f", "x"], 'unknown command "deploy"'],
+    [["validate"], "validate needs -f FILE"],
+    [["render", "--bogus", "-f", "x"], "Unknown option '--bogus'"],
+    [["validate", "-f", "x", "--show-secrets"], "--show-secrets only applies to render"],
+  ])("exits 2 with the usage for wrong usage: %j", async (args, message) => {
+    const result = await runBabyhelm(args as string[]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`babyhelm: ${message}`);
+    expect(result.stderr).toContain("Usage:");
+  });
+});
+
+describe("babyhelm render", () => {
+  it("prints exactly the objects of renderProject as YAML documents, Secret values masked", async () => {
+    const result = await runBabyhelm(["render", "-f", specFile]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).not.toContain("s3cr3t-value");
+    const documents = parseAllDocuments(result.stdout).map((document) => document.toJS());
+    const expected = (await renderProject(EVERY_FIELD_SPEC)).map((object) =>
+      object.kind === "Secret" ? { ...object, stringData: { API_KEY: "********" } } : object,
+    );
+    expect(documents).toEqual(expected);
+  });
+
+  it("prints Secret values with --show-secrets", async () => {
+    const result = await runBabyhelm(["render", "-f", specFile, "--show-secrets"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("API_KEY: s3cr3t-value");
+  });
+
+  it("applies platform flags such as the ingress class and TLS issuer", async () => {
+    const result = await runBabyhelm(["render", "-f", specFile, "--ingress-class", "traefik", "--tls-issuer", ""]);
+    const ingress = parseAllDocuments(result.stdout).map((document) => document.toJS()).find((object) => object.kind === "Ingress");
+    expect(ingress.spec.ingressClassName).toBe("traefik");
+    expect(ingress.spec.tls).toBeUndefined();
+  });
+});

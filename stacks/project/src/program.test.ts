@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { renderProject } from "@babyhelm/sdk";
+import { describe, expect, it } from "vitest";
+import { recordResources, revealSecrets } from "../../../sdk/src/test-support/pulumi-mocks.js";
+import { readProjectConfig } from "./config.js";
+import { buildProjectStack, createProjectProgram } from "./program.js";
+
+const spec = {
+  name: "shop",
+  apps: [{ name: "web", image: "nginx:1.27", port: 80, secretEnv: { API_KEY: "s3cr3t" } }],
+};
+
+function withConfig(values: Record<string, unknown>, secretKeys: string[] = []) {
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)])),
+    secretKeys,
+  );
+}
+
+describe("stacks/project", () => {
+  it("builds the Project of the spec in babyhelm:spec, secret leaves included", async () => {
+    withConfig({ "babyhelm:spec": spec }, ["babyhelm:spec"]);
+    let outputs: ReturnType<typeof buildProjectStack> | undefined;
+    const recorded = await recordResources(() => (outputs = buildProjectStack(readProjectConfig())));
+    const created = recorded.filter((resource) => resource.custom).map((resource) => revealSecrets(resource.inputs).value);
+    expect(created).toHaveLength((await renderProject(spec)).length);
+    expect(created).toEqual(expect.arrayContaining(await renderProject(spec)));
+    expect(outputs!.apps).toEqual(["web"]);
+    expect(outputs!.urls).toEqual({ web: "http://web.shop.svc.cluster.local:80" });
+    await expect(new Promise((resolve) => outputs!.namespace.apply(resolve))).resolves.toBe("shop");
+  });
+
+  it("reads babyhelm:specFile relative to the project directory", () => {
+    const dir = mkdtempSync(join(tmpdir(), "babyhelm-stack-"));
+    writeFileSync(join(dir, "shop.yaml"), "name: shop\napps:\n  - { name: web, image: nginx }\n");
+    withConfig({ "babyhelm:specFile": "shop.yaml", "babyhelm:platform": { ingressClassName: "traefik" } });
+    const args = readProjectConfig(new pulumi.Config("babyhelm"), dir);
+    expect(args.platform).toEqual({ ingressClassName: "traefik" });
+    expect((args.spec as { apps: unknown[] }).apps).toHaveLength(1);
+  });
+
+  it("explains what to set when the spec is missing, doubled, unreadable or invalid", () => {
+    const dir = mkdtempSync(join(tmpdir(), "babyhelm-stack-"));
+    writeFileSync(join(dir, "bad.yaml"), "name: Shop\n");
+    const read = () => readProjectConfig(new pulumi.Config("babyhelm"), dir);
+
+    withConfig({});
+    expect(read).toThrow("No project spec: set babyhelm:specFile");
+    withConfig({ "babyhelm:spec": spec, "babyhelm:specFile": "x.yaml" });
+    expect(read).toThrow("Set either babyhelm:spec or babyhelm:specFile, not both");
+    withConfig({ "babyhelm:specFile": "missing.yaml" });
+    expect(read).toThrow(`babyhelm:specFile: cannot read ${join(dir, "missing.yaml")}: ENOENT`);
+    withConfig({ "babyhelm:specFile": "bad.yaml" });
+    expect(read).toThrow(/bad\.yaml is invalid:\n {2}name: "Shop" is not a valid name/);
+  });
+
+  it("gives the portal an inline program that returns the same outputs", async () => {
+    let outputs: Record<string, unknown> | undefined;
+    const recorded = await recordResources(async () => (outputs = await createProjectProgram({ spec })()));
+    expect(recorded.filter((resource) => resource.type === "babyhelm:index:Project")).toHaveLength(1);
+    expect(outputs).toMatchObject({ apps: ["web"] });
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * The SDK as users get it: `npm pack -w sdk`, installed into a Pulumi program outside this repository,
+ * type-checked against the shipped `.d.ts`, run under Pulumi's mock runtime, and its CLI run from the
+ * compiled JavaScript.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const rootPackage = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
+const pinned = (name: string) => rootPackage.devDependencies[name] as string;
+
+const consumer = mkdtempSync(join(tmpdir(), "babyhelm-consumer-"));
+let packedFiles: string[] = [];
+
+const program = `import * as pulumi from "@pulumi/pulumi";
+import { App, Project, UserNamespace, type ProjectSpecInput } from "@babyhelm/sdk";
+
+const spec: ProjectSpecInput = { name: "shop", apps: [{ name: "web", image: "nginx:1.27", port: 80, replicas: 2 }] };
+const project = new Project("shop", { spec });
+const team = new UserNamespace("team", { name: "team", quota: { cpu: "1" } });
+const api = new App("api", { namespace: team.name, project: "team", image: pulumi.output("ghcr.io/acme/api:v1"), port: 8080 });
+
+export const namespace: pulumi.Output<string> = project.namespaceName;
+export const apiUrl: string | undefined = api.url;
+`;
+
+const runner = `import * as pulumi from "@pulumi/pulumi";
+const types = [];
+await pulumi.runtime.setMocks({
+  newResource: (args) => { types.push(args.type + " " + args.name); return { id: args.name, state: args.inputs }; },
+  call: (args) => args.inputs,
+}, "consumer", "dev", false);
+const outputs = await import("./dist/index.js");
+await pulumi.runtime.waitForRPCs();
+const namespace = await new Promise((resolve) => outputs.namespace.apply(resolve));
+console.log(JSON.stringify({ types: types.sort(), namespace, apiUrl: outputs.apiUrl }));
+`;
+
+describe("the packed @babyhelm/sdk in a Pulumi program outside the repository", () => {
+  beforeAll(async () => {
+    const { stdout } = await run("npm", ["pack", "-w", "sdk", "--pack-destination", consumer, "--json"], { cwd: repo, maxBuffer: 16 << 20 });
+    const [packed] = JSON.parse(stdout.slice(stdout.indexOf("[")));
+    packedFiles = packed.files.map((file: { path: string }) => file.path);
+    mkdirSync(join(consumer, "program"));
+    const dir = join(consumer, "program");
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({
+        name: "consumer",
+        private: true,
+        type: "module",
+        main: "dist/index.js",
+        dependencies: {
+          "@babyhelm/sdk": `file:../${packed.filename}`,
+          "@pulumi/pulumi": pinned("@pulumi/pulumi"),
+          "@pulumi/kubernetes": pinned("@pulumi/kubernetes"),
+        },
+      }),
+    );
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, outDir: "dist", skipLibCheck: false, types: [] }, include: ["index.ts"] }),
+    );
+    writeFileSync(join(dir, "index.ts"), program);
+    writeFileSync(join(dir, "run-with-mocks.mjs"), runner);
+    writeFileSync(join(dir, "spec.yaml"), "name: shop\napps:\n  - { name: web, image: nginx:1.27, port: 80, secretEnv: { KEY: hidden-value } }\n");
+    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, maxBuffer: 16 << 20 });
+  }, 240_000);
+
+  it("ships compiled JavaScript, type declarations and the CLI, without sources or tests", () => {
+    expect(packedFiles).toEqual(expect.arrayContaining(["bin/babyhelm.js", "dist/index.js", "dist/index.d.ts", "dist/cli.js", "package.json"]));
+    expect(packedFiles.filter((file) => file.startsWith("src/") || /\.(test|fixture)\./.test(file) || file.includes("test-support"))).toEqual([]);
+  });
+
+  it("type-checks a program against the shipped declarations, strictly", async () => {
+    const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
+    await expect(run(process.execPath, [tsc, "-p", "."], { cwd: join(consumer, "program") })).resolves.toBeDefined();
+  }, 60_000);
+
+  it("runs the program under Pulumi's mock runtime and creates the namespace and apps", async () => {
+    const { stdout } = await run(process.execPath, ["run-with-mocks.mjs"], { cwd: join(consumer, "program") });
+    const result = JSON.parse(stdout.trim().split("\n").at(-1)!);
+    expect(result.namespace).toBe("shop");
+    expect(result.apiUrl).toBe("http://api.team.svc.cluster.local:8080");
+    expect(result.types).toEqual(
+      expect.arrayContaining([
+        "babyhelm:index:Project shop",
+        "babyhelm:index:UserNamespace team",
+        "babyhelm:index:App api",
+        "kubernetes:apps/v1:Deployment shop-web",
+        "kubernetes:apps/v1:Deployment api",
+        "kubernetes:core/v1:Namespace team",
+        "kubernetes:policy/v1:PodDisruptionBudget shop-web",
+      ]),
+    );
+  }, 60_000);
+
+  it("runs the installed babyhelm CLI from compiled JavaScript", async () => {
+    const dir = join(consumer, "program");
+    const { stdout } = await run(process.execPath, [join(dir, "node_modules", ".bin", "babyhelm"), "render", "-f", "spec.yaml"], { cwd: dir });
+    expect(stdout).toContain("kind: Deployment");
+    expect(stdout).not.toContain("hidden-value");
+  }, 60_000);
+});

@@ -1,0 +1,29 @@
+// Loads a Pulumi program's entry module the way Pulumi's Node.js language host does for an ES module
+// (a dynamic import, with the project directory as working directory), but under Pulumi's mock runtime.
+// Stack config comes in PULUMI_CONFIG, as the engine passes it. Prints the stack exports and resources.
+import { pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+
+const [entry] = process.argv.slice(2);
+const require = createRequire(pathToFileURL(`${process.cwd()}/`));
+const pulumi = require("@pulumi/pulumi");
+const resources = [];
+await pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      resources.push(`${args.type} ${args.name}`);
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: (args) => args.inputs,
+  },
+  "entry-test",
+  "dev",
+  false,
+);
+const exports = await import(pathToFileURL(entry).href);
+await pulumi.runtime.waitForRPCs();
+const resolved = {};
+for (const [name, value] of Object.entries(exports)) {
+  resolved[name] = pulumi.Output.isInstance(value) ? await new Promise((resolve) => value.apply(resolve)) : value;
+}
+console.log(JSON.stringify({ exports: resolved, resources }));
