@@ -16,12 +16,12 @@ const STACK_FRAME = /^\s+at .+\(?.+:\d+:\d+\)?$/m;
 describe("babyhelm validate", () => {
   it("prints a one-line summary and exits 0 for a valid spec", async () => {
     const result = await runBabyhelm(["validate", "-f", specFile]);
-    expect(result).toEqual({ code: 0, stdout: `${specFile}: project "shop" is valid (3 apps, 17 Kubernetes objects)\n`, stderr: "" });
+    expect(result).toEqual({ code: 0, stdout: `${specFile}: project "shop" is valid (3 apps, 18 Kubernetes objects)\n`, stderr: "" });
   });
 
   it("reads the spec from standard input with -f -", async () => {
     const result = await runBabyhelm(["validate", "-f", "-"], { stdin: JSON.stringify({ name: "shop" }) });
-    expect(result).toEqual({ code: 0, stdout: '<stdin>: project "shop" is valid (0 apps, 7 Kubernetes objects)\n', stderr: "" });
+    expect(result).toEqual({ code: 0, stdout: '<stdin>: project "shop" is valid (0 apps, 8 Kubernetes objects)\n', stderr: "" });
   });
 
   describe.concurrent(`exits 1 with every problem, one per line, for ${INVALID_SPECS.length} invalid specs`, () => {

@@ -17,7 +17,7 @@ describe("Project under Pulumi's mock runtime", () => {
     expect(createdSorted.map((resource) => resource.type)).toEqual(renderedSorted.map(kubernetesTypeToken));
     const revealed = createdSorted.map((resource) => revealSecrets(resource.inputs));
     expect(revealed.map((resource) => resource.value)).toEqual(renderedSorted);
-    expect(rendered).toHaveLength(17);
+    expect(rendered).toHaveLength(18);
   });
 
   it("hands Secret values to the engine as secrets, so state and previews never show them", async () => {
@@ -38,6 +38,7 @@ describe("Project under Pulumi's mock runtime", () => {
       "babyhelm:index:App shop-web",
       "babyhelm:index:App shop-api",
       "babyhelm:index:App shop-worker",
+      "babyhelm:index:ProjectDashboard shop",
     ]);
   });
 });

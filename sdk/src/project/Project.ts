@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { App } from "../app/App.js";
+import { ProjectDashboard } from "../monitoring/ProjectDashboard.js";
 import { UserNamespace } from "../namespace/UserNamespace.js";
 import { resolvePlatformOptions, type PlatformOptions } from "../platform.js";
 import { checkProjectSpec } from "../render/render.js";
@@ -22,6 +23,8 @@ export class Project extends pulumi.ComponentResource {
   public readonly apps: Record<string, App>;
   /** The namespace's name, resolved once the namespace exists. */
   public readonly namespaceName: pulumi.Output<string>;
+  /** The project's Grafana dashboard, unless `monitoring.dashboard` is false. */
+  public readonly dashboard?: ProjectDashboard;
   /** In-cluster URLs of the apps that have a port, by app name. */
   public readonly urls: Record<string, string>;
 
@@ -48,7 +51,13 @@ export class Project extends pulumi.ComponentResource {
       this.apps[appName] = app;
       if (app.url) this.urls[appName] = app.url;
     }
-    // The monitoring issue adds ProjectDashboard here when spec.monitoring.dashboard is true.
+    if (spec.monitoring.dashboard) {
+      this.dashboard = new ProjectDashboard(
+        spec.name,
+        { project: spec.name, apps: spec.apps, displayName: spec.displayName, platform },
+        { parent: this },
+      );
+    }
     this.registerOutputs({ namespace: this.namespaceName, apps: Object.keys(this.apps), urls: this.urls });
   }
 }

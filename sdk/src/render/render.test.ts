@@ -19,8 +19,8 @@ const containerOf = (deployment: DeploymentObject) => deployment.spec!.template.
 
 describe("renderProject", () => {
   it.each([
-    ["a minimal spec", MINIMAL_SPEC, 7],
-    ["a spec with every optional field", EVERY_FIELD_SPEC, 17],
+    ["a minimal spec", MINIMAL_SPEC, 8],
+    ["a spec with every optional field", EVERY_FIELD_SPEC, 18],
   ])("returns objects that pass the Kubernetes OpenAPI schema for %s", async (_title, spec, count) => {
     const objects = await renderProject(spec);
     expect(objects).toHaveLength(count);
@@ -29,7 +29,11 @@ describe("renderProject", () => {
 
   it("orders objects so that each exists before what needs it", async () => {
     const objects = await renderProject(EVERY_FIELD_SPEC);
-    const position = (kind: string, name: string) => objects.findIndex((object) => object.kind === kind && object.metadata.name === name);
+    const position = (kind: string, name: string) => {
+      const index = objects.findIndex((object) => object.kind === kind && object.metadata.name === name);
+      expect(index, `${kind} ${name}`).toBeGreaterThanOrEqual(0);
+      return index;
+    };
     expect(objects[0]!.kind).toBe("Namespace");
     expect(position("Secret", "web-env")).toBeLessThan(position("Deployment", "web"));
     expect(position("Service", "web")).toBeLessThan(position("Ingress", "web"));
@@ -43,7 +47,8 @@ describe("renderProject", () => {
         "app.kubernetes.io/managed-by": "babyhelm",
         "babyhelm.io/project": "shop",
       });
-      if (object.kind !== "Namespace") expect(object.metadata.namespace).toBe("shop");
+      const expectedNamespace = object.kind === "ConfigMap" ? "monitoring" : "shop";
+      if (object.kind !== "Namespace") expect(object.metadata.namespace).toBe(expectedNamespace);
     }
     for (const app of ["web", "api", "worker"]) {
       const appObjects = objects.filter((object) => object.metadata.labels?.["babyhelm.io/app"] === app);

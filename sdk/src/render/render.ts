@@ -4,6 +4,7 @@
  */
 import { appObjectList, buildAppObjects } from "../app/builders.js";
 import type { KubernetesObject } from "../kubernetes.js";
+import { buildProjectDashboardConfigMap } from "../monitoring/builders.js";
 import { buildNamespaceObjects, namespaceObjectList } from "../namespace/builders.js";
 import { projectNamespaceProblem, resolvePlatformOptions, type PlatformOptions } from "../platform.js";
 import { ProjectSpecError } from "../spec/errors.js";
@@ -26,7 +27,10 @@ export function checkProjectSpec(input: unknown, platform: ReturnType<typeof res
   return spec;
 }
 
-/** The objects of a project in dependency order: the Namespace first, each app's Secret before its Deployment. */
+/**
+ * The objects of a project in dependency order: the Namespace first, each app's Secret before its
+ * Deployment, and last the dashboard ConfigMap, which lives in the monitoring namespace.
+ */
 export function buildProjectObjects(spec: ProjectSpec, options: RenderOptions = {}): KubernetesObject[] {
   const platform = resolvePlatformOptions(options.platform);
   const namespace = buildNamespaceObjects({
@@ -37,8 +41,10 @@ export function buildProjectObjects(spec: ProjectSpec, options: RenderOptions = 
     platform,
   });
   const apps = spec.apps.flatMap((app) => appObjectList(buildAppObjects(app, { project: spec.name, platform })));
-  // The monitoring issue adds the project's dashboard ConfigMap here, built by the same builder ProjectDashboard uses.
-  return [...namespaceObjectList(namespace), ...apps];
+  const dashboard = spec.monitoring.dashboard
+    ? [buildProjectDashboardConfigMap({ project: spec.name, apps: spec.apps.map((app) => app.name), displayName: spec.displayName }, platform)]
+    : [];
+  return [...namespaceObjectList(namespace), ...apps, ...dashboard];
 }
 
 /** Parses `spec` (throwing ProjectSpecError with every problem) and returns the objects `Project` would create. */
