@@ -59,6 +59,6 @@ describe("loading the entry modules like Pulumi's language host", () => {
   it("builds a project from babyhelm:specFile, relative to stacks/project", async () => {
     const { exports, resources } = await runEntry(join(repo, "stacks", "project", "Pulumi.yaml"), { "babyhelm:specFile": "examples/shop.yaml" });
     expect(exports).toMatchObject({ namespace: "shop", apps: ["web", "worker"] });
-    expect(resources).toEqual(expect.arrayContaining(["babyhelm:index:Project shop", "kubernetes:apps/v1:Deployment shop-web", "kubernetes:core/v1:Namespace shop"]));
+    expect(resources).toEqual(expect.arrayContaining(["babyhelm:index:Project shop", "kubernetes:apps/v1:Deployment shop/web", "kubernetes:core/v1:Namespace shop"]));
   }, 60_000);
 });

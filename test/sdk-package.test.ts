@@ -94,10 +94,10 @@ describe("the packed @babyhelm/sdk in a Pulumi program outside the repository", 
         "babyhelm:index:Project shop",
         "babyhelm:index:UserNamespace team",
         "babyhelm:index:App api",
-        "kubernetes:apps/v1:Deployment shop-web",
+        "kubernetes:apps/v1:Deployment shop/web",
         "kubernetes:apps/v1:Deployment api",
         "kubernetes:core/v1:Namespace team",
-        "kubernetes:policy/v1:PodDisruptionBudget shop-web",
+        "kubernetes:policy/v1:PodDisruptionBudget shop/web",
       ]),
     );
   }, 60_000);

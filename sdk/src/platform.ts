@@ -1,4 +1,4 @@
-import { namespaceNameProblem, nameProblem } from "./spec/names.js";
+import { namespaceNameProblem, nameProblem, subdomainProblem } from "./spec/names.js";
 
 /** How the cluster around a project is set up; the platform stack decides these. */
 export interface PlatformOptions {
@@ -25,14 +25,14 @@ export const DEFAULT_PLATFORM_OPTIONS: ResolvedPlatformOptions = {
 export function resolvePlatformOptions(options: PlatformOptions = {}): ResolvedPlatformOptions {
   const resolved = { ...DEFAULT_PLATFORM_OPTIONS, ...stripUndefined(options) };
   const problems: string[] = [];
-  for (const key of ["ingressNamespace", "monitoringNamespace", "ingressClassName"] as const) {
+  for (const key of ["ingressNamespace", "monitoringNamespace"] as const) {
     const problem = nameProblem(resolved[key]);
     if (problem) problems.push(`platform.${key}: ${problem}`);
   }
-  if (resolved.tlsClusterIssuer !== "") {
-    const problem = nameProblem(resolved.tlsClusterIssuer);
-    if (problem) problems.push(`platform.tlsClusterIssuer: ${problem}`);
-  }
+  const classProblem = subdomainProblem(resolved.ingressClassName);
+  if (classProblem) problems.push(`platform.ingressClassName: ${classProblem}`);
+  const issuerProblem = resolved.tlsClusterIssuer === "" ? undefined : subdomainProblem(resolved.tlsClusterIssuer);
+  if (issuerProblem) problems.push(`platform.tlsClusterIssuer: ${issuerProblem}`);
   if (problems.length > 0) throw new Error(problems.join("\n"));
   return resolved;
 }

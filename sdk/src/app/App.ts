@@ -41,7 +41,7 @@ export class App extends pulumi.ComponentResource {
 
     const objects = buildAppObjects(app, { project, platform });
     const place = <T extends Parameters<typeof inNamespace>[0]>(object: T) => inNamespace(object, args.namespace);
-    const secret = objects.secret && createKubernetesResource(`${name}-env`, place(objects.secret), { parent: this });
+    const secret = objects.secret && createKubernetesResource(`${name}/env`, place(objects.secret), { parent: this });
     const deployment = withImage(objects.deployment, args.image);
     this.deployment = createKubernetesResource(name, place(deployment), {
       parent: this,

@@ -1,5 +1,5 @@
 /** What an app is made of, as plain objects: the App component and render share these. */
-import { createHash } from "node:crypto";
+import { pbkdf2Sync } from "node:crypto";
 import type {
   DeploymentObject,
   HorizontalPodAutoscalerObject,
@@ -43,13 +43,17 @@ export function tlsSecretName(app: string): string {
   return `${app}-tls`;
 }
 
+/** Slows down anyone who guesses secret values against the checksum, at ~2 ms per app with secrets. */
+const CHECKSUM_ITERATIONS = 10_000;
+
 /**
- * Changes to secret values must restart the pods, which read them only at start. The checksum in the
- * pod template does that. It is a SHA-256 over names and values, never the values themselves.
+ * Changes to secret values must restart the pods, which read them only at start; a checksum in the pod
+ * template does that. Whoever can read the Deployment sees it, so it is a salted, slow PBKDF2 of the
+ * values rather than a plain hash, and never the values themselves.
  */
-export function secretEnvChecksum(secretEnv: Record<string, string>): string {
+export function secretEnvChecksum(project: string, app: string, secretEnv: Record<string, string>): string {
   const canonical = JSON.stringify(Object.keys(secretEnv).sort().map((key) => [key, secretEnv[key]]));
-  return createHash("sha256").update(canonical).digest("hex");
+  return pbkdf2Sync(canonical, `babyhelm-secret-env:${project}/${app}`, CHECKSUM_ITERATIONS, 32, "sha256").toString("hex");
 }
 
 export function buildSecret(app: AppSpec, context: AppBuildContext): SecretObject | undefined {
@@ -127,7 +131,7 @@ export function buildDeployment(app: AppSpec, context: AppBuildContext): Deploym
         metadata: {
           labels,
           ...(app.secretEnv && Object.keys(app.secretEnv).length > 0
-            ? { annotations: { [SECRET_ENV_CHECKSUM_ANNOTATION]: secretEnvChecksum(app.secretEnv) } }
+            ? { annotations: { [SECRET_ENV_CHECKSUM_ANNOTATION]: secretEnvChecksum(context.project, app.name, app.secretEnv) } }
             : {}),
         },
         spec: {

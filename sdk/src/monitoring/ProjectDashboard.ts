@@ -34,7 +34,7 @@ export class ProjectDashboard extends pulumi.ComponentResource {
     super("babyhelm:index:ProjectDashboard", name, {}, opts);
 
     const configMap = buildProjectDashboardConfigMap({ project: args.project, apps, displayName: args.displayName }, platform);
-    createKubernetesResource(`${name}-dashboard`, configMap, { parent: this });
+    createKubernetesResource(`${name}/dashboard`, configMap, { parent: this });
     this.configMapName = configMap.metadata.name;
     this.registerOutputs({ configMapName: this.configMapName });
   }

@@ -45,10 +45,10 @@ export class UserNamespace extends pulumi.ComponentResource {
     this.quota = quota;
 
     const inThisNamespace = { parent: this };
-    createKubernetesResource(`${name}-quota`, inNamespace(objects.resourceQuota, this.name), inThisNamespace);
-    createKubernetesResource(`${name}-limits`, inNamespace(objects.limitRange, this.name), inThisNamespace);
+    createKubernetesResource(`${name}/quota`, inNamespace(objects.resourceQuota, this.name), inThisNamespace);
+    createKubernetesResource(`${name}/limits`, inNamespace(objects.limitRange, this.name), inThisNamespace);
     for (const policy of objects.networkPolicies) {
-      createKubernetesResource(`${name}-${policy.metadata.name}`, inNamespace(policy, this.name), inThisNamespace);
+      createKubernetesResource(`${name}/${policy.metadata.name}`, inNamespace(policy, this.name), inThisNamespace);
     }
     this.registerOutputs({ name: this.name, quota });
   }

@@ -20,6 +20,16 @@ describe("Project under Pulumi's mock runtime", () => {
     expect(rendered).toHaveLength(18);
   });
 
+  it("names resources so that two projects in one stack never collide, even with look-alike names", async () => {
+    const recorded = await recordResources(() => {
+      new Project("a-b", { spec: { name: "a-b", apps: [{ name: "c", image: "nginx", port: 80 }] } });
+      new Project("a", { spec: { name: "a", apps: [{ name: "b-c", image: "nginx", port: 80 }] } });
+    });
+    const identities = recorded.map((resource) => `${resource.type}::${resource.name}`);
+    expect(identities.length).toBeGreaterThan(20);
+    expect(new Set(identities).size).toBe(identities.length);
+  });
+
   it("hands Secret values to the engine as secrets, so state and previews never show them", async () => {
     const recorded = await recordResources(() => new Project("shop", { spec: EVERY_FIELD_SPEC }));
     const secrets = recorded.filter((resource) => resource.type === "kubernetes:core/v1:Secret");
@@ -35,9 +45,9 @@ describe("Project under Pulumi's mock runtime", () => {
     expect(components).toEqual([
       "babyhelm:index:Project shop",
       "babyhelm:index:UserNamespace shop",
-      "babyhelm:index:App shop-web",
-      "babyhelm:index:App shop-api",
-      "babyhelm:index:App shop-worker",
+      "babyhelm:index:App shop/web",
+      "babyhelm:index:App shop/api",
+      "babyhelm:index:App shop/worker",
       "babyhelm:index:ProjectDashboard shop",
     ]);
   });

@@ -34,8 +34,9 @@ export class Project extends pulumi.ComponentResource {
     super("babyhelm:index:Project", name, {}, opts);
 
     this.spec = spec;
+    // Children are named after this component, not the spec: two Projects in one stack never collide.
     this.namespace = new UserNamespace(
-      spec.name,
+      name,
       { name: spec.name, quota: spec.quota, owner: spec.owner, displayName: spec.displayName, platform },
       { parent: this },
     );
@@ -44,7 +45,7 @@ export class Project extends pulumi.ComponentResource {
     this.urls = {};
     for (const { name: appName, ...fields } of spec.apps) {
       const app = new App(
-        `${spec.name}-${appName}`,
+        `${name}/${appName}`,
         { ...fields, name: appName, namespace: this.namespace.name, project: spec.name, platform },
         { parent: this },
       );
@@ -53,7 +54,7 @@ export class Project extends pulumi.ComponentResource {
     }
     if (spec.monitoring.dashboard) {
       this.dashboard = new ProjectDashboard(
-        spec.name,
+        name,
         { project: spec.name, apps: spec.apps, displayName: spec.displayName, platform },
         { parent: this },
       );

@@ -27,6 +27,13 @@ describe("renderProject", () => {
     for (const object of objects) expect(() => validateKubernetesObject(object)).not.toThrow();
   });
 
+  it("holds objects to the API server's name rules, which refuse what the schema lets pass", () => {
+    const upper = { apiVersion: "v1", kind: "Service", metadata: { name: "Web_1" }, spec: {} } as KubernetesObject;
+    expect(() => validateKubernetesObject(upper)).toThrow(/API server would refuse metadata.name "Web_1"/);
+    const ipHost = { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "web" }, spec: { rules: [{ host: "10.0.0.1" }] } } as KubernetesObject;
+    expect(() => validateKubernetesObject(ipHost)).toThrow(/Ingress host 10.0.0.1/);
+  });
+
   it("orders objects so that each exists before what needs it", async () => {
     const objects = await renderProject(EVERY_FIELD_SPEC);
     const position = (kind: string, name: string) => {

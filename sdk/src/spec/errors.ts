@@ -41,6 +41,7 @@ function describeType(value: unknown): string {
     case "string":
       return "text";
     case "number":
+      if (!Number.isFinite(value)) return String(value);
       return Number.isInteger(value) ? "a whole number" : "a number";
     case "boolean":
       return "true/false";
@@ -94,8 +95,18 @@ function sizeMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall): 
   }
 }
 
-/** Turns zod's issues into one clear line per problem, each naming its path. */
+/** Turns zod's issues into one clear line per problem, each naming its path; the same line is never repeated. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): SpecIssue[] {
+  const seen = new Set<string>();
+  return collectIssues(issues, prefix).filter((issue) => {
+    const line = `${issue.path}: ${issue.message}`;
+    if (seen.has(line)) return false;
+    seen.add(line);
+    return true;
+  });
+}
+
+function collectIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]): SpecIssue[] {
   const result: SpecIssue[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
@@ -115,9 +126,14 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: readon
         }
         break;
       }
-      case "invalid_key":
+      case "invalid_key": {
+        // A bad name in secretEnv may be a pasted `NAME=value`: the message shows only what is safe, the path none of it.
+        const keyIsSecret = path.at(-2) === "secretEnv";
+        result.push(...collectIssues(issue.issues, keyIsSecret ? path.slice(0, -1) : path));
+        break;
+      }
       case "invalid_element":
-        result.push(...formatIssues(issue.issues, path));
+        result.push(...collectIssues(issue.issues, path));
         break;
       case "too_big":
       case "too_small":

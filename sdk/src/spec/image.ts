@@ -1,3 +1,5 @@
+import { shown } from "./names.js";
+
 /**
  * Docker image references, after the grammar of distribution/reference:
  * `[host[:port]/]path[:tag][@algorithm:hex]`.
@@ -37,5 +39,5 @@ export function imageProblem(text: string): string | undefined {
   const hint = /[A-Z]/.test(withoutDomain.split(/[:@]/)[0] ?? "")
     ? ": repository names must be lowercase"
     : ": use registry/repository[:tag][@sha256:digest], e.g. nginx:1.27 or ghcr.io/acme/api:v2";
-  return `"${text}" is not a valid image reference${hint}`;
+  return `${shown(text)} is not a valid image reference${hint}`;
 }

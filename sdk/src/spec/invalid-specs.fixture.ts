@@ -47,7 +47,15 @@ export const INVALID_SPECS: InvalidSpecCase[] = [
   {
     title: "apps exceeding the quota",
     yaml: app("    replicas: 4\n    resources: { cpu: 1, memory: 2Gi }\n"),
-    expected: ["quota.cpu: the apps need 4 CPU but the quota allows 2", "quota.memory: the apps need 8Gi of memory but the quota allows 4Gi"],
+    expected: [
+      "quota.cpu: the apps need 5 CPU (counting one extra pod per app for rolling updates) but the quota allows 2",
+      "quota.memory: the apps need 10Gi of memory (counting one extra pod per app for rolling updates) but the quota allows 4Gi",
+    ],
+  },
+  {
+    title: "no room for a rolling update",
+    yaml: app("    replicas: 2\n    resources: { cpu: 1, memory: 1Gi }\n"),
+    expected: ["quota.cpu: the apps need 3 CPU (counting one extra pod per app for rolling updates) but the quota allows 2"],
   },
   { title: "a list instead of a mapping", yaml: "- name: shop", expected: ["spec: expected a mapping of fields, got a list"] },
   { title: "a bare word", yaml: "hello", expected: ["spec: expected a mapping of fields, got text"] },
@@ -70,6 +78,17 @@ export const INVALID_SPECS: InvalidSpecCase[] = [
   { title: "variable value that is a mapping", yaml: app("    env: { A: { b: c } }\n"), expected: ["apps[0].env.A: expected text, got a mapping"] },
   { title: "command as one string", yaml: app('    command: "nginx -g daemon off;"\n'), expected: ["apps[0].command: expected a list, got text"] },
   { title: "apps as a mapping", yaml: "name: shop\napps:\n  web: { image: nginx }", expected: ["apps: expected a list, got a mapping"] },
+  { title: "app name starting with a digit", yaml: "name: shop\napps:\n  - { name: 9web, image: nginx, port: 80 }", expected: ['apps[0].name: "9web" is not a valid name', "starting with a letter"] },
+  { title: "IP address as a domain", yaml: app("    port: 80\n    domain: 10.0.0.1\n"), expected: ['apps[0].domain: "10.0.0.1" is an IP address'] },
+  { title: "exa-scale CPU", yaml: app("    resources: { cpu: 2E }\n"), expected: ['apps[0].resources.cpu: "2E" is more than 10000 cores'] },
+  { title: "NAME=value pasted into secretEnv", yaml: app("    secretEnv: { API_KEY=hunter2: x }\n"), expected: ['apps[0].secretEnv: "API_KEY" is followed by "=": write the variable as NAME: value'] },
+  { title: "__proto__ as a variable", yaml: app("    env: { __proto__: x }\n"), expected: ['line 5, column 12: "__proto__" is not allowed as a key'] },
+  { title: "infinite pods", yaml: "name: shop\nquota: { pods: .inf }", expected: ["quota.pods: expected a number, got Infinity"] },
+  {
+    title: "more than 256 KiB of variables",
+    yaml: app(`    env:\n${Array.from({ length: 9 }, (_, i) => `      V${i}: "${"x".repeat(30_000)}"`).join("\n")}\n`),
+    expected: ["apps[0].env: holds more than 256 KiB in all"],
+  },
   { title: "owner that is not an e-mail", yaml: "name: shop\nowner: alice", expected: ["owner: must be an e-mail address"] },
   {
     title: "more than 200 apps",

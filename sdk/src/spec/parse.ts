@@ -1,4 +1,4 @@
-import { parseAllDocuments } from "yaml";
+import { isPair, isScalar, LineCounter, parseAllDocuments, visit, type Document } from "yaml";
 import { formatIssues, ProjectSpecError, type SpecIssue } from "./errors.js";
 import { projectSpecSchema, type ProjectSpec } from "./schema.js";
 
@@ -21,7 +21,8 @@ const EMPTY: SpecIssue = { path: "spec", message: "the document is empty; a spec
 
 function readSingleDocument(text: string, source?: string): unknown {
   // Duplicate keys are errors, never silently resolved; aliases are bounded against "billion laughs".
-  const documents = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true });
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, lineCounter });
   const list = Array.isArray(documents) ? documents : [];
   const problems = list.flatMap((document) => document.errors);
   if (problems.length > 0) {
@@ -37,6 +38,9 @@ function readSingleDocument(text: string, source?: string): unknown {
   if (list.length > 1) {
     throw new ProjectSpecError([{ path: "spec", message: `found ${list.length} YAML documents; a spec is exactly one` }], source);
   }
+  const forbidden = forbiddenKey(list[0]!, lineCounter);
+  if (forbidden) throw new ProjectSpecError([forbidden], source);
+  keepWrittenText(list[0]!);
   let value: unknown;
   try {
     value = list[0]!.toJS({ maxAliasCount: 100 });
@@ -45,4 +49,44 @@ function readSingleDocument(text: string, source?: string): unknown {
   }
   if (value === null || value === undefined) throw new ProjectSpecError([EMPTY], source);
   return value;
+}
+
+const TEXT_MAPS = new Set<unknown>(["env", "secretEnv"]);
+const QUANTITY_MAPS = new Set<unknown>(["quota", "resources"]);
+const QUANTITY_KEYS = new Set<unknown>(["cpu", "memory"]);
+
+/**
+ * YAML reads `VERSION: 1.10` as the number 1.1 and `PIN: 0123` as 123. Variables and quantities are text,
+ * so for them the scalar's source text is kept exactly as written.
+ */
+function keepWrittenText(document: Document): void {
+  visit(document, {
+    Pair(_, pair, path) {
+      const scalar = pair.value;
+      if (!isScalar(scalar) || scalar.source === undefined) return;
+      if (typeof scalar.value !== "number" && typeof scalar.value !== "boolean") return;
+      const parent = [...path].reverse().find(isPair);
+      const parentKey = isScalar(parent?.key) ? parent.key.value : undefined;
+      const key = isScalar(pair.key) ? pair.key.value : undefined;
+      if (TEXT_MAPS.has(parentKey) || (QUANTITY_MAPS.has(parentKey) && QUANTITY_KEYS.has(key))) {
+        scalar.value = scalar.source;
+      }
+    },
+  });
+}
+
+/** A `__proto__` key would be turned into an object's prototype and silently vanish; refuse it instead. */
+function forbiddenKey(document: Document, lineCounter: LineCounter): SpecIssue | undefined {
+  let issue: SpecIssue | undefined;
+  visit(document, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === "__proto__") {
+        const { line, col } = lineCounter.linePos(pair.key.range?.[0] ?? 0);
+        issue = { path: `line ${line}, column ${col}`, message: '"__proto__" is not allowed as a key' };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return issue;
 }

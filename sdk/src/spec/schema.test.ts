@@ -49,6 +49,24 @@ describe("parseProjectSpec", () => {
     expect(spec.apps[0]!.resources.cpu).toBe("0.5");
   });
 
+  it("keeps YAML variables and quantities exactly as written, not as the numbers YAML reads", () => {
+    const spec = parseProjectSpecText(
+      "name: shop\napps:\n  - name: web\n    image: nginx\n    env: { VERSION: 1.10, ZIP: 01234, HEX: 0x1F, ON: yes }\n    secretEnv: { PIN: 0123 }\n    resources: { cpu: 0.50 }\n",
+    );
+    expect(spec.apps[0]!.env).toEqual({ VERSION: "1.10", ZIP: "01234", HEX: "0x1F", ON: "yes" });
+    expect(spec.apps[0]!.secretEnv).toEqual({ PIN: "0123" });
+    expect(spec.apps[0]!.resources.cpu).toBe("0.50");
+  });
+
+  it("refuses names that would hide in an object's prototype or leak a pasted secret", () => {
+    const fromJson = JSON.parse('{"name":"shop","apps":[{"name":"web","image":"nginx","env":{"__proto__":"x"}}]}');
+    expect(problemsOf(() => parseProjectSpec(fromJson))).toEqual(['apps[0].env: "__proto__" is not allowed as a variable name']);
+    const pasted = problemsOf(() => parseProjectSpec({ name: "shop", apps: [{ name: "web", image: "nginx", secretEnv: { "API_KEY=hunter2": "x" } }] }));
+    expect(pasted.join("\n")).not.toContain("hunter2");
+    const inherited = parseProjectSpec({ name: "shop", apps: [{ name: "web", image: "nginx", env: { A: "x" }, secretEnv: { constructor: "y" } }] });
+    expect(inherited.apps[0]!.secretEnv).toEqual({ constructor: "y" });
+  });
+
   it("gives an equal spec when a parsed spec is parsed again", () => {
     const once = parseProjectSpec({ name: "shop", apps: [{ name: "web", image: "nginx", autoscale: { min: 1, max: 3 } }] });
     expect(parseProjectSpec(once)).toEqual(once);

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { imageProblem } from "./image.js";
-import { domainProblem, envNameProblem, nameProblem, namespaceNameProblem } from "./names.js";
+import { appNameProblem, domainProblem, envNameProblem, namespaceNameProblem, shown } from "./names.js";
 import { cpuProblem, formatCpu, formatMemory, memoryProblem, parseQuantity } from "./quantity.js";
 
 export const DEFAULT_QUOTA = { cpu: "2", memory: "4Gi", pods: 20 } as const;
@@ -14,6 +14,8 @@ export const MAX_APPS = 200;
 export const MAX_REPLICAS = 50;
 export const MAX_ENV_VALUE_BYTES = 32 * 1024;
 export const MAX_ENV_ENTRIES = 100;
+/** Per app and per map: far below Kubernetes' 1 MiB for a Secret and ~1.5 MiB for a Deployment. */
+export const MAX_ENV_TOTAL_BYTES = 256 * 1024;
 
 /**
  * Strict objects list the fields they do allow. The message carries those names to `formatIssues`,
@@ -33,24 +35,38 @@ function checked(problem: (value: string) => string | undefined) {
   };
 }
 
-/** YAML turns `cpu: 2` and `LOG_LEVEL: 1` into numbers; users mean the text. */
+/**
+ * JSON clients send `cpu: 2` and `WORKERS: 4` as numbers; users mean the text. (YAML keeps the text as
+ * written, see parse.ts.) Infinity and NaN are left alone to be refused.
+ */
 const scalarText = (inner: z.ZodString) =>
-  z.preprocess((value) => (typeof value === "number" || typeof value === "boolean" ? String(value) : value), inner);
+  z.preprocess((value) => ((typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean" ? String(value) : value), inner);
 
 const cpu = scalarText(z.string().superRefine(checked(cpuProblem)));
 const memory = scalarText(z.string().superRefine(checked(memoryProblem)));
-const appName = z.string().superRefine(checked(nameProblem));
+const appName = z.string().superRefine(checked(appNameProblem));
 
 const envValue = scalarText(
   z.string().refine((value) => Buffer.byteLength(value) <= MAX_ENV_VALUE_BYTES, {
     message: `is longer than ${MAX_ENV_VALUE_BYTES / 1024} KiB`,
   }),
 );
-const envMap = z
+/** JSON.parse creates an own "__proto__" key, which copying into a new object would silently drop. */
+const withoutProtoKey = (value: unknown, ctx: z.RefinementCtx) => {
+  if (isRecord(value) && Object.hasOwn(value, "__proto__")) {
+    ctx.addIssue({ code: "custom", message: `"__proto__" is not allowed as a variable name` });
+  }
+  return value;
+};
+
+const envMap = z.preprocess(withoutProtoKey, z
   .record(z.string().superRefine(checked(envNameProblem)), envValue)
   .refine((env) => Object.keys(env).length <= MAX_ENV_ENTRIES, {
     message: `has more than ${MAX_ENV_ENTRIES} variables`,
-  });
+  })
+  .refine((env) => Object.entries(env).reduce((bytes, [key, value]) => bytes + Buffer.byteLength(key) + Buffer.byteLength(value), 0) <= MAX_ENV_TOTAL_BYTES, {
+    message: `holds more than ${MAX_ENV_TOTAL_BYTES / 1024} KiB in all; keep large configuration in files or a database`,
+  }));
 
 const stringList = z.array(z.string().max(4096)).max(100);
 
@@ -126,7 +142,7 @@ function checkAppFields(app: Loose<z.input<typeof appFields>>, ctx: z.Refinement
   if (app.domain !== undefined && app.port === undefined) needsPort("domain", "a domain");
   if (isRecord(app.secretEnv) && isRecord(app.env)) {
     for (const key of Object.keys(app.secretEnv)) {
-      if (key in app.env) {
+      if (Object.hasOwn(app.env, key)) {
         ctx.addIssue({ code: "custom", path: ["secretEnv", key], message: "is also set in env; keep it in one of them" });
       }
     }
@@ -182,12 +198,12 @@ function checkUniqueness(apps: unknown, ctx: z.RefinementCtx) {
     if (typeof app?.name !== "string") return;
     const nameOwner = firstByName.get(app.name);
     if (nameOwner !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["apps", index, "name"], message: `"${app.name}" is already used by apps[${nameOwner}]; app names must be unique` });
+      ctx.addIssue({ code: "custom", path: ["apps", index, "name"], message: `${shown(app.name)} is already used by apps[${nameOwner}]; app names must be unique` });
     } else firstByName.set(app.name, index);
     if (typeof app.domain === "string") {
       const domainOwner = firstByDomain.get(app.domain);
       if (domainOwner !== undefined) {
-        ctx.addIssue({ code: "custom", path: ["apps", index, "domain"], message: `"${app.domain}" is already used by apps[${domainOwner}]` });
+        ctx.addIssue({ code: "custom", path: ["apps", index, "domain"], message: `${shown(app.domain)} is already used by apps[${domainOwner}]` });
       } else firstByDomain.set(app.domain, index);
     }
   });
@@ -199,30 +215,40 @@ export function baseReplicas(app: AppSpec): number {
 }
 
 /**
- * Kubernetes would refuse pods past the quota and leave a deploy hanging; say so before anything runs.
- * Counts each app at its base replica count; rollouts also need room for one extra pod per app.
+ * Pods an app runs while it rolls out: its base count plus the one extra pod a rolling update starts
+ * before it stops an old one (maxSurge 1). Pulumi rolls every app out at once.
+ */
+export function rolloutPods(app: AppSpec): number {
+  const replicas = baseReplicas(app);
+  return replicas > 0 ? replicas + 1 : 0;
+}
+
+/**
+ * Kubernetes refuses pods past the quota, and a rollout that cannot start its extra pod waits until the
+ * deploy times out; say so before anything runs.
  */
 function checkQuotaFits(spec: ProjectSpec, ctx: z.RefinementCtx) {
   let cpuCores = 0;
   let memoryBytes = 0;
   let pods = 0;
   for (const app of spec.apps) {
-    const replicas = baseReplicas(app);
+    const replicas = rolloutPods(app);
     cpuCores += replicas * (parseQuantity(app.resources.cpu) ?? 0);
     memoryBytes += replicas * (parseQuantity(app.resources.memory) ?? 0);
     pods += replicas;
   }
   const quotaCpu = parseQuantity(spec.quota.cpu) ?? 0;
   const quotaMemory = parseQuantity(spec.quota.memory) ?? 0;
+  const need = "counting one extra pod per app for rolling updates";
   const fix = "raise it, or lower the apps' replicas or resources";
   // Compare in millicores and bytes, rounded, so 0.1 + 0.2 never exceeds "300m".
   if (Math.round(cpuCores * 1000) > Math.round(quotaCpu * 1000)) {
-    ctx.addIssue({ code: "custom", path: ["quota", "cpu"], message: `the apps need ${formatCpu(cpuCores)} CPU but the quota allows ${spec.quota.cpu}; ${fix}` });
+    ctx.addIssue({ code: "custom", path: ["quota", "cpu"], message: `the apps need ${formatCpu(cpuCores)} CPU (${need}) but the quota allows ${spec.quota.cpu}; ${fix}` });
   }
   if (Math.round(memoryBytes) > Math.round(quotaMemory)) {
-    ctx.addIssue({ code: "custom", path: ["quota", "memory"], message: `the apps need ${formatMemory(memoryBytes)} of memory but the quota allows ${spec.quota.memory}; ${fix}` });
+    ctx.addIssue({ code: "custom", path: ["quota", "memory"], message: `the apps need ${formatMemory(memoryBytes)} of memory (${need}) but the quota allows ${spec.quota.memory}; ${fix}` });
   }
   if (pods > spec.quota.pods) {
-    ctx.addIssue({ code: "custom", path: ["quota", "pods"], message: `the apps need ${pods} pods but the quota allows ${spec.quota.pods}; ${fix}` });
+    ctx.addIssue({ code: "custom", path: ["quota", "pods"], message: `the apps need ${pods} pods (${need}) but the quota allows ${spec.quota.pods}; ${fix}` });
   }
 }
