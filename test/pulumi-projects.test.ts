@@ -51,9 +51,16 @@ describe.each([
 });
 
 describe("loading the entry modules like Pulumi's language host", () => {
-  it("builds the platform stack and exports its settings", async () => {
-    const { exports } = await runEntry(join(repo, "Pulumi.yaml"), { "babyhelm:platform": { ingressClassName: "traefik" } });
-    expect(exports).toEqual({ ingressNamespace: "ingress-nginx", monitoringNamespace: "monitoring", ingressClassName: "traefik", tlsClusterIssuer: "letsencrypt" });
+  it("builds the platform stack: monitoring, and its settings as outputs", async () => {
+    const { exports, resources } = await runEntry(join(repo, "Pulumi.yaml"), { "babyhelm:platform": { ingressClassName: "traefik" } });
+    expect(exports).toMatchObject({
+      ingressNamespace: "ingress-nginx",
+      monitoringNamespace: "monitoring",
+      ingressClassName: "traefik",
+      tlsClusterIssuer: "letsencrypt",
+      ingressController: "none (bring your own)",
+    });
+    expect(resources).toEqual(expect.arrayContaining(["babyhelm:platform:Monitoring monitoring", "kubernetes:helm.sh/v3:Release monitoring/kube-prometheus-stack"]));
   }, 60_000);
 
   it("builds a project from babyhelm:specFile, relative to stacks/project", async () => {

@@ -1,15 +1,20 @@
 /**
- * The platform program (root Pulumi.yaml): what a cluster needs before projects arrive. For now it
- * publishes the platform settings that project stacks must agree with; the monitoring issue adds
- * kube-prometheus-stack, the dashboards and ingress-nginx here.
+ * The platform program (root Pulumi.yaml): what a cluster needs before projects arrive. Monitoring
+ * (kube-prometheus-stack with BabyHelm's dashboards), optionally ingress-nginx, and the platform settings
+ * that project stacks must agree with, as outputs.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { resolvePlatformOptions, type PlatformOptions } from "@babyhelm/sdk";
+import { readPlatformConfig } from "./config.js";
+import { IngressController } from "./IngressController.js";
+import { Monitoring } from "./Monitoring.js";
 
-const config = new pulumi.Config("babyhelm");
-const platform = resolvePlatformOptions(config.getObject<PlatformOptions>("platform"));
+const config = readPlatformConfig();
+const monitoring = new Monitoring("monitoring", { config });
+// The controller's ServiceMonitor needs the Prometheus Operator's CRDs, which kube-prometheus-stack installs.
+const ingress = config.ingressNginx ? new IngressController("ingress", { config }, { dependsOn: [monitoring.release] }) : undefined;
 
-export const ingressNamespace = platform.ingressNamespace;
-export const monitoringNamespace = platform.monitoringNamespace;
-export const ingressClassName = platform.ingressClassName;
-export const tlsClusterIssuer = platform.tlsClusterIssuer;
+export const ingressNamespace = config.platform.ingressNamespace;
+export const monitoringNamespace = config.platform.monitoringNamespace;
+export const ingressClassName = config.platform.ingressClassName;
+export const tlsClusterIssuer = config.platform.tlsClusterIssuer;
+export const grafanaAdminPassword = monitoring.grafanaAdminPassword;
+export const ingressController = ingress ? "ingress-nginx" : "none (bring your own)";
