@@ -1,0 +1,7 @@
+/**
+ * Every migration, in order. Listed here rather than found on disk so the portal runs the same list from
+ * TypeScript sources and from a compiled build. Each has `up` and `down`.
+ */
+import * as accounts from "./20261126000000_accounts.js";
+
+export const migrations = [{ name: "20261126000000_accounts", ...accounts }];

@@ -1,0 +1,72 @@
+/** The Koa application: middleware in order, then one router per resource. */
+import Koa from "koa";
+import type { Logger } from "pino";
+import type { Config } from "./config.js";
+import type { Database } from "./db/database.js";
+import { authenticate } from "./http/auth.js";
+import { jsonBody, jsonOnly } from "./http/body.js";
+import { errorHandler } from "./http/errors.js";
+import { requestLog, securityHeaders } from "./http/request-log.js";
+import type { PortalState } from "./http/state.js";
+import { authRouter } from "./routes/auth.js";
+import { healthRouter } from "./routes/health.js";
+import { meRouter } from "./routes/me.js";
+import { tokensRouter } from "./routes/tokens.js";
+import { Accounts } from "./services/accounts.js";
+import { ApiTokens } from "./services/api-tokens.js";
+import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleLimits } from "./services/login-throttle.js";
+import { Passwords } from "./services/passwords.js";
+import { Sessions } from "./services/sessions.js";
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  throttle?: ThrottleLimits;
+}
+
+export function createServices({ config, logger, database, throttle }: AppOptions) {
+  const passwords = new Passwords(config.bcryptRounds);
+  const sessions = new Sessions(database.models, config.sessionSecret);
+  const apiTokens = new ApiTokens(database.models, config.sessionSecret);
+  const loginThrottle = new LoginThrottle(database.models, throttle ?? DEFAULT_THROTTLE);
+  const accounts = new Accounts(database, config, passwords, sessions, loginThrottle, logger);
+  return { passwords, sessions, apiTokens, loginThrottle, accounts };
+}
+
+const PLACEHOLDER_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>BabyHelm</title></head>
+<body><h1>BabyHelm</h1><p>The API is running at <a href="/api/health">/api</a>. The web app arrives with the portal web issue.</p></body></html>`;
+
+export function createApp(options: AppOptions): Koa<PortalState> {
+  const { config, logger, database } = options;
+  const services = createServices(options);
+  const secureCookies = config.publicUrl.startsWith("https:");
+  const app = new Koa<PortalState>();
+  // Behind an https ingress the portal sees plain http; trust its X-Forwarded-* only when served over https.
+  app.proxy = secureCookies;
+  app.silent = true;
+
+  app.use(requestLog(logger));
+  app.use(errorHandler(logger));
+  app.use(securityHeaders);
+  app.use(jsonOnly());
+  app.use(jsonBody());
+  app.use(authenticate(services.sessions, services.apiTokens, secureCookies));
+  for (const router of [
+    healthRouter(database.knex),
+    authRouter(services.accounts, services.sessions, secureCookies),
+    meRouter(services.accounts, secureCookies),
+    tokensRouter(services.apiTokens),
+  ]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  app.use(async (ctx, next) => {
+    await next();
+    if (ctx.status === 404 && ctx.method === "GET" && !ctx.path.startsWith("/api")) {
+      ctx.type = "html";
+      ctx.body = PLACEHOLDER_PAGE;
+    }
+  });
+  return app;
+}

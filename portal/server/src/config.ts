@@ -1,0 +1,155 @@
+/**
+ * The portal's configuration: read from the environment once, at start, and checked with zod. Every
+ * problem is listed at once. Nothing else in the portal reads `process.env`.
+ *
+ * Secrets left unset on a development machine are generated once into `<DATA_DIR>/secrets.json` and reused,
+ * so `npm start` needs no set-up; a production start (`NODE_ENV=production`) refuses to run without them.
+ */
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { z } from "zod";
+
+export type Environment = "development" | "production" | "test";
+
+export interface Config {
+  env: Environment;
+  port: number;
+  host: string;
+  /** Absolute path of the data directory: embedded PostgreSQL, dev outbox, generated secrets, Pulumi state. */
+  dataDir: string;
+  /** PostgreSQL connection string; undefined means the embedded PostgreSQL in the data directory. */
+  databaseUrl?: string;
+  /** SMTP server for mail; undefined means the dev outbox (`<dataDir>/outbox/*.eml`). */
+  smtpUrl?: string;
+  mailFrom: string;
+  /** Where users reach the portal; links in e-mails point here. */
+  publicUrl: string;
+  /** Keys the hashes of session, e-mail and API tokens (a pepper: a database dump alone cannot be used). */
+  sessionSecret: string;
+  /** 32 bytes; encrypts app secrets at rest. */
+  secretsKey: Buffer;
+  bcryptRounds: number;
+  prometheusUrl?: string;
+  grafanaUrl?: string;
+  pulumi: { cliPath?: string; backendUrl?: string; passphrase?: string };
+  kubeconfig?: string;
+  /** Normalised e-mail addresses of platform admins (besides the first user). */
+  adminEmails: string[];
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
+
+const url = (protocols: string[], example: string) =>
+  optionalText.refine(
+    (value) => value === undefined || (URL.canParse(value) && protocols.includes(new URL(value).protocol)),
+    { message: `must be a URL such as ${example}` },
+  );
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: optionalText,
+  DATA_DIR: z.string().min(1).default(".data"),
+  DATABASE_URL: url(["postgres:", "postgresql:"], "postgres://user:password@host:5432/babyhelm"),
+  SMTP_URL: url(["smtp:", "smtps:"], "smtp://user:password@mail.example.com:587"),
+  MAIL_FROM: z.string().min(3).default("BabyHelm <no-reply@babyhelm.localhost>"),
+  PUBLIC_URL: url(["http:", "https:"], "https://portal.example.com"),
+  SESSION_SECRET: optionalText.refine((value) => value === undefined || value.length >= 32, { message: "must be at least 32 characters" }),
+  SECRETS_KEY: optionalText.refine((value) => value === undefined || Buffer.from(value, "base64").length === 32, {
+    message: "must be 32 bytes in base64, e.g. the output of `openssl rand -base64 32`",
+  }),
+  BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(12),
+  PROMETHEUS_URL: url(["http:", "https:"], "http://prometheus.monitoring:9090"),
+  GRAFANA_URL: url(["http:", "https:"], "https://grafana.example.com"),
+  PULUMI_CLI_PATH: optionalText,
+  PULUMI_BACKEND_URL: optionalText,
+  PULUMI_CONFIG_PASSPHRASE: optionalText,
+  KUBECONFIG: optionalText,
+  ADMIN_EMAILS: optionalText,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+interface GeneratedSecrets {
+  sessionSecret: string;
+  secretsKey: string;
+  pulumiPassphrase: string;
+}
+
+/** Development secrets, generated once per data directory and kept next to the data they protect. */
+function developmentSecrets(dataDir: string): GeneratedSecrets {
+  const file = join(dataDir, "secrets.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as GeneratedSecrets;
+  const secrets: GeneratedSecrets = {
+    sessionSecret: randomBytes(32).toString("base64url"),
+    secretsKey: randomBytes(32).toString("base64"),
+    pulumiPassphrase: randomBytes(24).toString("base64url"),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secrets;
+}
+
+/** Reads and checks the environment; throws a ConfigError listing every problem. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  const production = env.NODE_ENV === "production";
+  if (production) {
+    for (const name of ["SESSION_SECRET", "SECRETS_KEY", "PUBLIC_URL", "DATABASE_URL"] as const) {
+      if (env[name] === undefined) problems.push(`${name}: is required in production (NODE_ENV=production)`);
+    }
+  }
+  const adminEmails = (env.ADMIN_EMAILS ?? "").split(",").map(normaliseEmail).filter(Boolean);
+  for (const email of adminEmails) {
+    if (!z.email().safeParse(email).success) problems.push(`ADMIN_EMAILS: "${email}" is not an e-mail address`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = isAbsolute(env.DATA_DIR) ? env.DATA_DIR : resolve(cwd, env.DATA_DIR);
+  const generated = production ? undefined : developmentSecrets(dataDir);
+  const port = env.PORT;
+  return {
+    env: env.NODE_ENV,
+    port,
+    host: env.HOST ?? (production ? "0.0.0.0" : "127.0.0.1"),
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ""),
+    sessionSecret: env.SESSION_SECRET ?? generated!.sessionSecret,
+    secretsKey: Buffer.from(env.SECRETS_KEY ?? generated!.secretsKey, "base64"),
+    bcryptRounds: env.BCRYPT_ROUNDS,
+    prometheusUrl: env.PROMETHEUS_URL,
+    grafanaUrl: env.GRAFANA_URL,
+    pulumi: {
+      cliPath: env.PULUMI_CLI_PATH,
+      backendUrl: env.PULUMI_BACKEND_URL ?? `file://${join(dataDir, "pulumi-state")}`,
+      passphrase: env.PULUMI_CONFIG_PASSPHRASE ?? generated?.pulumiPassphrase,
+    },
+    kubeconfig: env.KUBECONFIG,
+    adminEmails,
+    logLevel: env.LOG_LEVEL,
+  };
+}

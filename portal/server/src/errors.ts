@@ -1,0 +1,36 @@
+/**
+ * Typed errors with stable codes. Routes and services throw these; the error middleware turns them into
+ * `{"error": {"code", "message", "details"}}` with their status. Anything else becomes a 500 that says nothing
+ * about internals.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export interface FieldProblem {
+  /** The request field, e.g. `password` or `apps[0].image`. */
+  path: string;
+  message: string;
+}
+
+export const invalidRequest = (details: FieldProblem[]) =>
+  new AppError(400, "invalid_request", details.length === 1 ? `${details[0]!.path}: ${details[0]!.message}` : "The request has invalid fields; see details.", details);
+export const unauthenticated = () => new AppError(401, "unauthenticated", "Log in, or send a personal access token as Authorization: Bearer bh_...");
+export const invalidCredentials = () => new AppError(401, "invalid_credentials", "The e-mail address or password is wrong.");
+export const emailNotConfirmed = () =>
+  new AppError(403, "email_not_confirmed", "Confirm your e-mail address first: follow the link we sent you, or ask for a new one.");
+export const sessionRequired = () => new AppError(403, "session_required", "Log in with your password to do this; a personal access token cannot.");
+export const notFound = (what: string) => new AppError(404, "not_found", `${what} was not found.`);
+export const invalidToken = () => new AppError(400, "invalid_token", "This link is invalid, already used or expired; ask for a new one.");
+export const wrongPassword = (field: string) => new AppError(400, "invalid_request", `${field}: the password is wrong`, [{ path: field, message: "the password is wrong" }]);
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new AppError(429, "too_many_requests", `Too many attempts; try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds }, { "Retry-After": String(retryAfterSeconds) });

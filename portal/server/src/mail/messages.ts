@@ -1,0 +1,52 @@
+/** The e-mails the portal sends. Plain text first; the HTML part says the same. */
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+function message(to: string, subject: string, paragraphs: string[], link?: { url: string; label: string }): MailMessage {
+  const text = [...paragraphs, ...(link ? [`${link.label}: ${link.url}`] : []), "— BabyHelm"].join("\n\n");
+  const html = [
+    ...paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
+    ...(link ? [`<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>`] : []),
+    "<p>— BabyHelm</p>",
+  ].join("\n");
+  return { to, subject, text, html };
+}
+
+export function confirmEmailMessage(to: string, name: string, url: string): MailMessage {
+  return message(
+    to,
+    "Confirm your e-mail address for BabyHelm",
+    [`Hello ${name},`, "Welcome to BabyHelm. Confirm your e-mail address to log in. The link works once, for 24 hours.", "If you did not sign up, ignore this e-mail."],
+    { url, label: "Confirm your e-mail address" },
+  );
+}
+
+export function alreadyRegisteredMessage(to: string, loginUrl: string, resetUrl: string): MailMessage {
+  return message(
+    to,
+    "You already have a BabyHelm account",
+    [
+      "Someone, probably you, tried to sign up to BabyHelm with this e-mail address, which already has an account.",
+      `Log in at ${loginUrl}. If you forgot your password, set a new one at ${resetUrl}.`,
+      "If it was not you, ignore this e-mail: nothing has changed.",
+    ],
+  );
+}
+
+export function resetPasswordMessage(to: string, url: string): MailMessage {
+  return message(
+    to,
+    "Set a new BabyHelm password",
+    ["Someone, probably you, asked to set a new password for your BabyHelm account. The link works once, for 1 hour.", "If it was not you, ignore this e-mail: your password stays as it is."],
+    { url, label: "Set a new password" },
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * `npm start`: the portal on http://localhost:8080 (PORT), with an embedded PostgreSQL unless DATABASE_URL is
+ * set. Configuration errors are listed and the process exits 1. SIGTERM and SIGINT stop it in order
+ * (HTTP server, worker, database) within 5 seconds.
+ */
+import { ConfigError, loadConfig } from "./config.js";
+import { createLogger } from "./logger.js";
+import { startPortal } from "./server.js";
+
+const SHUTDOWN_DEADLINE_MS = 5000;
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`babyhelm portal: ${error.message}\n`);
+  process.exit(1);
+}
+const logger = createLogger(config);
+try {
+  const portal = await startPortal(config, logger);
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    const deadline = setTimeout(() => {
+      logger.error("shutdown took longer than 5 seconds; exiting anyway");
+      portal.server.closeAllConnections();
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    portal.stop().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+} catch (error) {
+  logger.fatal({ err: error }, "the portal could not start");
+  process.exit(1);
+}

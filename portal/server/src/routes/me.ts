@@ -1,0 +1,40 @@
+import Router from "@koa/router";
+import { z } from "zod";
+import { clearSessionCookie, requireUser } from "../http/auth.js";
+import type { PortalState } from "../http/state.js";
+import { parseInput } from "../http/validation.js";
+import type { Accounts } from "../services/accounts.js";
+import { nameField, passwordField } from "./fields.js";
+
+const profileBody = z.strictObject({ name: nameField }).partial().refine((body) => Object.keys(body).length > 0, { message: "send at least one field to change: name" });
+const passwordChangeBody = z.strictObject({ currentPassword: passwordField, newPassword: passwordField });
+const deleteBody = z.strictObject({ password: passwordField });
+
+export function meRouter(accounts: Accounts, secureCookies: boolean) {
+  const router = new Router<PortalState>({ prefix: "/api/me" });
+  router.use(requireUser);
+
+  router.get("/", (ctx) => {
+    ctx.body = { user: accounts.present(ctx.state.auth.user!) };
+  });
+
+  router.patch("/", async (ctx) => {
+    const user = await accounts.updateProfile(ctx.state.auth.user!, parseInput(profileBody, ctx.request.body));
+    ctx.body = { user: accounts.present(user) };
+  });
+
+  router.post("/password", async (ctx) => {
+    const { currentPassword, newPassword } = parseInput(passwordChangeBody, ctx.request.body);
+    await accounts.changePassword(ctx.state.auth.user!, currentPassword, newPassword, ctx.state.auth.session?.id);
+    ctx.status = 204;
+  });
+
+  router.delete("/", async (ctx) => {
+    const { password } = parseInput(deleteBody, ctx.request.body);
+    await accounts.deleteAccount(ctx.state.auth.user!, password);
+    clearSessionCookie(ctx, secureCookies);
+    ctx.status = 204;
+  });
+
+  return router;
+}

@@ -1,0 +1,64 @@
+/**
+ * The portal's lifecycle: database (embedded or DATABASE_URL) -> migrations -> job worker -> HTTP server,
+ * and the reverse, in order, on stop.
+ */
+import { createServer, type Server } from "node:http";
+import type { Logger } from "pino";
+import { createApp, type AppOptions } from "./app.js";
+import type { Config } from "./config.js";
+import { bindModels, createKnex, migrateToLatest, type Database } from "./db/database.js";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.js";
+import { startJobs, type Jobs } from "./jobs/worker.js";
+import { createMailer } from "./mail/mailer.js";
+
+export interface RunningPortal {
+  url: string;
+  server: Server;
+  database: Database;
+  stop(): Promise<void>;
+}
+
+export async function startPortal(config: Config, logger: Logger, options: Pick<AppOptions, "throttle"> = {}): Promise<RunningPortal> {
+  let embedded: EmbeddedDatabase | undefined;
+  let jobs: Jobs | undefined;
+  const databaseUrl = config.databaseUrl ?? (embedded = await startEmbeddedPostgres(config.dataDir, logger)).url;
+  const knex = createKnex(databaseUrl);
+  const database: Database = { knex, models: bindModels(knex) };
+  try {
+    const applied = await migrateToLatest(knex);
+    if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
+    const mailer = createMailer(config, logger);
+    jobs = await startJobs({ connectionString: databaseUrl, mailer, logger });
+    const app = createApp({ config, logger, database, ...options });
+    const server = createServer(app.callback());
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = server.address() as { port: number };
+    const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+    logger.info({ url, publicUrl: config.publicUrl }, "portal listening");
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        // 1. Stop taking requests and let the ones in flight finish; idle keep-alive connections close now.
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        // 2. Let the worker finish its current jobs; 3. close the pool; 4. stop the embedded database.
+        await jobs?.stop();
+        mailer.close();
+        await knex.destroy();
+        await embedded?.stop();
+        logger.info("portal stopped");
+      })());
+    return { url, server, database, stop };
+  } catch (error) {
+    await jobs?.stop().catch(() => undefined);
+    await knex.destroy().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw error;
+  }
+}

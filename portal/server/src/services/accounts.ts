@@ -1,0 +1,219 @@
+/**
+ * Accounts: sign-up with e-mail confirmation, login, password reset, profile, password change and
+ * deletion. Answers never reveal whether an e-mail address has an account, in words or in timing.
+ */
+import type { Logger } from "pino";
+import { normaliseEmail, type Config } from "../config.js";
+import type { Database } from "../db/database.js";
+import { emailNotConfirmed, invalidCredentials, invalidRequest, invalidToken, wrongPassword } from "../errors.js";
+import { enqueueEmail } from "../jobs/worker.js";
+import { alreadyRegisteredMessage, confirmEmailMessage, resetPasswordMessage } from "../mail/messages.js";
+import type { EmailTokenPurpose } from "../models/EmailToken.js";
+import type { User } from "../models/User.js";
+import type { LoginThrottle } from "./login-throttle.js";
+import { MAX_PASSWORD_BYTES, passwordProblem, type Passwords } from "./passwords.js";
+import type { Sessions } from "./sessions.js";
+import { randomToken, tokenHash } from "./tokens.js";
+import type { Knex } from "knex";
+
+const HOUR = 60 * 60 * 1000;
+const TOKEN_LIFETIME: Record<EmailTokenPurpose, number> = { confirm_email: 24 * HOUR, reset_password: HOUR };
+/** At most one e-mail of a kind per account per minute, however often someone asks. */
+const RESEND_INTERVAL_MS = 60 * 1000;
+/** Serialises registrations: "the first user is an admin" must hold when two sign up at once. */
+const REGISTRATION_LOCK = 0x62616279; // "baby"
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  emailConfirmed: boolean;
+  isAdmin: boolean;
+  createdAt: Date;
+}
+
+export interface ClientDetails {
+  ip: string;
+  userAgent?: string;
+}
+
+export class Accounts {
+  constructor(
+    private readonly db: Database,
+    private readonly config: Config,
+    private readonly passwords: Passwords,
+    private readonly sessions: Sessions,
+    private readonly throttle: LoginThrottle,
+    private readonly logger: Logger,
+  ) {}
+
+  present(user: User): UserView {
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      emailConfirmed: user.emailConfirmedAt !== null,
+      isAdmin: user.isAdmin || this.config.adminEmails.includes(user.email),
+      createdAt: user.createdAt,
+    };
+  }
+
+  private link(path: string, token?: string): string {
+    return `${this.config.publicUrl}${path}${token ? `?token=${token}` : ""}`;
+  }
+
+  private checkNewPassword(password: string, email: string, field = "password"): void {
+    const problem = passwordProblem(password, email);
+    if (problem) throw invalidRequest([{ path: field, message: problem }]);
+  }
+
+  private async issueEmailToken(trx: Knex.Transaction, user: User, purpose: EmailTokenPurpose): Promise<string> {
+    const token = randomToken();
+    await this.db.models.EmailToken.query(trx).insert({
+      userId: user.id,
+      purpose,
+      tokenHash: tokenHash(this.config.sessionSecret, token),
+      expiresAt: new Date(Date.now() + TOKEN_LIFETIME[purpose]),
+    });
+    return token;
+  }
+
+  private async sentRecently(trx: Knex.Transaction, user: User, purpose: EmailTokenPurpose): Promise<boolean> {
+    const recent = await this.db.models.EmailToken.query(trx)
+      .where({ userId: user.id, purpose })
+      .where("createdAt", ">", new Date(Date.now() - RESEND_INTERVAL_MS))
+      .first();
+    return recent !== undefined;
+  }
+
+  /**
+   * Creates the account and mails a confirmation link. For an address that already has an account the
+   * answer is the same; the mail tells the owner instead. An unconfirmed account takes the new password:
+   * only the mailbox's owner can confirm it, so nobody can claim an address in advance.
+   */
+  async register(input: { email: string; password: string; name: string }): Promise<Pick<UserView, "email" | "name" | "emailConfirmed">> {
+    const email = normaliseEmail(input.email);
+    this.checkNewPassword(input.password, email);
+    const passwordHash = await this.passwords.hash(input.password);
+    const { User } = this.db.models;
+    await this.db.knex.transaction(async (trx) => {
+      await trx.raw("select pg_advisory_xact_lock(?)", [REGISTRATION_LOCK]);
+      const existing = await User.query(trx).findOne({ email }).forUpdate();
+      if (existing?.emailConfirmedAt) {
+        await enqueueEmail(trx, alreadyRegisteredMessage(email, this.link("/login"), this.link("/forgot-password")));
+        return;
+      }
+      let user: User;
+      if (existing) {
+        user = await existing.$query(trx).patchAndFetch({ name: input.name, passwordHash });
+        await this.db.models.EmailToken.query(trx).delete().where({ userId: user.id, purpose: "confirm_email" }).whereNull("usedAt");
+      } else {
+        const first = (await User.query(trx).first()) === undefined;
+        user = await User.query(trx).insertAndFetch({ email, name: input.name, passwordHash, isAdmin: first, emailConfirmedAt: null });
+      }
+      const token = await this.issueEmailToken(trx, user, "confirm_email");
+      await enqueueEmail(trx, confirmEmailMessage(email, input.name, this.link("/confirm-email", token)));
+    });
+    return { email, name: input.name, emailConfirmed: false };
+  }
+
+  /** Uses a token exactly once, atomically; another request with the same token finds it used. */
+  private async consumeToken(trx: Knex.Transaction, token: string, purpose: EmailTokenPurpose): Promise<User> {
+    const [row] = await this.db.models.EmailToken.query(trx)
+      .patch({ usedAt: new Date() })
+      .where({ tokenHash: tokenHash(this.config.sessionSecret, token), purpose })
+      .whereNull("usedAt")
+      .where("expiresAt", ">", new Date())
+      .returning("*");
+    if (!row) throw invalidToken();
+    const user = await this.db.models.User.query(trx).findById(row.userId).forUpdate();
+    if (!user) throw invalidToken();
+    return user;
+  }
+
+  async confirmEmail(token: string): Promise<User> {
+    return this.db.knex.transaction(async (trx) => {
+      const user = await this.consumeToken(trx, token, "confirm_email");
+      return user.emailConfirmedAt ? user : user.$query(trx).patchAndFetch({ emailConfirmedAt: new Date() });
+    });
+  }
+
+  async resendConfirmation(emailInput: string): Promise<void> {
+    const email = normaliseEmail(emailInput);
+    await this.db.knex.transaction(async (trx) => {
+      const user = await this.db.models.User.query(trx).findOne({ email }).forUpdate();
+      if (!user || user.emailConfirmedAt || (await this.sentRecently(trx, user, "confirm_email"))) return;
+      const token = await this.issueEmailToken(trx, user, "confirm_email");
+      await enqueueEmail(trx, confirmEmailMessage(email, user.name, this.link("/confirm-email", token)));
+    });
+  }
+
+  async login(input: { email: string; password: string }, client: ClientDetails): Promise<{ user: User; token: string }> {
+    const email = normaliseEmail(input.email);
+    await this.throttle.check(email, client.ip);
+    const user = await this.db.models.User.query().findOne({ email });
+    // bcrypt ignores bytes past 72: a longer password would match a stored one that is its prefix.
+    const fits = Buffer.byteLength(input.password, "utf8") <= MAX_PASSWORD_BYTES;
+    const valid = user && fits ? await this.passwords.verify(input.password, user.passwordHash) : await this.passwords.verifyNothing(input.password);
+    if (!user || !valid) {
+      await this.throttle.recordFailure(email, client.ip);
+      throw invalidCredentials();
+    }
+    // Only someone who knows the password learns that the address is unconfirmed.
+    if (!user.emailConfirmedAt) throw emailNotConfirmed();
+    await this.throttle.recordSuccess(email);
+    const { token } = await this.sessions.create(user, client);
+    this.logger.info({ userId: user.id }, "login");
+    return { user, token };
+  }
+
+  async requestPasswordReset(emailInput: string): Promise<void> {
+    const email = normaliseEmail(emailInput);
+    await this.db.knex.transaction(async (trx) => {
+      const user = await this.db.models.User.query(trx).findOne({ email }).forUpdate();
+      if (!user || (await this.sentRecently(trx, user, "reset_password"))) return;
+      const token = await this.issueEmailToken(trx, user, "reset_password");
+      await enqueueEmail(trx, resetPasswordMessage(email, this.link("/reset-password", token)));
+    });
+  }
+
+  /** Sets the password, confirms the address (the link proved the mailbox) and ends every session. */
+  async resetPassword(token: string, password: string): Promise<void> {
+    const pending = await this.db.models.EmailToken.query().findOne({ tokenHash: tokenHash(this.config.sessionSecret, token), purpose: "reset_password" });
+    const owner = pending && (await this.db.models.User.query().findById(pending.userId));
+    if (!pending || !owner || pending.usedAt || pending.expiresAt.getTime() <= Date.now()) throw invalidToken();
+    this.checkNewPassword(password, owner.email);
+    const passwordHash = await this.passwords.hash(password);
+    await this.db.knex.transaction(async (trx) => {
+      const user = await this.consumeToken(trx, token, "reset_password");
+      await user.$query(trx).patch({ passwordHash, emailConfirmedAt: user.emailConfirmedAt ?? new Date() });
+      await this.sessions.revokeAllOf(user.id, undefined, trx);
+    });
+  }
+
+  async updateProfile(user: User, changes: { name?: string }): Promise<User> {
+    return changes.name === undefined ? user : user.$query().patchAndFetch({ name: changes.name });
+  }
+
+  /** Changes the password and ends the user's other sessions; `currentSessionId` stays logged in. */
+  async changePassword(user: User, currentPassword: string, newPassword: string, currentSessionId?: string): Promise<void> {
+    if (!(await this.verifyOwnPassword(user, currentPassword))) throw wrongPassword("currentPassword");
+    this.checkNewPassword(newPassword, user.email, "newPassword");
+    const passwordHash = await this.passwords.hash(newPassword);
+    await this.db.knex.transaction(async (trx) => {
+      await user.$query(trx).patch({ passwordHash });
+      await this.sessions.revokeAllOf(user.id, currentSessionId, trx);
+    });
+  }
+
+  async deleteAccount(user: User, password: string): Promise<void> {
+    if (!(await this.verifyOwnPassword(user, password))) throw wrongPassword("password");
+    await this.db.models.User.query().deleteById(user.id);
+    this.logger.info({ userId: user.id }, "account deleted");
+  }
+
+  private async verifyOwnPassword(user: User, password: string): Promise<boolean> {
+    if (Buffer.byteLength(password, "utf8") > MAX_PASSWORD_BYTES) return false;
+    return this.passwords.verify(password, user.passwordHash);
+  }
+}

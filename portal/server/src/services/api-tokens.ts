@@ -1,0 +1,55 @@
+/** Personal access tokens: `bh_` and 43 random characters, shown once, stored as a keyed hash. */
+import type { Models } from "../db/database.js";
+import type { ApiToken } from "../models/ApiToken.js";
+import type { User } from "../models/User.js";
+import { API_TOKEN_PREFIX, randomApiToken, tokenHash } from "./tokens.js";
+
+/** Writing last-used on every request would turn reads into writes; once a minute is precise enough. */
+const LAST_USED_PRECISION_MS = 60 * 1000;
+const SHOWN_PREFIX_LENGTH = API_TOKEN_PREFIX.length + 6;
+
+export function presentApiToken(token: ApiToken) {
+  return { id: token.id, name: token.name, prefix: token.prefix, createdAt: token.createdAt, lastUsedAt: token.lastUsedAt };
+}
+
+export class ApiTokens {
+  constructor(
+    private readonly models: Models,
+    private readonly secret: string,
+  ) {}
+
+  async create(user: User, name: string): Promise<{ token: string; apiToken: ApiToken }> {
+    const token = randomApiToken();
+    const apiToken = await this.models.ApiToken.query().insertAndFetch({
+      userId: user.id,
+      name,
+      prefix: token.slice(0, SHOWN_PREFIX_LENGTH),
+      tokenHash: tokenHash(this.secret, token),
+    });
+    return { token, apiToken };
+  }
+
+  async list(user: User): Promise<ApiToken[]> {
+    return await this.models.ApiToken.query().where({ userId: user.id }).orderBy("id");
+  }
+
+  /** Deletes the user's token; false when there is none with that id (another user's token included). */
+  async revoke(user: User, id: string): Promise<boolean> {
+    if (!/^\d{1,18}$/.test(id)) return false;
+    return (await this.models.ApiToken.query().delete().where({ id, userId: user.id })) > 0;
+  }
+
+  async authenticate(token: string): Promise<{ apiToken: ApiToken; user: User } | undefined> {
+    if (!token.startsWith(API_TOKEN_PREFIX)) return undefined;
+    const apiToken = await this.models.ApiToken.query().findOne({ tokenHash: tokenHash(this.secret, token) });
+    if (!apiToken) return undefined;
+    const user = await this.models.User.query().findById(apiToken.userId);
+    if (!user) return undefined;
+    const now = Date.now();
+    if (!apiToken.lastUsedAt || now - apiToken.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+      await this.models.ApiToken.query().patch({ lastUsedAt: new Date(now) }).findById(apiToken.id);
+      apiToken.lastUsedAt = new Date(now);
+    }
+    return { apiToken, user };
+  }
+}
