@@ -11,8 +11,13 @@ export const DASHBOARD_LABEL_VALUE = "1";
 export const DASHBOARD_FOLDER_ANNOTATION = "grafana_folder";
 export const DASHBOARD_FOLDER = "BabyHelm";
 
+/** Distinct prefixes: a project named like a platform dashboard can never take over its ConfigMap. */
 export function projectDashboardConfigMapName(project: string): string {
-  return `babyhelm-dashboard-${project}`;
+  return `babyhelm-project-dashboard-${project}`;
+}
+
+export function platformDashboardConfigMapName(file: string): string {
+  return `babyhelm-platform-dashboard-${file.replace(/\.json$/, "")}`;
 }
 
 /** A dashboard as a ConfigMap the sidecar picks up; only the monitoring namespace is watched, so tenants cannot inject one. */

@@ -98,12 +98,12 @@ describe("the project dashboard ConfigMap", () => {
     const objects = await renderProject({ name: "shop", displayName: "Shop", apps: [{ name: "web", image: "nginx" }] });
     const configMap = objects.find((object) => object.kind === "ConfigMap")!;
     expect(configMap.metadata).toEqual({
-      name: "babyhelm-dashboard-shop",
+      name: "babyhelm-project-dashboard-shop",
       namespace: "monitoring",
       labels: { "app.kubernetes.io/managed-by": "babyhelm", "babyhelm.io/project": "shop", grafana_dashboard: "1" },
       annotations: { grafana_folder: "BabyHelm" },
     });
-    const json = JSON.parse((configMap as { data: Record<string, string> }).data["babyhelm-dashboard-shop.json"]!);
+    const json = JSON.parse((configMap as { data: Record<string, string> }).data["babyhelm-project-dashboard-shop.json"]!);
     expect(json).toEqual(JSON.parse(JSON.stringify(projectDashboard({ project: "shop", apps: ["web"], displayName: "Shop" }))));
     expect(json.title).toBe("BabyHelm / Project / Shop");
   });

@@ -6,7 +6,15 @@
 import { createHash } from "node:crypto";
 import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import type * as cog from "@grafana/grafana-foundation-sdk/cog";
-import { ReduceDataOptionsBuilder } from "@grafana/grafana-foundation-sdk/common";
+import {
+  LegendDisplayMode,
+  LegendPlacement,
+  ReduceDataOptionsBuilder,
+  SortOrder,
+  TooltipDisplayMode,
+  VizLegendOptionsBuilder,
+  VizTooltipOptionsBuilder,
+} from "@grafana/grafana-foundation-sdk/common";
 import {
   CustomVariableBuilder,
   DashboardBuilder,
@@ -53,7 +61,17 @@ function query(expr: string, legend: string, refId = "A") {
 }
 
 function chart(title: string, unit: string, description: string, ...targets: DataqueryBuilder[]) {
-  const panel = new timeseries.PanelBuilder().title(title).description(description).unit(unit).datasource(DATASOURCE).min(0).height(8).span(12);
+  const panel = new timeseries.PanelBuilder()
+    .title(title)
+    .description(description)
+    .unit(unit)
+    .datasource(DATASOURCE)
+    .min(0)
+    .height(8)
+    .span(12)
+    // One line per app: without a legend and a shared tooltip they cannot be told apart.
+    .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom))
+    .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
   for (const target of targets) panel.withTarget(target);
   return panel;
 }
@@ -73,8 +91,8 @@ function appPanels(scope: q.QueryScope): cog.Builder<Panel>[] {
       query(q.podsAvailable(scope), "{{app}} available", "A"),
       query(q.podsDesired(scope), "{{app}} desired", "B"),
     ).decimals(0),
-    chart("Restarts", "short", "Container restarts in each interval.", query(q.containerRestarts(scope, GRAFANA_WINDOW), legend)).decimals(0),
-    chart("OOM kills", "short", "Restarts of containers whose last termination was an out-of-memory kill.", query(q.oomKills(scope, GRAFANA_WINDOW), legend)).decimals(0),
+    chart("Restarts (sliding window)", "short", "Container restarts within a sliding window of a few scrape intervals ($__rate_interval); one restart shows on several points.", query(q.containerRestarts(scope, GRAFANA_WINDOW), legend)),
+    chart("OOM kills (sliding window)", "short", "Restarts, within the same sliding window, of containers whose last termination was an out-of-memory kill.", query(q.oomKills(scope, GRAFANA_WINDOW), legend)),
     chart("CPU throttling", "percentunit", "Share of CPU periods in which the app hit its CPU limit and was throttled.", query(q.cpuThrottledShare(scope, GRAFANA_WINDOW), legend)).max(1),
     chart("Network received", "Bps", "Bytes per second received by the app's pods.", query(q.networkReceiveBytesPerSecond(scope, GRAFANA_WINDOW), legend)),
     chart("Network sent", "Bps", "Bytes per second sent by the app's pods.", query(q.networkTransmitBytesPerSecond(scope, GRAFANA_WINDOW), legend)),

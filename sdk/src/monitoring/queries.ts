@@ -7,7 +7,11 @@
  * An app is the Deployment named after it: pods are attributed through their ReplicaSet's owner, never by
  * pod name, so an app `web` never counts the pods of an app `web-api`. Every query returns one series
  * per app, labelled `namespace` and `app`, and only ever reads the namespace it is given.
+ *
+ * kube-state-metrics series are deduplicated (`max by` their identity) before they are summed: with two
+ * kube-state-metrics replicas, or during its own rollout, every series exists twice, once per instance.
  */
+import { RESOURCE_QUOTA_NAME } from "../namespace/builders.js";
 import { duration, selector, type Matcher } from "./promql.js";
 
 export interface QueryScope {
@@ -69,7 +73,25 @@ function byApp(perPod: string, scope: QueryScope): string {
 /** Deployment-level kube-state-metrics series, relabelled from `deployment` to `app`. */
 function deploymentMetric(metric: string, scope: QueryScope): string {
   const matchers: Matcher[] = scope.app !== undefined ? [["deployment", "=", scope.app]] : [];
-  return `sum by (namespace, app) (label_replace(${kubeState(metric, scope, matchers)}, "app", "$1", "deployment", "(.*)"))`;
+  const deduplicated = `max by (namespace, deployment) (${kubeState(metric, scope, matchers)})`;
+  return `sum by (namespace, app) (label_replace(${deduplicated}, "app", "$1", "deployment", "(.*)"))`;
+}
+
+/** One kube-state-metrics series per container, whichever instance reported it. */
+const perContainer = (expr: string) => `max by (namespace, pod, container) (${expr})`;
+
+/**
+ * Pods that hold resources: kube-state-metrics keeps reporting the requests and limits of evicted and
+ * failed pods, which use nothing (the kube-prometheus mixin filters the same way).
+ */
+function activePods(scope: QueryScope): string {
+  return `max by (namespace, pod) (${kubeState("kube_pod_status_phase", scope, [["phase", "=~", "Pending|Running"]])} == 1)`;
+}
+
+/** A per-container resource of active pods: requests or limits. */
+function resourceOfActivePods(metric: string, scope: QueryScope, resource: string, unit: string): string {
+  const containers = perContainer(kubeState(metric, scope, [["resource", "=", resource], ["unit", "=", unit]]));
+  return byApp(`(${containers} * on (namespace, pod) group_left () ${activePods(scope)})`, scope);
 }
 
 const windowOf = (options: RateOptions) => duration(options.window ?? "5m", "window");
@@ -80,9 +102,9 @@ export function cpuCoresUsed(scope: QueryScope, options: RateOptions = {}): stri
   return byApp(`rate(${cadvisor("container_cpu_usage_seconds_total", scope)}[${windowOf(options)}])`, scope);
 }
 
-/** CPU requested by the app's running containers, in cores. */
+/** CPU requested by the app's pending and running containers, in cores. */
 export function cpuCoresRequested(scope: QueryScope): string {
-  return byApp(kubeState("kube_pod_container_resource_requests", scope, [["resource", "=", "cpu"], ["unit", "=", "core"]]), scope);
+  return resourceOfActivePods("kube_pod_container_resource_requests", scope, "cpu", "core");
 }
 
 /** CPU used as a share of CPU requested (1 = all of it). BabyHelm sets requests = limits, so this is also the share of the limit. */
@@ -95,9 +117,9 @@ export function memoryWorkingSetBytes(scope: QueryScope): string {
   return byApp(cadvisor("container_memory_working_set_bytes", scope), scope);
 }
 
-/** Memory limit of the app's running containers, in bytes. */
+/** Memory limit of the app's pending and running containers, in bytes. */
 export function memoryLimitBytes(scope: QueryScope): string {
-  return byApp(kubeState("kube_pod_container_resource_limits", scope, [["resource", "=", "memory"], ["unit", "=", "byte"]]), scope);
+  return resourceOfActivePods("kube_pod_container_resource_limits", scope, "memory", "byte");
 }
 
 /** Memory working set as a share of the memory limit (1 = at the limit, where the OOM killer acts). */
@@ -107,7 +129,7 @@ export function memoryLimitShare(scope: QueryScope): string {
 
 /** Container restarts during the range. */
 export function containerRestarts(scope: QueryScope, options: RangeOptions = {}): string {
-  return byApp(`increase(${kubeState("kube_pod_container_status_restarts_total", scope)}[${rangeOf(options)}])`, scope);
+  return byApp(perContainer(`increase(${kubeState("kube_pod_container_status_restarts_total", scope)}[${rangeOf(options)}])`), scope);
 }
 
 /**
@@ -115,8 +137,8 @@ export function containerRestarts(scope: QueryScope, options: RangeOptions = {})
  * dies with the killed container's cgroup, so the kube-state-metrics termination reason is the reliable source.
  */
 export function oomKills(scope: QueryScope, options: RangeOptions = {}): string {
-  const restarts = `increase(${kubeState("kube_pod_container_status_restarts_total", scope)}[${rangeOf(options)}])`;
-  const oomKilled = `max by (namespace, pod, container) (${kubeState("kube_pod_container_status_last_terminated_reason", scope, [["reason", "=", "OOMKilled"]])})`;
+  const restarts = perContainer(`increase(${kubeState("kube_pod_container_status_restarts_total", scope)}[${rangeOf(options)}])`);
+  const oomKilled = perContainer(kubeState("kube_pod_container_status_last_terminated_reason", scope, [["reason", "=", "OOMKilled"]]));
   return byApp(`(${restarts} * on (namespace, pod, container) group_left () ${oomKilled})`, scope);
 }
 
@@ -148,14 +170,18 @@ export function cpuThrottledShare(scope: QueryScope, options: RateOptions = {}):
   return `${throttled} / ${periods}`;
 }
 
-/** What the namespace uses of each ResourceQuota resource (`resource` label: `requests.cpu`, `pods`, ...). */
+/** BabyHelm's own quota only: another ResourceQuota an admin adds must not mix its figures into ours. */
+const quota = (namespace: string, type: "used" | "hard") =>
+  `max by (namespace, resource) (${kubeState("kube_resourcequota", { namespace }, [["resourcequota", "=", RESOURCE_QUOTA_NAME], ["type", "=", type]])})`;
+
+/** What the namespace uses of each resource of its quota (`resource` label: `requests.cpu`, `pods`, ...). */
 export function quotaUsed(namespace: string): string {
-  return `max by (namespace, resource) (${kubeState("kube_resourcequota", { namespace }, [["type", "=", "used"]])})`;
+  return quota(namespace, "used");
 }
 
-/** The namespace's ResourceQuota limit of each resource. */
+/** The namespace's quota of each resource. */
 export function quotaHard(namespace: string): string {
-  return `max by (namespace, resource) (${kubeState("kube_resourcequota", { namespace }, [["type", "=", "hard"]])})`;
+  return quota(namespace, "hard");
 }
 
 /** Used as a share of hard, per quota resource (1 = the quota is exhausted and new pods are refused). */

@@ -19,6 +19,10 @@ export const POD_SECURITY_LABELS: Labels = {
   "pod-security.kubernetes.io/audit-version": "latest",
 };
 
+/** The names of the namespace's own objects; monitoring reads the quota by name. */
+export const RESOURCE_QUOTA_NAME = "babyhelm-quota";
+export const LIMIT_RANGE_NAME = "babyhelm-defaults";
+
 /** Kubernetes sets this label on every namespace; network policies select namespaces by it. */
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
@@ -58,7 +62,7 @@ export function buildResourceQuota(args: NamespaceBuildArgs): ResourceQuotaObjec
   return {
     apiVersion: "v1",
     kind: "ResourceQuota",
-    metadata: { name: "babyhelm-quota", namespace: args.name, labels: projectLabels(args.name) },
+    metadata: { name: RESOURCE_QUOTA_NAME, namespace: args.name, labels: projectLabels(args.name) },
     spec: {
       hard: {
         "requests.cpu": args.quota.cpu,
@@ -80,7 +84,7 @@ export function buildLimitRange(args: NamespaceBuildArgs): LimitRangeObject {
   return {
     apiVersion: "v1",
     kind: "LimitRange",
-    metadata: { name: "babyhelm-defaults", namespace: args.name, labels: projectLabels(args.name) },
+    metadata: { name: LIMIT_RANGE_NAME, namespace: args.name, labels: projectLabels(args.name) },
     spec: { limits: [{ type: "Container", default: defaults, defaultRequest: defaults }] },
   };
 }

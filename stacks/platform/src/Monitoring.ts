@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { dashboardConfigMap, platformDashboards } from "@babyhelm/sdk";
+import { dashboardConfigMap, platformDashboardConfigMapName, platformDashboards } from "@babyhelm/sdk";
 import type { PlatformStackConfig } from "./config.js";
 import { kubePrometheusStackValues } from "./values.js";
 
@@ -60,6 +60,7 @@ export class Monitoring extends pulumi.ComponentResource {
           monitoringNamespace,
           prometheusRetention: config.prometheusRetention,
           prometheusStorageSize: config.prometheusStorageSize,
+          prometheusRetentionSize: config.prometheusRetentionSize,
           storageClass: config.storageClass,
           grafanaAdminPassword: pulumi.secret(this.grafanaAdminPassword),
         }),
@@ -69,7 +70,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
     for (const [file, dashboard] of Object.entries(platformDashboards())) {
       const configMap = dashboardConfigMap(
-        `babyhelm-dashboard-${file.replace(/\.json$/, "")}`,
+        platformDashboardConfigMapName(file),
         file,
         dashboard,
         { [PLATFORM_COMPONENT_LABEL]: "dashboards" },

@@ -18,7 +18,9 @@ export interface PlatformStackConfig {
   prometheusRetention: string;
   /** `babyhelm:prometheusStorageSize`: Prometheus' volume. Default `"50Gi"`. */
   prometheusStorageSize: string;
-  /** `babyhelm:storageClass`: StorageClass of Prometheus' and Grafana's volumes. Default: the cluster's default class. */
+  /** `babyhelm:prometheusRetentionSize`: Prometheus drops old data beyond it. Default: 80% of the volume, e.g. `"40GB"` for `"50Gi"`. */
+  prometheusRetentionSize: string;
+  /** `babyhelm:storageClass`: StorageClass of Prometheus' volume. Default: the cluster's default class. */
   storageClass?: string;
   /** `babyhelm:grafanaAdminPassword` (secret). Default: generated once and kept in the stack's state. */
   grafanaAdminPassword?: pulumi.Output<string>;
@@ -30,6 +32,14 @@ export interface PlatformStackConfig {
 
 const PROMETHEUS_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 const CHART_VERSION = /^\d+\.\d+\.\d+$/;
+// Prometheus' --storage.tsdb.retention.size units (powers of 1024).
+const RETENTION_SIZE = /^\d+(B|KB|MB|GB|TB|PB|EB)$/;
+
+/** 80% of the volume, in Prometheus' GB (GiB), leaving room for the write-ahead log and compaction. */
+function defaultRetentionSize(storageSize: string): string {
+  const bytes = parseQuantity(storageSize) ?? 0;
+  return `${Math.max(1, Math.floor((bytes * 0.8) / 2 ** 30))}GB`;
+}
 
 export function readPlatformConfig(config = new pulumi.Config("babyhelm")): PlatformStackConfig {
   const problems: string[] = [];
@@ -53,6 +63,7 @@ export function readPlatformConfig(config = new pulumi.Config("babyhelm")): Plat
     kubePrometheusStackVersion: text("kubePrometheusStackVersion", KUBE_PROMETHEUS_STACK_VERSION, CHART_VERSION, KUBE_PROMETHEUS_STACK_VERSION),
     prometheusRetention: text("prometheusRetention", "15d", PROMETHEUS_DURATION, "15d"),
     prometheusStorageSize: storageSize,
+    prometheusRetentionSize: text("prometheusRetentionSize", defaultRetentionSize(storageSize), RETENTION_SIZE, "40GB"),
     storageClass: config.get("storageClass") || undefined,
     grafanaAdminPassword: config.getSecret("grafanaAdminPassword"),
     ingressNginx: config.getBoolean("ingressNginx") ?? false,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
+import { renderProject } from "@babyhelm/sdk";
 import { recordResources, revealSecrets, type RecordedResource } from "../../../sdk/src/test-support/pulumi-mocks.js";
 import { KUBE_PROMETHEUS_STACK_VERSION, readPlatformConfig } from "./config.js";
 import { IngressController } from "./IngressController.js";
@@ -55,6 +56,7 @@ describe("the platform stack", () => {
     );
     expect(release.values.prometheus.prometheusSpec).toMatchObject({
       retention: "15d",
+      retentionSize: "40GB",
       serviceMonitorSelectorNilUsesHelmValues: false,
       serviceMonitorSelector: {},
       serviceMonitorNamespaceSelector: {},
@@ -72,6 +74,7 @@ describe("the platform stack", () => {
     const release = ofType("kubernetes:helm.sh/v3:Release")[0]!;
     const values = inputs(release).values;
     expect(values.prometheus.prometheusSpec.retention).toBe("30d");
+    expect(values.prometheus.prometheusSpec.retentionSize).toBe("160GB");
     expect(values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec).toMatchObject({ storageClassName: "fast", resources: { requests: { storage: "200Gi" } } });
     expect(values.grafana.adminPassword).toBe("correct-horse");
     expect(revealSecrets(release.inputs).secretPaths.some((path) => path.startsWith("values"))).toBe(true);
@@ -85,11 +88,23 @@ describe("the platform stack", () => {
 
   it("provisions the platform-wide dashboards as labelled ConfigMaps in the monitoring namespace", async () => {
     const configMaps = (await platform({})).ofType("kubernetes:core/v1:ConfigMap").map(inputs);
-    expect(configMaps.map((configMap) => configMap.metadata.name).sort()).toEqual(["babyhelm-dashboard-babyhelm-app", "babyhelm-dashboard-babyhelm-namespaces"]);
+    expect(configMaps.map((configMap) => configMap.metadata.name).sort()).toEqual(["babyhelm-platform-dashboard-babyhelm-app", "babyhelm-platform-dashboard-babyhelm-namespaces"]);
     for (const configMap of configMaps) {
       expect(configMap.metadata).toMatchObject({ namespace: "monitoring", labels: { grafana_dashboard: "1" }, annotations: { grafana_folder: "BabyHelm" } });
       const [json] = Object.values(configMap.data) as string[];
       expect(JSON.parse(json!).title).toMatch(/^BabyHelm \/ (App|Namespaces)$/);
+    }
+  });
+
+  it("names its dashboard ConfigMaps so that no project's dashboard can take one over", async () => {
+    const platformNames = (await platform({})).ofType("kubernetes:core/v1:ConfigMap").map((resource) => inputs(resource).metadata.name);
+    for (const name of platformNames) {
+      for (const project of [name, name.replace(/^babyhelm-platform-dashboard-/, ""), name.replace(/^babyhelm-/, "")]) {
+        const rendered = await renderProject({ name: project.slice(0, 40).replace(/-$/, "") });
+        const configMaps = rendered.filter((object) => object.kind === "ConfigMap").map((object) => object.metadata.name);
+        expect(configMaps).toHaveLength(1);
+        expect(configMaps).not.toContain(name);
+      }
     }
   });
 

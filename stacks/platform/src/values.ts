@@ -5,6 +5,8 @@ export interface MonitoringValuesArgs {
   monitoringNamespace: string;
   prometheusRetention: string;
   prometheusStorageSize: string;
+  /** Prometheus deletes the oldest blocks beyond this, so the volume never fills before the retention ends. */
+  prometheusRetentionSize: string;
   storageClass?: string;
   /** A secret Output in the program; Helm receives it in the release's values. */
   grafanaAdminPassword: unknown;
@@ -36,12 +38,15 @@ export function kubePrometheusStackValues(args: MonitoringValuesArgs) {
           provider: { foldersFromFilesStructure: true },
         },
       },
-      persistence: { enabled: true, size: "10Gi", ...storageClass },
+      // No volume: dashboards and the data source are provisioned, so nothing of value lives in Grafana's
+      // database, and a ReadWriteOnce volume would block rolling updates across nodes.
+      persistence: { enabled: false },
     },
     "kube-state-metrics": { metricLabelsAllowlist: KUBE_STATE_METRICS_LABELS },
     prometheus: {
       prometheusSpec: {
         retention: args.prometheusRetention,
+        retentionSize: args.prometheusRetentionSize,
         // Select ServiceMonitors, PodMonitors and rules in every namespace, not only those of this Helm release.
         serviceMonitorSelectorNilUsesHelmValues: false,
         serviceMonitorSelector: {},
