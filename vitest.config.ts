@@ -9,6 +9,7 @@ export default defineConfig({
   test: {
     include: ["**/src/**/*.test.ts", "test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**"],
+    globalSetup: ["portal/server/src/test-support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },
