@@ -2,6 +2,7 @@
 import Koa from "koa";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
+import { methodNotAllowed } from "./errors.js";
 import type { Database } from "./db/database.js";
 import { authenticate } from "./http/auth.js";
 import { jsonBody, jsonOnly } from "./http/body.js";
@@ -59,7 +60,14 @@ export function createApp(options: AppOptions): Koa<PortalState> {
     tokensRouter(services.apiTokens),
   ]) {
     app.use(router.routes());
-    app.use(router.allowedMethods());
+    // 405 (and never 501) for a known path with another method, in the JSON error shape.
+    app.use(
+      router.allowedMethods({
+        throw: true,
+        methodNotAllowed,
+        notImplemented: methodNotAllowed,
+      }),
+    );
   }
   app.use(async (ctx, next) => {
     await next();

@@ -23,7 +23,8 @@ export interface FieldProblem {
 }
 
 export const invalidRequest = (details: FieldProblem[]) =>
-  new AppError(400, "invalid_request", details.length === 1 ? `${details[0]!.path}: ${details[0]!.message}` : "The request has invalid fields; see details.", details);
+  new AppError(400, "invalid_request", details.map((problem) => `${problem.path}: ${problem.message}`).join("; "), details);
+export const methodNotAllowed = () => new AppError(405, "method_not_allowed", "This path does not take that method.");
 export const unauthenticated = () => new AppError(401, "unauthenticated", "Log in, or send a personal access token as Authorization: Bearer bh_...");
 export const invalidCredentials = () => new AppError(401, "invalid_credentials", "The e-mail address or password is wrong.");
 export const emailNotConfirmed = () =>

@@ -16,8 +16,14 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
 
 export function jsonOnly(): Middleware<PortalState> {
   return async (ctx, next) => {
-    if (STATE_CHANGING.has(ctx.method) && hasBody(ctx.headers) && !ctx.is("application/json")) {
-      throw new AppError(415, "unsupported_media_type", "Send the request body as JSON, with Content-Type: application/json.");
+    if (STATE_CHANGING.has(ctx.method) && hasBody(ctx.headers)) {
+      if (!ctx.is("application/json")) {
+        throw new AppError(415, "unsupported_media_type", "Send the request body as JSON, with Content-Type: application/json.");
+      }
+      const charset = /;\s*charset=("?)([^";]+)\1/i.exec(ctx.get("content-type"))?.[2]?.toLowerCase();
+      if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+        throw new AppError(415, "unsupported_media_type", "Send the request body as UTF-8 JSON.");
+      }
     }
     await next();
   };

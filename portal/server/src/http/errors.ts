@@ -28,10 +28,14 @@ function fromUnknown(error: unknown): AppError | undefined {
   const status = http.status ?? http.statusCode;
   // Errors of Koa's own middleware (body parsing), which carry an HTTP status.
   if (http.type === "entity.too.large" || status === 413) return new AppError(413, "payload_too_large", "The request body is larger than 1 MB.");
-  if (http.type === "entity.parse.failed") return new AppError(400, "invalid_json", "The request body is not valid JSON.");
+  // co-body throws SyntaxErrors with status 400 for malformed JSON, non-object JSON and __proto__ keys.
+  if (http.type === "entity.parse.failed" || (error instanceof SyntaxError && status === 400)) {
+    return new AppError(400, "invalid_json", "The request body is not valid JSON: send one JSON object.");
+  }
   if (http.type === "encoding.unsupported" || http.type === "charset.unsupported") return new AppError(415, "unsupported_media_type", "Send the body as UTF-8 JSON.");
   if (typeof status === "number" && status >= 400 && status < 500) {
-    return new AppError(status, status === 404 ? "not_found" : "bad_request", http.expose && http.message ? http.message : "The request cannot be handled.");
+    const code = status === 404 ? "not_found" : status === 405 ? "method_not_allowed" : "bad_request";
+    return new AppError(status, code, http.expose && http.message ? http.message : "The request cannot be handled.");
   }
   return undefined;
 }
