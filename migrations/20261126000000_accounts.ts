@@ -9,6 +9,8 @@ export async function up(knex: Knex): Promise<void> {
     table.text("password_hash").notNullable();
     table.timestamp("email_confirmed_at", { useTz: true });
     table.boolean("is_admin").notNullable().defaultTo(false);
+    // When we last mailed the owner about a sign-up attempt on their address (at most one a minute).
+    table.timestamp("notified_at", { useTz: true });
     table.timestamps(true, true);
   });
   await knex.schema.createTable("sessions", (table) => {

@@ -20,11 +20,11 @@ beforeAll(async () => {
   const reset = await portal.request("POST", "/api/auth/password-reset/confirm", { body: { token: usedToken, password: "correct horse battery" } });
   if (reset.status !== 204) throw new Error(reset.text);
   cookie = (await portal.request("POST", "/api/auth/login", { body: { email: "owner@example.com", password: "correct horse battery" } })).headers.getSetCookie()[0]!.split(";")[0]!;
-  await portal.portal.database.knex("email_tokens").update({ created_at: new Date(Date.now() - 7200_000) });
+  await portal.portal.database.knex("email_tokens").update({ createdAt: new Date(Date.now() - 7200_000) });
   await portal.request("POST", "/api/auth/password-reset", { body: { email: "owner@example.com" } });
   const second = await portal.smtp.waitFor((mail) => mail.subject.startsWith("Set a new") && !mail.text.includes(usedToken));
   expiredToken = /token=([\w-]+)/.exec(second.text)![1]!;
-  await portal.portal.database.knex("email_tokens").whereNull("used_at").update({ expires_at: new Date(Date.now() - 1000) });
+  await portal.portal.database.knex("email_tokens").whereNull("usedAt").update({ expiresAt: new Date(Date.now() - 1000) });
 });
 afterAll(async () => {
   await portal?.stop();

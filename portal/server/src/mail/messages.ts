@@ -50,3 +50,15 @@ export function resetPasswordMessage(to: string, url: string): MailMessage {
     { url, label: "Set a new password" },
   );
 }
+
+export function pendingAccountMessage(to: string, resetUrl: string): MailMessage {
+  return message(
+    to,
+    "Your BabyHelm account is waiting for confirmation",
+    [
+      "Someone, probably you, tried to sign up to BabyHelm with this e-mail address. An account with it already exists and is waiting for you to confirm it.",
+      "If you created it, use the confirmation link we sent before. If you do not know its password, or did not create it, set your own password with the link below: that confirms the account as yours. The link works once, for 1 hour.",
+    ],
+    { url: resetUrl, label: "Set your password" },
+  );
+}

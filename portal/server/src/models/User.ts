@@ -10,6 +10,7 @@ export class User extends Model {
   emailConfirmedAt!: Date | null;
   /** Set for the first registered user; ADMIN_EMAILS adds admins without a database change. */
   isAdmin!: boolean;
+  notifiedAt!: Date | null;
   createdAt!: Date;
   updatedAt!: Date;
 

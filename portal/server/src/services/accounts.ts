@@ -7,7 +7,7 @@ import { normaliseEmail, type Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { emailNotConfirmed, invalidCredentials, invalidRequest, invalidToken, wrongPassword } from "../errors.js";
 import { enqueueEmail } from "../jobs/worker.js";
-import { alreadyRegisteredMessage, confirmEmailMessage, resetPasswordMessage } from "../mail/messages.js";
+import { alreadyRegisteredMessage, confirmEmailMessage, pendingAccountMessage, resetPasswordMessage } from "../mail/messages.js";
 import type { EmailTokenPurpose } from "../models/EmailToken.js";
 import type { User } from "../models/User.js";
 import type { LoginThrottle } from "./login-throttle.js";
@@ -88,33 +88,41 @@ export class Accounts {
 
   /**
    * Creates the account and mails a confirmation link. For an address that already has an account the
-   * answer is the same; the mail tells the owner instead. An unconfirmed account takes the new password:
-   * only the mailbox's owner can confirm it, so nobody can claim an address in advance.
+   * answer is the same and the mail goes to its owner instead. Nobody can change an existing account's
+   * password by signing up again, not even an unconfirmed one: its owner sets one through a mailed link,
+   * so an address claimed in advance by someone else returns to its owner.
    */
   async register(input: { email: string; password: string; name: string }): Promise<Pick<UserView, "email" | "name" | "emailConfirmed">> {
     const email = normaliseEmail(input.email);
     this.checkNewPassword(input.password, email);
+    // Hashed for every request, also when the address is taken: the answer takes the same time.
     const passwordHash = await this.passwords.hash(input.password);
     const { User } = this.db.models;
     await this.db.knex.transaction(async (trx) => {
       await trx.raw("select pg_advisory_xact_lock(?)", [REGISTRATION_LOCK]);
       const existing = await User.query(trx).findOne({ email }).forUpdate();
-      if (existing?.emailConfirmedAt) {
-        await enqueueEmail(trx, alreadyRegisteredMessage(email, this.link("/login"), this.link("/forgot-password")));
+      if (existing) {
+        await this.notifyOwner(trx, existing);
         return;
       }
-      let user: User;
-      if (existing) {
-        user = await existing.$query(trx).patchAndFetch({ name: input.name, passwordHash });
-        await this.db.models.EmailToken.query(trx).delete().where({ userId: user.id, purpose: "confirm_email" }).whereNull("usedAt");
-      } else {
-        const first = (await User.query(trx).first()) === undefined;
-        user = await User.query(trx).insertAndFetch({ email, name: input.name, passwordHash, isAdmin: first, emailConfirmedAt: null });
-      }
+      const first = (await User.query(trx).first()) === undefined;
+      const user = await User.query(trx).insertAndFetch({ email, name: input.name, passwordHash, isAdmin: first, emailConfirmedAt: null });
       const token = await this.issueEmailToken(trx, user, "confirm_email");
       await enqueueEmail(trx, confirmEmailMessage(email, input.name, this.link("/confirm-email", token)));
     });
     return { email, name: input.name, emailConfirmed: false };
+  }
+
+  /** Tells an address's owner that someone signed up with it; at most once a minute, so nobody can flood a mailbox. */
+  private async notifyOwner(trx: Knex.Transaction, user: User): Promise<void> {
+    if (user.notifiedAt && Date.now() - user.notifiedAt.getTime() < RESEND_INTERVAL_MS) return;
+    await user.$query(trx).patch({ notifiedAt: new Date() });
+    if (user.emailConfirmedAt) {
+      await enqueueEmail(trx, alreadyRegisteredMessage(user.email, this.link("/login"), this.link("/forgot-password")));
+    } else {
+      const token = await this.issueEmailToken(trx, user, "reset_password");
+      await enqueueEmail(trx, pendingAccountMessage(user.email, this.link("/reset-password", token)));
+    }
   }
 
   /** Uses a token exactly once, atomically; another request with the same token finds it used. */

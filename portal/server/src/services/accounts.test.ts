@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sessionCookieFrom, signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
+import { tokenFrom } from "../test-support/smtp.js";
+
+let portal: TestPortal;
+beforeAll(async () => {
+  portal = await startTestPortal({ env: { ADMIN_EMAILS: "Boss@Example.com" }, throttle: { windowMs: 60_000, perEmail: 3, perIp: 8 } });
+});
+afterAll(async () => {
+  await portal?.stop();
+});
+
+const users = () => portal.portal.database.knex("users");
+
+describe("registration", () => {
+  it("creates exactly one account when ten registrations of one address race", async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        portal.request("POST", "/api/auth/register", { body: { email: "race@example.com", password: `password number ${index}`, name: `Racer ${index}` } }),
+      ),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(10).fill(201));
+    expect(await users().where({ email: "race@example.com" }).count({ count: "*" }).first()).toEqual({ count: "1" });
+  });
+
+  it("makes the first user an admin, and anyone in ADMIN_EMAILS, but nobody else", async () => {
+    const first = await users().orderBy("id").first();
+    expect(first.isAdmin).toBe(true);
+    const cookie = await signUp(portal, "regular@example.com");
+    expect((await portal.request("GET", "/api/me", { cookie })).json.user.isAdmin).toBe(false);
+    const boss = await signUp(portal, "boss@example.com");
+    expect((await portal.request("GET", "/api/me", { cookie: boss })).json.user.isAdmin).toBe(true);
+  });
+
+  it("answers the same for a known address, and tells its owner by mail instead", async () => {
+    const body = { email: "regular@example.com", password: "another password here", name: "Someone" };
+    const known = await portal.request("POST", "/api/auth/register", { body });
+    const unknown = await portal.request("POST", "/api/auth/register", { body: { ...body, email: "fresh@example.com" } });
+    expect(known.status).toBe(unknown.status);
+    expect(Object.keys(known.json.user)).toEqual(Object.keys(unknown.json.user));
+    expect(known.json.user).toEqual({ email: "regular@example.com", name: "Someone", emailConfirmed: false });
+    const notice = await portal.smtp.waitFor((mail) => mail.to.includes("regular@example.com") && mail.subject === "You already have a BabyHelm account");
+    expect(notice.text).toContain("http://portal.test/forgot-password");
+    // The real account is untouched: its password still works.
+    expect((await portal.request("POST", "/api/auth/login", { body: { email: "regular@example.com", password: "correct horse battery" } })).status).toBe(200);
+  });
+
+  it("never lets a second sign-up change an unconfirmed account's password; the mailbox owner sets it through the mailed link", async () => {
+    await portal.request("POST", "/api/auth/register", { body: { email: "claimed@example.com", password: "attacker password", name: "Mallory" } });
+    await portal.smtp.waitFor((mail) => mail.to.includes("claimed@example.com") && mail.subject.startsWith("Confirm"));
+    const again = await portal.request("POST", "/api/auth/register", { body: { email: "claimed@example.com", password: "the owner's password", name: "Owner" } });
+    expect(again.status).toBe(201);
+    const pending = await portal.smtp.waitFor((mail) => mail.to.includes("claimed@example.com") && mail.subject === "Your BabyHelm account is waiting for confirmation");
+    expect((await portal.request("POST", "/api/auth/password-reset/confirm", { body: { token: tokenFrom(pending), password: "the owner's password" } })).status).toBe(204);
+    expect((await portal.request("POST", "/api/auth/login", { body: { email: "claimed@example.com", password: "attacker password" } })).status).toBe(401);
+    const owner = await portal.request("POST", "/api/auth/login", { body: { email: "claimed@example.com", password: "the owner's password" } });
+    expect(owner.status).toBe(200);
+    expect(owner.json.user.emailConfirmed).toBe(true);
+  });
+
+  it("mails the owner of a taken address at most once a minute, however often someone signs up with it", async () => {
+    const before = portal.smtp.mails.filter((mail) => mail.to.includes("regular@example.com")).length;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await portal.request("POST", "/api/auth/register", { body: { email: "regular@example.com", password: `flood attempt ${attempt}`, name: "Flood" } });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(portal.smtp.mails.filter((mail) => mail.to.includes("regular@example.com")).length - before).toBeLessThanOrEqual(1);
+  });
+
+  it("answers resend and password reset with 202 whether or not the address has an account", async () => {
+    for (const path of ["/api/auth/resend", "/api/auth/password-reset"]) {
+      const known = await portal.request("POST", path, { body: { email: "regular@example.com" } });
+      const unknown = await portal.request("POST", path, { body: { email: "nobody-at-all@example.com" } });
+      expect([known.status, unknown.status]).toEqual([202, 202]);
+      expect(known.text).toBe(unknown.text);
+    }
+  });
+
+  it("keeps confirmation tokens long enough: single use, 24 hours, stored only as a hash", async () => {
+    await portal.request("POST", "/api/auth/register", { body: { email: "hashed@example.com", password: "correct horse battery", name: "H" } });
+    const token = tokenFrom(await portal.smtp.waitFor((mail) => mail.to.includes("hashed@example.com")));
+    const rows = await portal.portal.database.knex("email_tokens").select("*");
+    expect(JSON.stringify(rows)).not.toContain(token);
+    const row = rows.find((candidate) => candidate.purpose === "confirm_email" && candidate.usedAt === null && candidate.createdAt > new Date(Date.now() - 60_000));
+    expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeGreaterThan(23.9 * 3600_000);
+  });
+});
+
+describe("login", () => {
+  it("throttles repeated failures for one address with 429 and Retry-After, even for the right password", async () => {
+    await signUp(portal, "target@example.com");
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expect((await portal.request("POST", "/api/auth/login", { body: { email: "target@example.com", password: `guess number ${attempt}` } })).status).toBe(401);
+    }
+    const blocked = await portal.request("POST", "/api/auth/login", { body: { email: "target@example.com", password: "correct horse battery" } });
+    expect(blocked.status).toBe(429);
+    expect(blocked.json.error.code).toBe("too_many_requests");
+    const retryAfter = Number(blocked.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+  });
+
+  it("throttles one address guessing many accounts", async () => {
+    let status = 0;
+    for (let attempt = 0; attempt < 12 && status !== 429; attempt++) {
+      status = (await portal.request("POST", "/api/auth/login", { body: { email: `spray${attempt}@example.com`, password: "guessing away" } })).status;
+    }
+    expect(status).toBe(429);
+  });
+});
+
+describe("password reset", () => {
+  it("sets a new password through the mailed link, once, and ends every session", async () => {
+    const fresh = await startTestPortal();
+    try {
+      const cookie = await signUp(fresh, "forgetful@example.com");
+      await fresh.request("POST", "/api/auth/password-reset", { body: { email: "forgetful@example.com" } });
+      const mail = await fresh.smtp.waitFor((candidate) => candidate.subject === "Set a new BabyHelm password");
+      expect(mail.text).toMatch(/http:\/\/portal\.test\/reset-password\?token=/);
+      const token = tokenFrom(mail);
+      const reset = await fresh.request("POST", "/api/auth/password-reset/confirm", { body: { token, password: "brand new password" } });
+      expect(reset.status).toBe(204);
+      expect((await fresh.request("GET", "/api/me", { cookie })).status).toBe(401);
+      expect((await fresh.request("POST", "/api/auth/password-reset/confirm", { body: { token, password: "yet another password" } })).json.error.code).toBe("invalid_token");
+      const login = await fresh.request("POST", "/api/auth/login", { body: { email: "forgetful@example.com", password: "brand new password" } });
+      expect(login.status).toBe(200);
+      expect(sessionCookieFrom(login)).toBeDefined();
+      const row = await fresh.portal.database.knex("email_tokens").where({ purpose: "reset_password" }).first();
+      expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeLessThanOrEqual(3600_000 + 1000);
+    } finally {
+      await fresh.stop();
+    }
+  });
+});
