@@ -22,7 +22,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
   let embedded: EmbeddedDatabase | undefined;
   let jobs: Jobs | undefined;
   const databaseUrl = config.databaseUrl ?? (embedded = await startEmbeddedPostgres(config.dataDir, logger)).url;
-  const knex = createKnex(databaseUrl);
+  const knex = createKnex(databaseUrl, 10, logger);
   const database: Database = { knex, models: bindModels(knex) };
   try {
     const applied = await migrateToLatest(knex);

@@ -1,5 +1,6 @@
 /** knex and objection over one PostgreSQL; models are bound per database so several portals can share a process (tests). */
 import knexFactory, { type Knex } from "knex";
+import type { Logger } from "pino";
 import { knexSnakeCaseMappers } from "objection";
 import { migrations } from "../../../../migrations/index.js";
 import { ApiToken } from "../models/ApiToken.js";
@@ -8,9 +9,11 @@ import { LoginFailure } from "../models/LoginFailure.js";
 import { Session } from "../models/Session.js";
 import { User } from "../models/User.js";
 
-export function createKnex(url: string, poolMax = 10): Knex {
+export function createKnex(url: string, poolMax = 10, logger?: Logger): Knex {
   return knexFactory({
     client: "pg",
+    // knex's own warnings (pool, deprecations) go to the portal's log, not to the console.
+    ...(logger ? { log: { warn: (message: unknown) => logger.warn({ knex: message }, "knex"), error: (message: unknown) => logger.error({ knex: message }, "knex"), debug: () => {}, deprecate: (method: string, alternative: string) => logger.warn({ method, alternative }, "knex deprecation") } } : {}),
     connection: { connectionString: url, application_name: "babyhelm-portal" },
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 10_000,

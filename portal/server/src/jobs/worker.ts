@@ -4,6 +4,7 @@
  */
 import { Logger as WorkerLogger, makeWorkerUtils, run, type Runner, type TaskList, type WorkerUtils } from "graphile-worker";
 import type { Knex } from "knex";
+import pg from "pg";
 import type { Logger } from "pino";
 import type { Mailer } from "../mail/mailer.js";
 import type { MailMessage } from "../mail/messages.js";
@@ -32,15 +33,18 @@ export async function enqueueEmail(trx: Knex.Transaction | Knex, message: MailMe
 
 export async function startJobs(options: { connectionString: string; mailer: Mailer; logger: Logger; concurrency?: number }): Promise<Jobs> {
   const logger = workerLogger(options.logger);
+  // Our own pool, so a connection the server drops (a restart, a failover) is logged instead of crashing the process.
+  const pgPool = new pg.Pool({ connectionString: options.connectionString, max: (options.concurrency ?? 2) + 2 });
+  pgPool.on("error", (error) => options.logger.warn({ err: error }, "job queue connection lost"));
   const taskList: TaskList = {
     [SEND_EMAIL]: async (payload) => {
       await options.mailer.send(payload as MailMessage);
     },
   };
-  const utils: WorkerUtils = await makeWorkerUtils({ connectionString: options.connectionString, logger });
+  const utils: WorkerUtils = await makeWorkerUtils({ pgPool, logger });
   await utils.migrate();
   const runner: Runner = await run({
-    connectionString: options.connectionString,
+    pgPool,
     concurrency: options.concurrency ?? 2,
     noHandleSignals: true,
     pollInterval: 1000,
@@ -51,6 +55,7 @@ export async function startJobs(options: { connectionString: string; mailer: Mai
     async stop() {
       await runner.stop();
       await utils.release();
+      await pgPool.end();
     },
   };
 }

@@ -1,0 +1,106 @@
+/**
+ * The portal as `npm start` runs it: a separate process, configuration from the environment, an embedded
+ * PostgreSQL in the data directory, the dev outbox, and SIGTERM.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { simpleParser } from "mailparser";
+import { describe, expect, it } from "vitest";
+import { freePort } from "./db/embedded.js";
+
+const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; ms: number }>;
+}
+
+function startMain(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/tmp", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  let signalledAt = 0;
+  const kill = child.kill.bind(child);
+  child.kill = (signal) => {
+    signalledAt = performance.now();
+    return kill(signal);
+  };
+  const exited = new Promise<{ code: number | null; ms: number }>((resolve) =>
+    child.on("exit", (code) => resolve({ code, ms: signalledAt ? performance.now() - signalledAt : 0 })),
+  );
+  return { child, output: () => output, exited };
+}
+
+async function waitForOutput(started: Started, text: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!started.output().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`"${text}" did not appear; output:\n${started.output()}`);
+    if (started.child.exitCode !== null) throw new Error(`the portal exited early:\n${started.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe("the portal process", () => {
+  it("lists every configuration problem and exits 1", async () => {
+    const started = startMain({ PORT: "not-a-port", BCRYPT_ROUNDS: "99", SMTP_URL: "http://mail.example.com" });
+    const { code } = await started.exited;
+    expect(code).toBe(1);
+    expect(started.output()).toContain("Invalid configuration");
+    expect(started.output()).toMatch(/PORT: /);
+    expect(started.output()).toMatch(/BCRYPT_ROUNDS: /);
+    expect(started.output()).toMatch(/SMTP_URL: must be a URL such as smtp:/);
+    expect(started.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses a production start without its secrets", async () => {
+    const started = startMain({ NODE_ENV: "production", DATA_DIR: mkdtempSync(join(tmpdir(), "babyhelm-prod-")) });
+    expect((await started.exited).code).toBe(1);
+    for (const name of ["SESSION_SECRET", "SECRETS_KEY", "PUBLIC_URL", "DATABASE_URL"]) {
+      expect(started.output()).toContain(`${name}: is required in production`);
+    }
+  });
+
+  it("starts with an embedded PostgreSQL and the dev outbox, stops on SIGTERM in time, and reuses its data on the next start", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-main-"));
+    chmodSync(dataDir, 0o755);
+    const port = await freePort();
+    const env = { DATA_DIR: dataDir, PORT: String(port), BCRYPT_ROUNDS: "4", LOG_LEVEL: "info" };
+    const base = `http://127.0.0.1:${port}`;
+
+    const first = startMain(env);
+    await waitForOutput(first, "portal listening");
+    expect(first.output()).toContain("creating the embedded PostgreSQL cluster");
+    expect((await fetch(`${base}/api/ready`)).status).toBe(200);
+    const body = JSON.stringify({ email: "dev@example.com", password: "correct horse battery", name: "Dev" });
+    expect((await fetch(`${base}/api/auth/register`, { method: "POST", headers: { "content-type": "application/json" }, body })).status).toBe(201);
+    await waitForOutput(first, "mail written to the dev outbox");
+    const [eml] = readdirSync(join(dataDir, "outbox"));
+    const mail = await simpleParser(readFileSync(join(dataDir, "outbox", eml!)));
+    expect(mail.subject).toBe("Confirm your e-mail address for BabyHelm");
+    expect(mail.text).toMatch(/http:\/\/localhost:\d+\/confirm-email\?token=[\w-]{43}/);
+    expect(first.output()).toMatch(/"links":\["http:\/\/localhost:\d+\/confirm-email\?token=/);
+
+    first.child.kill("SIGTERM");
+    const stopped = await first.exited;
+    expect(stopped.code).toBe(0);
+    expect(stopped.ms).toBeLessThan(5000);
+    expect(first.output()).toContain("portal stopped");
+
+    const second = startMain(env);
+    await waitForOutput(second, "portal listening");
+    expect(second.output()).not.toContain("creating the embedded PostgreSQL cluster");
+    const credentials = JSON.stringify({ email: "dev@example.com", password: "correct horse battery" });
+    const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: credentials });
+    expect(((await login.json()) as { error: { code: string } }).error.code).toBe("email_not_confirmed");
+    second.child.kill("SIGINT");
+    expect((await second.exited).code).toBe(0);
+  }, 120_000);
+});
