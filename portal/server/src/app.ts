@@ -1,4 +1,5 @@
 /** The Koa application: middleware in order, then one router per resource. */
+import Router from "@koa/router";
 import Koa from "koa";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
@@ -9,27 +10,30 @@ import { jsonBody, jsonOnly } from "./http/body.js";
 import { errorHandler } from "./http/errors.js";
 import { requestLog, securityHeaders } from "./http/request-log.js";
 import type { PortalState } from "./http/state.js";
-import { authRouter } from "./routes/auth.js";
-import { healthRouter } from "./routes/health.js";
-import { meRouter } from "./routes/me.js";
-import { tokensRouter } from "./routes/tokens.js";
+import { authRoutes } from "./routes/auth.js";
+import { healthRoutes } from "./routes/health.js";
+import { meRoutes } from "./routes/me.js";
+import { tokensRoutes } from "./routes/tokens.js";
 import { Accounts } from "./services/accounts.js";
 import { ApiTokens } from "./services/api-tokens.js";
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleLimits } from "./services/login-throttle.js";
 import { Passwords } from "./services/passwords.js";
-import { Sessions } from "./services/sessions.js";
+import { Sessions, type Credential } from "./services/sessions.js";
+import { AuthCache } from "./services/auth-cache.js";
 
 export interface AppOptions {
   config: Config;
   logger: Logger;
   database: Database;
   throttle?: ThrottleLimits;
+  /** Shared with the listener that drops entries other processes announce; a private one otherwise. */
+  authCache?: AuthCache<Credential>;
 }
 
-export function createServices({ config, logger, database, throttle }: AppOptions) {
+export function createServices({ config, logger, database, throttle, authCache = new AuthCache() }: AppOptions) {
   const passwords = new Passwords(config.bcryptRounds);
-  const sessions = new Sessions(database.models, config.sessionSecret);
-  const apiTokens = new ApiTokens(database.models, config.sessionSecret);
+  const sessions = new Sessions(database.models, config.sessionSecret, authCache);
+  const apiTokens = new ApiTokens(database.models, config.sessionSecret, authCache);
   const loginThrottle = new LoginThrottle(database.models, throttle ?? DEFAULT_THROTTLE);
   const accounts = new Accounts(database, config, passwords, sessions, loginThrottle, logger);
   return { passwords, sessions, apiTokens, loginThrottle, accounts };
@@ -53,22 +57,15 @@ export function createApp(options: AppOptions): Koa<PortalState> {
   app.use(jsonOnly());
   app.use(jsonBody());
   app.use(authenticate(services.sessions, services.apiTokens, secureCookies));
-  for (const router of [
-    healthRouter(database.knex),
-    authRouter(services.accounts, services.sessions, secureCookies),
-    meRouter(services.accounts, secureCookies),
-    tokensRouter(services.apiTokens),
-  ]) {
-    app.use(router.routes());
-    // 405 (and never 501) for a known path with another method, in the JSON error shape.
-    app.use(
-      router.allowedMethods({
-        throw: true,
-        methodNotAllowed,
-        notImplemented: methodNotAllowed,
-      }),
-    );
-  }
+  // One router for the whole API: each request is matched once, whichever resource module defined the route.
+  const router = new Router<PortalState>();
+  healthRoutes(router, database.knex);
+  authRoutes(router, services.accounts, services.sessions, secureCookies);
+  meRoutes(router, services.accounts, secureCookies);
+  tokensRoutes(router, services.apiTokens);
+  app.use(router.routes());
+  // 405 (and never 501) for a known path with another method, in the JSON error shape.
+  app.use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented: methodNotAllowed }));
   app.use(async (ctx, next) => {
     await next();
     if (ctx.status === 404 && ctx.method === "GET" && !ctx.path.startsWith("/api")) {

@@ -22,6 +22,10 @@ export const REDACTED_PATHS = [
   "*.passwordHash",
 ];
 
+/**
+ * JSON lines on stdout. Written asynchronously (buffered, flushed on exit): a synchronous write per line
+ * would put every request behind the terminal or the log collector.
+ */
 export function createLogger(config: Pick<Config, "logLevel">, destination?: DestinationStream): Logger {
-  return pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, destination);
+  return pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, destination ?? pino.destination({ sync: false }));
 }

@@ -10,6 +10,8 @@ import { bindModels, createKnex, migrateToLatest, type Database } from "./db/dat
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.js";
 import { startJobs, type Jobs } from "./jobs/worker.js";
 import { createMailer } from "./mail/mailer.js";
+import { AuthCache, listenForAuthChanges } from "./services/auth-cache.js";
+import type { Credential } from "./services/sessions.js";
 
 export interface RunningPortal {
   url: string;
@@ -21,6 +23,7 @@ export interface RunningPortal {
 export async function startPortal(config: Config, logger: Logger, options: Pick<AppOptions, "throttle"> = {}): Promise<RunningPortal> {
   let embedded: EmbeddedDatabase | undefined;
   let jobs: Jobs | undefined;
+  let authListener: { stop(): Promise<void> } | undefined;
   const databaseUrl = config.databaseUrl ?? (embedded = await startEmbeddedPostgres(config.dataDir, logger)).url;
   const knex = createKnex(databaseUrl, 10, logger);
   const database: Database = { knex, models: bindModels(knex) };
@@ -29,7 +32,9 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
     if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
     const mailer = createMailer(config, logger);
     jobs = await startJobs({ connectionString: databaseUrl, mailer, logger });
-    const app = createApp({ config, logger, database, ...options });
+    const authCache = new AuthCache<Credential>();
+    authListener = await listenForAuthChanges(databaseUrl, authCache, logger);
+    const app = createApp({ config, logger, database, authCache, ...options });
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -49,6 +54,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
         });
         // 2. Let the worker finish its current jobs; 3. close the pool; 4. stop the embedded database.
         await jobs?.stop();
+        await authListener?.stop();
         mailer.close();
         await knex.destroy();
         await embedded?.stop();
@@ -57,6 +63,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
     return { url, server, database, stop };
   } catch (error) {
     await jobs?.stop().catch(() => undefined);
+    await authListener?.stop().catch(() => undefined);
     await knex.destroy().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     throw error;

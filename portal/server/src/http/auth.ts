@@ -32,8 +32,8 @@ export function authenticate(sessions: Sessions, apiTokens: ApiTokens, secureCoo
       const found = token ? await sessions.authenticate(token) : undefined;
       if (found) {
         ctx.state.auth = { user: found.user, session: found.session };
-        // Sliding expiry: the cookie lives as long as the session it names.
-        setSessionCookie(ctx, token!, secureCookies);
+        // Sliding expiry: when the session was renewed, the cookie is renewed with it.
+        if (found.renewed) setSessionCookie(ctx, token!, secureCookies);
       } else if (token) {
         clearSessionCookie(ctx, secureCookies);
       }

@@ -13,51 +13,47 @@ const emailBody = z.strictObject({ email: emailField });
 const loginBody = z.strictObject({ email: emailField, password: passwordField });
 const resetBody = z.strictObject({ token: tokenField, password: passwordField });
 
-export function authRouter(accounts: Accounts, sessions: Sessions, secureCookies: boolean) {
-  const router = new Router<PortalState>({ prefix: "/api/auth" });
-
-  router.post("/register", async (ctx) => {
+export function authRoutes(router: Router<PortalState>, accounts: Accounts, sessions: Sessions, secureCookies: boolean): void {
+  router.post("/api/auth/register", async (ctx) => {
     const user = await accounts.register(parseInput(registerBody, ctx.request.body));
     ctx.status = 201;
     ctx.body = { user };
   });
 
-  router.post("/confirm", async (ctx) => {
+  router.post("/api/auth/confirm", async (ctx) => {
     const { token } = parseInput(tokenBody, ctx.request.body);
     ctx.body = { user: accounts.present(await accounts.confirmEmail(token)) };
   });
 
-  router.post("/resend", async (ctx) => {
+  router.post("/api/auth/resend", async (ctx) => {
     await accounts.resendConfirmation(parseInput(emailBody, ctx.request.body).email);
     ctx.status = 202;
     ctx.body = { status: "If the address has an unconfirmed account, a new link is on its way." };
   });
 
-  router.post("/login", async (ctx) => {
+  router.post("/api/auth/login", async (ctx) => {
     const input = parseInput(loginBody, ctx.request.body);
     const { user, token } = await accounts.login(input, { ip: ctx.ip, userAgent: ctx.get("user-agent") || undefined });
     setSessionCookie(ctx, token, secureCookies);
     ctx.body = { user: accounts.present(user) };
   });
 
-  router.post("/logout", async (ctx) => {
-    if (ctx.state.auth.session) await sessions.revoke(ctx.state.auth.session.id);
+  router.post("/api/auth/logout", async (ctx) => {
+    if (ctx.state.auth.session) await sessions.revoke(ctx.state.auth.session);
     clearSessionCookie(ctx, secureCookies);
     ctx.status = 204;
   });
 
-  router.post("/password-reset", async (ctx) => {
+  router.post("/api/auth/password-reset", async (ctx) => {
     await accounts.requestPasswordReset(parseInput(emailBody, ctx.request.body).email);
     ctx.status = 202;
     ctx.body = { status: "If the address has an account, a link to set a new password is on its way." };
   });
 
-  router.post("/password-reset/confirm", async (ctx) => {
+  router.post("/api/auth/password-reset/confirm", async (ctx) => {
     const { token, password } = parseInput(resetBody, ctx.request.body);
     await accounts.resetPassword(token, password);
     clearSessionCookie(ctx, secureCookies);
     ctx.status = 204;
   });
-
-  return router;
 }

@@ -5,12 +5,11 @@ import type { PortalState } from "../http/state.js";
 const READY_TIMEOUT_MS = 2000;
 
 /** `/api/health`: the process lives. `/api/ready`: it can serve, which needs the database. */
-export function healthRouter(knex: Knex) {
-  const router = new Router<PortalState>({ prefix: "/api" });
-  router.get("/health", (ctx) => {
+export function healthRoutes(router: Router<PortalState>, knex: Knex): void {
+  router.get("/api/health", (ctx) => {
     ctx.body = { status: "ok" };
   });
-  router.get("/ready", async (ctx) => {
+  router.get("/api/ready", async (ctx) => {
     try {
       await Promise.race([
         knex.raw("select 1"),
@@ -22,5 +21,4 @@ export function healthRouter(knex: Knex) {
       ctx.body = { error: { code: "not_ready", message: "The database does not answer." } };
     }
   });
-  return router;
 }

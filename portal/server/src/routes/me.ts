@@ -10,31 +10,26 @@ const profileBody = z.strictObject({ name: nameField }).partial().refine((body) 
 const passwordChangeBody = z.strictObject({ currentPassword: passwordField, newPassword: passwordField });
 const deleteBody = z.strictObject({ password: passwordField });
 
-export function meRouter(accounts: Accounts, secureCookies: boolean) {
-  const router = new Router<PortalState>({ prefix: "/api/me" });
-  router.use(requireUser);
-
-  router.get("/", (ctx) => {
+export function meRoutes(router: Router<PortalState>, accounts: Accounts, secureCookies: boolean): void {
+  router.get("/api/me", requireUser, (ctx) => {
     ctx.body = { user: accounts.present(ctx.state.auth.user!) };
   });
 
-  router.patch("/", async (ctx) => {
+  router.patch("/api/me", requireUser, async (ctx) => {
     const user = await accounts.updateProfile(ctx.state.auth.user!, parseInput(profileBody, ctx.request.body));
     ctx.body = { user: accounts.present(user) };
   });
 
-  router.post("/password", async (ctx) => {
+  router.post("/api/me/password", requireUser, async (ctx) => {
     const { currentPassword, newPassword } = parseInput(passwordChangeBody, ctx.request.body);
     await accounts.changePassword(ctx.state.auth.user!, currentPassword, newPassword, ctx.state.auth.session?.id);
     ctx.status = 204;
   });
 
-  router.delete("/", async (ctx) => {
+  router.delete("/api/me", requireUser, async (ctx) => {
     const { password } = parseInput(deleteBody, ctx.request.body);
     await accounts.deleteAccount(ctx.state.auth.user!, password);
     clearSessionCookie(ctx, secureCookies);
     ctx.status = 204;
   });
-
-  return router;
 }

@@ -10,6 +10,7 @@ import { enqueueEmail } from "../jobs/worker.js";
 import { alreadyRegisteredMessage, confirmEmailMessage, pendingAccountMessage, resetPasswordMessage } from "../mail/messages.js";
 import type { EmailTokenPurpose } from "../models/EmailToken.js";
 import type { User } from "../models/User.js";
+import { announceAuthChange } from "./auth-cache.js";
 import type { LoginThrottle } from "./login-throttle.js";
 import { MAX_PASSWORD_BYTES, passwordProblem, type Passwords } from "./passwords.js";
 import type { Sessions } from "./sessions.js";
@@ -197,10 +198,17 @@ export class Accounts {
       await user.$query(trx).patch({ passwordHash, emailConfirmedAt: user.emailConfirmedAt ?? new Date() });
       await this.sessions.revokeAllOf(user.id, undefined, trx);
     });
+    this.sessions.forgetUser(owner.id);
   }
 
   async updateProfile(user: User, changes: { name?: string }): Promise<User> {
-    return changes.name === undefined ? user : user.$query().patchAndFetch({ name: changes.name });
+    if (changes.name === undefined) return user;
+    const updated = await this.db.knex.transaction(async (trx) => {
+      await announceAuthChange(trx, user.id);
+      return user.$query(trx).patchAndFetch({ name: changes.name });
+    });
+    this.sessions.forgetUser(user.id);
+    return updated;
   }
 
   /** Changes the password and ends the user's other sessions; `currentSessionId` stays logged in. */
@@ -212,11 +220,16 @@ export class Accounts {
       await user.$query(trx).patch({ passwordHash });
       await this.sessions.revokeAllOf(user.id, currentSessionId, trx);
     });
+    this.sessions.forgetUser(user.id);
   }
 
   async deleteAccount(user: User, password: string): Promise<void> {
     if (!(await this.verifyOwnPassword(user, password))) throw wrongPassword("password");
-    await this.db.models.User.query().deleteById(user.id);
+    await this.db.knex.transaction(async (trx) => {
+      await this.db.models.User.query(trx).deleteById(user.id);
+      await announceAuthChange(trx, user.id);
+    });
+    this.sessions.forgetUser(user.id);
     this.logger.info({ userId: user.id }, "account deleted");
   }
 

@@ -2,6 +2,7 @@
 import type { Models } from "../db/database.js";
 import type { ApiToken } from "../models/ApiToken.js";
 import type { User } from "../models/User.js";
+import { announceAuthChange, type AuthCache } from "./auth-cache.js";
 import { API_TOKEN_PREFIX, randomApiToken, tokenHash } from "./tokens.js";
 
 /** Writing last-used on every request would turn reads into writes; once a minute is precise enough. */
@@ -16,6 +17,7 @@ export class ApiTokens {
   constructor(
     private readonly models: Models,
     private readonly secret: string,
+    private readonly cache: AuthCache<{ user: User; apiToken?: ApiToken }>,
   ) {}
 
   async create(user: User, name: string): Promise<{ token: string; apiToken: ApiToken }> {
@@ -36,15 +38,26 @@ export class ApiTokens {
   /** Deletes the user's token; false when there is none with that id (another user's token included). */
   async revoke(user: User, id: string): Promise<boolean> {
     if (!/^\d{1,18}$/.test(id)) return false;
-    return (await this.models.ApiToken.query().delete().where({ id, userId: user.id })) > 0;
+    const [revoked] = await this.models.ApiToken.query().delete().where({ id, userId: user.id }).returning("tokenHash");
+    if (!revoked) return false;
+    this.cache.delete(`token:${revoked.tokenHash}`);
+    await announceAuthChange(this.models.ApiToken.knex(), user.id);
+    return true;
   }
 
   async authenticate(token: string): Promise<{ apiToken: ApiToken; user: User } | undefined> {
     if (!token.startsWith(API_TOKEN_PREFIX)) return undefined;
-    const apiToken = await this.models.ApiToken.query().findOne({ tokenHash: tokenHash(this.secret, token) });
-    if (!apiToken) return undefined;
-    const user = await this.models.User.query().findById(apiToken.userId);
-    if (!user) return undefined;
+    const hash = tokenHash(this.secret, token);
+    const key = `token:${hash}`;
+    let found = this.cache.get(key);
+    if (!found) {
+      const apiToken = await this.models.ApiToken.query().findOne({ tokenHash: hash });
+      const user = apiToken && (await this.models.User.query().findById(apiToken.userId));
+      if (!apiToken || !user) return undefined;
+      found = { apiToken, user };
+      this.cache.set(key, user.id, found);
+    }
+    const { apiToken, user } = found as { apiToken: ApiToken; user: User };
     const now = Date.now();
     if (!apiToken.lastUsedAt || now - apiToken.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
       await this.models.ApiToken.query().patch({ lastUsedAt: new Date(now) }).findById(apiToken.id);

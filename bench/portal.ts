@@ -1,0 +1,101 @@
+/**
+ * Portal figures, each against a baseline measured in the same run:
+ * - authenticated GET /api/me at 50 connections vs a bare Koa route with the same JSON (target >= 0.5);
+ * - logins per second vs raw bcrypt.compare per second at the same cost and concurrency (target >= 0.8);
+ * - p99 of /api/health while 20 logins run at once (target < 50 ms: bcrypt must not block the event loop).
+ */
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import bcrypt from "bcrypt";
+import type { BenchResult } from "./measure.js";
+
+const DURATION_S = 5;
+
+interface Servers {
+  portal: string;
+  bare: string;
+  email: string;
+  password: string;
+  bcryptRounds: number;
+}
+
+function startServers(): Promise<{ servers: Servers; stop: () => void }> {
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./portal-server.ts", import.meta.url))], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`the bench servers exited with ${code}`)));
+    createInterface({ input: child.stdout! }).once("line", (line) => resolve({ servers: JSON.parse(line) as Servers, stop: () => child.kill("SIGTERM") }));
+  });
+}
+
+function load(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => autocannon({ duration: DURATION_S, ...options }, (error, result) => (error ? reject(error) : resolve(result))));
+}
+
+async function login(servers: Servers): Promise<Response> {
+  return fetch(`${servers.portal}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: servers.email, password: servers.password }),
+  });
+}
+
+/** Runs `task` on `concurrency` loops for `seconds`; returns completions per second. */
+async function perSecond(concurrency: number, seconds: number, task: () => Promise<unknown>): Promise<number> {
+  const deadline = performance.now() + seconds * 1000;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        await task();
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+export async function benchPortal(): Promise<BenchResult[]> {
+  const { servers, stop } = await startServers();
+  try {
+    const cookie = (await login(servers)).headers.getSetCookie()[0]!.split(";")[0]!;
+
+    await load({ url: `${servers.bare}/`, connections: 50, duration: 1 });
+    const bare = await load({ url: `${servers.bare}/`, connections: 50 });
+    await load({ url: `${servers.portal}/api/me`, connections: 50, duration: 1, headers: { cookie } });
+    const me = await load({ url: `${servers.portal}/api/me`, connections: 50, headers: { cookie } });
+    if (me.non2xx > 0) throw new Error(`GET /api/me answered ${me.non2xx} non-2xx responses`);
+    const meRatio = me.requests.average / bare.requests.average;
+    console.log(`GET /api/me, 50 connections, ${DURATION_S} s: ${me.requests.average.toFixed(0)} req/s (p99 ${me.latency.p99} ms); bare Koa: ${bare.requests.average.toFixed(0)} req/s; ratio ${meRatio.toFixed(2)}`);
+
+    // Same cost, same concurrency as the login loop below; bcrypt runs on libuv's pool in both cases.
+    const hash = await bcrypt.hash(servers.password, servers.bcryptRounds);
+    const concurrency = 4;
+    const raw = await perSecond(concurrency, DURATION_S, () => bcrypt.compare(servers.password, hash));
+    const logins = await perSecond(concurrency, DURATION_S, async () => {
+      const response = await login(servers);
+      if (response.status !== 200) throw new Error(`login answered ${response.status}`);
+    });
+    const loginRatio = logins / raw;
+    console.log(`logins at cost ${servers.bcryptRounds}, ${concurrency} at a time: ${logins.toFixed(1)}/s; raw bcrypt.compare: ${raw.toFixed(1)}/s; ratio ${loginRatio.toFixed(2)}`);
+
+    let stopLogins = false;
+    const background = Array.from({ length: 20 }, async () => {
+      while (!stopLogins) await login(servers);
+    });
+    const health = await load({ url: `${servers.portal}/api/health`, connections: 1 });
+    stopLogins = true;
+    await Promise.all(background);
+    console.log(`/api/health while 20 logins run: p50 ${health.latency.p50} ms, p99 ${health.latency.p99} ms, ${health.requests.total} requests`);
+
+    return [
+      { name: "GET /api/me vs bare Koa (req/s)", value: meRatio, unit: "x", target: ">= 0.5", met: meRatio >= 0.5 },
+      { name: "logins/s vs raw bcrypt.compare/s", value: loginRatio, unit: "x", target: ">= 0.8", met: loginRatio >= 0.8 },
+      { name: "p99 /api/health during 20 logins", value: health.latency.p99, unit: "ms", target: "< 50 ms", met: health.latency.p99 < 50 },
+    ];
+  } finally {
+    stop();
+  }
+}
