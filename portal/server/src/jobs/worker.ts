@@ -36,6 +36,7 @@ export async function startJobs(options: { connectionString: string; mailer: Mai
   // Our own pool, so a connection the server drops (a restart, a failover) is logged instead of crashing the process.
   const pgPool = new pg.Pool({ connectionString: options.connectionString, max: (options.concurrency ?? 2) + 2 });
   pgPool.on("error", (error) => options.logger.warn({ err: error }, "job queue connection lost"));
+  pgPool.on("connect", (client) => client.on("error", (error) => options.logger.warn({ err: error }, "job queue connection error")));
   const taskList: TaskList = {
     [SEND_EMAIL]: async (payload) => {
       await options.mailer.send(payload as MailMessage);
