@@ -28,9 +28,13 @@ export interface AppOptions {
   throttle?: ThrottleLimits;
   /** Shared with the listener that drops entries other processes announce; a private one otherwise. */
   authCache?: AuthCache<Credential>;
+  /** The services the job worker also uses; created here when not given. */
+  services?: Services;
 }
 
-export function createServices({ config, logger, database, throttle, authCache = new AuthCache() }: AppOptions) {
+export type Services = ReturnType<typeof createServices>;
+
+export function createServices({ config, logger, database, throttle, authCache = new AuthCache() }: Omit<AppOptions, "services">) {
   const passwords = new Passwords(config.bcryptRounds);
   const sessions = new Sessions(database.models, config.sessionSecret, authCache);
   const apiTokens = new ApiTokens(database.models, config.sessionSecret, authCache);
@@ -44,11 +48,12 @@ const PLACEHOLDER_PAGE = `<!doctype html><html lang="en"><head><meta charset="ut
 
 export function createApp(options: AppOptions): Koa<PortalState> {
   const { config, logger, database } = options;
-  const services = createServices(options);
+  const services = options.services ?? createServices(options);
   const secureCookies = config.publicUrl.startsWith("https:");
   const app = new Koa<PortalState>();
-  // Behind an https ingress the portal sees plain http; trust its X-Forwarded-* only when served over https.
-  app.proxy = secureCookies;
+  // X-Forwarded-For is trusted for exactly as many hops as there are proxies: the client's own is ignored.
+  app.proxy = config.trustProxy > 0;
+  app.maxIpsCount = config.trustProxy;
   app.silent = true;
 
   app.use(requestLog(logger));

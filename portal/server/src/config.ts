@@ -23,8 +23,10 @@ export interface Config {
   /** SMTP server for mail; undefined means the dev outbox (`<dataDir>/outbox/*.eml`). */
   smtpUrl?: string;
   mailFrom: string;
-  /** Where users reach the portal; links in e-mails point here. */
+  /** Where users reach the portal; links in e-mails point here. Over https, cookies are `Secure`. */
   publicUrl: string;
+  /** How many reverse proxies (ingress, load balancer) stand in front; their X-Forwarded-* headers are trusted. */
+  trustProxy: number;
   /** Keys the hashes of session, e-mail and API tokens (a pepper: a database dump alone cannot be used). */
   sessionSecret: string;
   /** 32 bytes; encrypts app secrets at rest. */
@@ -63,7 +65,13 @@ export function normaliseEmail(email: string): string {
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, { message: "must be a port number from 0 to 65535" })
+    .transform(Number)
+    .refine((port) => port <= 65535, { message: "must be a port number from 0 to 65535" })
+    .default(8080),
+  TRUST_PROXY: z.string().regex(/^\d{1,2}$/, { message: "must be the number of proxies in front of the portal, such as 1" }).transform(Number).default(0),
   HOST: optionalText,
   DATA_DIR: z.string().min(1).default(".data"),
   DATABASE_URL: url(["postgres:", "postgresql:"], "postgres://user:password@host:5432/babyhelm"),
@@ -109,22 +117,20 @@ function developmentSecrets(dataDir: string): GeneratedSecrets {
 /** Reads and checks the environment; throws a ConfigError listing every problem. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const parsed = envSchema.safeParse(environment);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
-  }
-  const env = parsed.data;
-  const problems: string[] = [];
-  const production = env.NODE_ENV === "production";
-  if (production) {
-    for (const name of ["SESSION_SECRET", "SECRETS_KEY", "PUBLIC_URL", "DATABASE_URL"] as const) {
-      if (env[name] === undefined) problems.push(`${name}: is required in production (NODE_ENV=production)`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  // Checked even when other variables are wrong: every problem is listed at once.
+  if (environment.NODE_ENV === "production") {
+    for (const name of ["SESSION_SECRET", "SECRETS_KEY", "PUBLIC_URL", "DATABASE_URL", "SMTP_URL", "PULUMI_CONFIG_PASSPHRASE"]) {
+      if (!environment[name]?.trim()) problems.push(`${name}: is required in production (NODE_ENV=production)`);
     }
   }
-  const adminEmails = (env.ADMIN_EMAILS ?? "").split(",").map(normaliseEmail).filter(Boolean);
+  const adminEmails = (environment.ADMIN_EMAILS ?? "").split(",").map(normaliseEmail).filter(Boolean);
   for (const email of adminEmails) {
     if (!z.email().safeParse(email).success) problems.push(`ADMIN_EMAILS: "${email}" is not an e-mail address`);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const env = parsed.data;
+  const production = env.NODE_ENV === "production";
 
   const dataDir = isAbsolute(env.DATA_DIR) ? env.DATA_DIR : resolve(cwd, env.DATA_DIR);
   const generated = production ? undefined : developmentSecrets(dataDir);
@@ -138,6 +144,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = p
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ""),
+    trustProxy: env.TRUST_PROXY,
     sessionSecret: env.SESSION_SECRET ?? generated!.sessionSecret,
     secretsKey: Buffer.from(env.SECRETS_KEY ?? generated!.secretsKey, "base64"),
     bcryptRounds: env.BCRYPT_ROUNDS,

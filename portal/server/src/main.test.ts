@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { simpleParser } from "mailparser";
+import { Agent, request as httpRequest } from "node:http";
 import { describe, expect, it } from "vitest";
 import { freePort } from "./db/embedded.js";
 
@@ -60,10 +61,11 @@ describe("the portal process", () => {
     expect(started.output()).not.toMatch(/\n\s+at /);
   });
 
-  it("refuses a production start without its secrets", async () => {
-    const started = startMain({ NODE_ENV: "production", DATA_DIR: mkdtempSync(join(tmpdir(), "babyhelm-prod-")) });
+  it("refuses a production start without its secrets, listing them with every other problem", async () => {
+    const started = startMain({ NODE_ENV: "production", PORT: "abc", DATA_DIR: mkdtempSync(join(tmpdir(), "babyhelm-prod-")) });
     expect((await started.exited).code).toBe(1);
-    for (const name of ["SESSION_SECRET", "SECRETS_KEY", "PUBLIC_URL", "DATABASE_URL"]) {
+    expect(started.output()).toContain("PORT: must be a port number");
+    for (const name of ["SESSION_SECRET", "SECRETS_KEY", "PUBLIC_URL", "DATABASE_URL", "SMTP_URL", "PULUMI_CONFIG_PASSPHRASE"]) {
       expect(started.output()).toContain(`${name}: is required in production`);
     }
   });
@@ -102,5 +104,34 @@ describe("the portal process", () => {
     expect(((await login.json()) as { error: { code: string } }).error.code).toBe("email_not_confirmed");
     second.child.kill("SIGINT");
     expect((await second.exited).code).toBe(0);
+  }, 120_000);
+
+  it("finishes a request in flight on SIGTERM and closes keep-alive connections, within 5 seconds", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-keepalive-"));
+    chmodSync(dataDir, 0o755);
+    const port = await freePort();
+    // A slow bcrypt keeps the sign-up in flight while the signal arrives.
+    const started = startMain({ DATA_DIR: dataDir, PORT: String(port), BCRYPT_ROUNDS: "13" });
+    await waitForOutput(started, "portal listening");
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, path: string, body?: string) =>
+      new Promise<{ status: number; connection?: string }>((resolve, reject) => {
+        const request = httpRequest({ host: "127.0.0.1", port, method, path, agent, headers: { "content-type": "application/json" } }, (response) => {
+          response.resume();
+          response.on("end", () => resolve({ status: response.statusCode!, connection: response.headers.connection }));
+        });
+        request.on("error", reject);
+        request.end(body);
+      });
+    expect((await send("GET", "/api/health")).status).toBe(200);
+    const inFlight = send("POST", "/api/auth/register", JSON.stringify({ email: "slow@example.com", password: "correct horse battery", name: "Slow" }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    started.child.kill("SIGTERM");
+    const answered = await inFlight;
+    expect(answered).toEqual({ status: 201, connection: "close" });
+    const stopped = await started.exited;
+    agent.destroy();
+    expect(stopped.code).toBe(0);
+    expect(stopped.ms).toBeLessThan(5000);
   }, 120_000);
 });

@@ -4,11 +4,13 @@
  */
 import { createServer, type Server } from "node:http";
 import type { Logger } from "pino";
-import { createApp, type AppOptions } from "./app.js";
+import { createApp, createServices, type AppOptions } from "./app.js";
 import type { Config } from "./config.js";
 import { bindModels, createKnex, migrateToLatest, type Database } from "./db/database.js";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.js";
-import { startJobs, type Jobs } from "./jobs/worker.js";
+import { SEND_EMAIL, startJobs, type Jobs } from "./jobs/worker.js";
+import type { MailMessage } from "./mail/messages.js";
+import { ACCOUNT_TASKS } from "./services/accounts.js";
 import { createMailer } from "./mail/mailer.js";
 import { AuthCache, listenForAuthChanges } from "./services/auth-cache.js";
 import type { Credential } from "./services/sessions.js";
@@ -31,10 +33,26 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
     const applied = await migrateToLatest(knex);
     if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
     const mailer = createMailer(config, logger);
-    jobs = await startJobs({ connectionString: databaseUrl, mailer, logger });
     const authCache = new AuthCache<Credential>();
     authListener = await listenForAuthChanges(databaseUrl, authCache, logger);
-    const app = createApp({ config, logger, database, authCache, ...options });
+    const services = createServices({ config, logger, database, authCache, ...options });
+    jobs = await startJobs({
+      connectionString: databaseUrl,
+      logger,
+      tasks: {
+        [SEND_EMAIL]: async (payload) => mailer.send(payload as MailMessage),
+        [ACCOUNT_TASKS.register]: async (payload) => services.accounts.completeRegistration(payload as Parameters<typeof services.accounts.completeRegistration>[0]),
+        [ACCOUNT_TASKS.resend]: async (payload) => services.accounts.completeResend(payload as { email: string }),
+        [ACCOUNT_TASKS.reset]: async (payload) => services.accounts.completePasswordResetRequest(payload as { email: string }),
+      },
+    });
+    const app = createApp({ config, logger, database, services });
+    let stopping = false;
+    // Once stopping, every response closes its connection: keep-alive clients cannot hold the server open.
+    app.middleware.unshift(async (ctx, next) => {
+      await next();
+      if (stopping) ctx.set("Connection", "close");
+    });
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -44,12 +62,17 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, publicUrl: config.publicUrl }, "portal listening");
 
-    let stopping: Promise<void> | undefined;
+    let stopped: Promise<void> | undefined;
     const stop = () =>
-      (stopping ??= (async () => {
-        // 1. Stop taking requests and let the ones in flight finish; idle keep-alive connections close now.
+      (stopped ??= (async () => {
+        stopping = true;
+        // 1. Stop taking requests and let the ones in flight finish; keep-alive connections close as they go idle.
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
+          const idle = setInterval(() => server.closeIdleConnections(), 50);
+          server.close(() => {
+            clearInterval(idle);
+            resolve();
+          });
           server.closeIdleConnections();
         });
         // 2. Let the worker finish its current jobs; 3. close the pool; 4. stop the embedded database.

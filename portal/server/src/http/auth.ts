@@ -9,12 +9,21 @@ export function sessionCookieOptions(secure: boolean) {
   return { httpOnly: true, sameSite: "lax" as const, secure, path: "/", overwrite: true };
 }
 
+/**
+ * Over https the cookie is `Secure` even when the portal itself is reached over plain http (TLS ends at
+ * the ingress): the cookies library would otherwise refuse to set it.
+ */
+function cookies(ctx: PortalContext, secure: boolean) {
+  if (secure) ctx.cookies.secure = true;
+  return ctx.cookies;
+}
+
 export function setSessionCookie(ctx: PortalContext, token: string, secure: boolean): void {
-  ctx.cookies.set(SESSION_COOKIE, token, { ...sessionCookieOptions(secure), maxAge: SESSION_IDLE_MS });
+  cookies(ctx, secure).set(SESSION_COOKIE, token, { ...sessionCookieOptions(secure), maxAge: SESSION_IDLE_MS });
 }
 
 export function clearSessionCookie(ctx: PortalContext, secure: boolean): void {
-  ctx.cookies.set(SESSION_COOKIE, "", { ...sessionCookieOptions(secure), maxAge: 0, expires: new Date(0) });
+  cookies(ctx, secure).set(SESSION_COOKIE, "", { ...sessionCookieOptions(secure), maxAge: 0, expires: new Date(0) });
 }
 
 export function authenticate(sessions: Sessions, apiTokens: ApiTokens, secureCookies: boolean): Middleware<PortalState> {

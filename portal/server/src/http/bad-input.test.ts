@@ -9,6 +9,7 @@ let portal: TestPortal;
 let cookie: string;
 let usedToken: string;
 let expiredToken: string;
+let liveResetToken: string;
 
 beforeAll(async () => {
   portal = await startTestPortal();
@@ -25,6 +26,10 @@ beforeAll(async () => {
   const second = await portal.smtp.waitFor((mail) => mail.subject.startsWith("Set a new") && !mail.text.includes(usedToken));
   expiredToken = /token=([\w-]+)/.exec(second.text)![1]!;
   await portal.portal.database.knex("email_tokens").whereNull("usedAt").update({ expiresAt: new Date(Date.now() - 1000) });
+  await portal.portal.database.knex("email_tokens").update({ createdAt: new Date(Date.now() - 7200_000) });
+  await portal.request("POST", "/api/auth/password-reset", { body: { email: "owner@example.com" } });
+  const third = await portal.smtp.waitFor((mail) => mail.subject.startsWith("Set a new") && !mail.text.includes(usedToken) && !mail.text.includes(expiredToken));
+  liveResetToken = /token=([\w-]+)/.exec(third.text)![1]!;
 });
 afterAll(async () => {
   await portal?.stop();
@@ -56,6 +61,8 @@ const CASES: Case[] = [
   { title: "a JSON array instead of an object", method: "POST", path: "/api/auth/login", options: { body: [1, 2] }, status: 400, code: "invalid_request", message: "must be a JSON object" },
   { title: "JSON null", method: "POST", path: "/api/auth/resend", options: { rawBody: "null" }, status: 400, code: "invalid_json" },
   { title: "JSON in a charset we do not read", method: "POST", path: "/api/auth/login", options: { rawBody: "{}", contentType: "application/json; charset=latin1" }, status: 415, code: "unsupported_media_type" },
+  { title: "a compressed body", method: "POST", path: "/api/auth/login", options: { rawBody: "{}", headers: { "content-encoding": "gzip" } }, status: 415, code: "unsupported_media_type" },
+  { title: "a bodyless post without a content type", method: "POST", path: "/api/auth/logout", options: { contentType: "" }, auth: true, status: 415, code: "unsupported_media_type" },
   // register
   { title: "register without a body", method: "POST", path: "/api/auth/register", status: 400, code: "invalid_request", message: "email: is required" },
   { title: "register without a password", method: "POST", path: "/api/auth/register", options: { body: { email: "x@example.com", name: "X" } }, status: 400, code: "invalid_request", message: "password: is required" },
@@ -65,6 +72,7 @@ const CASES: Case[] = [
   { title: "register with an overlong e-mail", method: "POST", path: "/api/auth/register", options: { body: { ...validRegistration, email: `${long(250)}@example.com` } }, status: 400, code: "invalid_request", message: "email: must be at most 254 characters" },
   { title: "register with a short password", method: "POST", path: "/api/auth/register", options: { body: { ...validRegistration, password: "short" } }, status: 400, code: "invalid_request", message: "password: must be at least 10 characters" },
   { title: "register with a password over 72 bytes", method: "POST", path: "/api/auth/register", options: { body: { ...validRegistration, password: "é".repeat(40) } }, status: 400, code: "invalid_request", message: "longer than 72 bytes" },
+  { title: "register with a NUL in the password", method: "POST", path: "/api/auth/register", options: { body: { ...validRegistration, password: "\u0000".repeat(12) } }, status: 400, code: "invalid_request", message: "password: must not contain control characters" },
   { title: "register with the e-mail as password", method: "POST", path: "/api/auth/register", options: { body: { ...validRegistration, password: "New@Example.com" } }, status: 400, code: "invalid_request", message: "must not be your e-mail address" },
   { title: "register with an empty name", method: "POST", path: "/api/auth/register", options: { body: { ...validRegistration, name: "   " } }, status: 400, code: "invalid_request", message: "name: must not be empty" },
   { title: "register with an overlong name", method: "POST", path: "/api/auth/register", options: { body: { ...validRegistration, name: long(101) } }, status: 400, code: "invalid_request", message: "name: must be at most 100 characters" },
@@ -73,7 +81,7 @@ const CASES: Case[] = [
   { title: "confirm without a token", method: "POST", path: "/api/auth/confirm", options: { body: {} }, status: 400, code: "invalid_request", message: "token: is required" },
   { title: "confirm with a made-up token", method: "POST", path: "/api/auth/confirm", options: { body: { token: "made-up" } }, status: 400, code: "invalid_token" },
   { title: "confirm with an overlong token", method: "POST", path: "/api/auth/confirm", options: { body: { token: long(201) } }, status: 400, code: "invalid_request", message: "token: must be at most 200 characters" },
-  { title: "confirm with a reset token", method: "POST", path: "/api/auth/confirm", options: () => ({ body: { token: expiredToken } }), status: 400, code: "invalid_token" },
+  { title: "confirm with a live reset token", method: "POST", path: "/api/auth/confirm", options: () => ({ body: { token: liveResetToken } }), status: 400, code: "invalid_token" },
   { title: "reset with a used token", method: "POST", path: "/api/auth/password-reset/confirm", options: () => ({ body: { token: usedToken, password: "another good password" } }), status: 400, code: "invalid_token" },
   { title: "reset with an expired token", method: "POST", path: "/api/auth/password-reset/confirm", options: () => ({ body: { token: expiredToken, password: "another good password" } }), status: 400, code: "invalid_token" },
   { title: "reset without a password", method: "POST", path: "/api/auth/password-reset/confirm", options: { body: { token: "x" } }, status: 400, code: "invalid_request", message: "password: is required" },

@@ -1,6 +1,8 @@
 /**
- * Request bodies: JSON only, at most 1 MB. A request that changes state and carries a body in any other
- * type gets 415; besides being the contract, this keeps cross-site forms (which cannot send JSON) out.
+ * Request bodies: JSON only, UTF-8, uncompressed, at most 1 MB. Every request that changes state says
+ * `Content-Type: application/json`, with a body or without; besides being the contract, this keeps
+ * cross-site forms and bodyless cross-site posts out: a browser sends that type across sites only after a
+ * CORS preflight, which the portal never grants.
  */
 import { bodyParser } from "@koa/bodyparser";
 import type { Middleware } from "koa";
@@ -10,19 +12,20 @@ import type { PortalState } from "./state.js";
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 export const MAX_BODY = "1mb";
 
-function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
-  return headers["transfer-encoding"] !== undefined || Number(headers["content-length"] ?? 0) > 0 || headers["content-type"] !== undefined;
-}
-
 export function jsonOnly(): Middleware<PortalState> {
   return async (ctx, next) => {
-    if (STATE_CHANGING.has(ctx.method) && hasBody(ctx.headers)) {
-      if (!ctx.is("application/json")) {
+    if (STATE_CHANGING.has(ctx.method)) {
+      // ctx.is() answers null for a bodyless request; the declared type is what counts here.
+      if (ctx.request.type !== "application/json") {
         throw new AppError(415, "unsupported_media_type", "Send the request body as JSON, with Content-Type: application/json.");
       }
       const charset = /;\s*charset=("?)([^";]+)\1/i.exec(ctx.get("content-type"))?.[2]?.toLowerCase();
       if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
         throw new AppError(415, "unsupported_media_type", "Send the request body as UTF-8 JSON.");
+      }
+      const encoding = ctx.get("content-encoding").toLowerCase();
+      if (encoding !== "" && encoding !== "identity") {
+        throw new AppError(415, "unsupported_media_type", "Send the request body uncompressed (no Content-Encoding).");
       }
     }
     await next();

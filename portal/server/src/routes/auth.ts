@@ -5,7 +5,7 @@ import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
 import type { Accounts } from "../services/accounts.js";
 import type { Sessions } from "../services/sessions.js";
-import { emailField, nameField, passwordField, tokenField } from "./fields.js";
+import { clientOf, emailField, nameField, passwordField, tokenField } from "./fields.js";
 
 const registerBody = z.strictObject({ email: emailField, password: passwordField, name: nameField });
 const tokenBody = z.strictObject({ token: tokenField });
@@ -33,7 +33,7 @@ export function authRoutes(router: Router<PortalState>, accounts: Accounts, sess
 
   router.post("/api/auth/login", async (ctx) => {
     const input = parseInput(loginBody, ctx.request.body);
-    const { user, token } = await accounts.login(input, { ip: ctx.ip, userAgent: ctx.get("user-agent") || undefined });
+    const { user, token } = await accounts.login(input, clientOf(ctx));
     setSessionCookie(ctx, token, secureCookies);
     ctx.body = { user: accounts.present(user) };
   });

@@ -24,11 +24,11 @@ describe("the account journey", () => {
     expect(registered.status).toBe(201);
     expect(registered.json).toEqual({ user: { email: "alice.smith@example.com", name: "Alice", emailConfirmed: false } });
 
+    const mail = await portal.smtp.waitFor((candidate) => candidate.to.includes("alice.smith@example.com"));
     const tooEarly = await portal.request("POST", "/api/auth/login", { body: { email, password } });
     expect(tooEarly.status).toBe(403);
     expect(tooEarly.json.error.code).toBe("email_not_confirmed");
 
-    const mail = await portal.smtp.waitFor((candidate) => candidate.to.includes("alice.smith@example.com"));
     expect(mail.subject).toBe("Confirm your e-mail address for BabyHelm");
     expect(mail.text).toMatch(/http:\/\/portal\.test\/confirm-email\?token=[\w-]{43}/);
     const token = tokenFrom(mail);
@@ -77,6 +77,8 @@ describe("the account journey", () => {
     expect(viaToken.json.user.email).toBe("alice.smith@example.com");
     const afterUse = await portal.request("GET", "/api/me/tokens", { token: apiToken });
     expect(afterUse.json.items[0].lastUsedAt).not.toBeNull();
+    // A token cannot change the password or delete the account: that needs a password login.
+    expect((await portal.request("DELETE", "/api/me", { token: apiToken, body: { password: newPassword } })).json.error.code).toBe("session_required");
 
     const wrongPassword = await portal.request("DELETE", "/api/me", { cookie: sessionA, body: { password } });
     expect(wrongPassword.status).toBe(400);

@@ -1,10 +1,10 @@
 import Router from "@koa/router";
 import { z } from "zod";
-import { clearSessionCookie, requireUser } from "../http/auth.js";
+import { clearSessionCookie, requireSession, requireUser } from "../http/auth.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
 import type { Accounts } from "../services/accounts.js";
-import { nameField, passwordField } from "./fields.js";
+import { clientOf, nameField, passwordField } from "./fields.js";
 
 const profileBody = z.strictObject({ name: nameField }).partial().refine((body) => Object.keys(body).length > 0, { message: "send at least one field to change: name" });
 const passwordChangeBody = z.strictObject({ currentPassword: passwordField, newPassword: passwordField });
@@ -20,15 +20,16 @@ export function meRoutes(router: Router<PortalState>, accounts: Accounts, secure
     ctx.body = { user: accounts.present(user) };
   });
 
-  router.post("/api/me/password", requireUser, async (ctx) => {
+  // Password change and deletion need a password login: a leaked token must not take the account over.
+  router.post("/api/me/password", requireSession, async (ctx) => {
     const { currentPassword, newPassword } = parseInput(passwordChangeBody, ctx.request.body);
-    await accounts.changePassword(ctx.state.auth.user!, currentPassword, newPassword, ctx.state.auth.session?.id);
+    await accounts.changePassword(ctx.state.auth.user!, currentPassword, newPassword, clientOf(ctx), ctx.state.auth.session!.id);
     ctx.status = 204;
   });
 
-  router.delete("/api/me", requireUser, async (ctx) => {
+  router.delete("/api/me", requireSession, async (ctx) => {
     const { password } = parseInput(deleteBody, ctx.request.body);
-    await accounts.deleteAccount(ctx.state.auth.user!, password);
+    await accounts.deleteAccount(ctx.state.auth.user!, password, clientOf(ctx));
     clearSessionCookie(ctx, secureCookies);
     ctx.status = 204;
   });

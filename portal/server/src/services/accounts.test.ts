@@ -12,6 +12,16 @@ afterAll(async () => {
 
 const users = () => portal.portal.database.knex("users");
 
+/** Until the job queue is empty: sign-up, resend and reset finish there. */
+async function waitForQueue(target: TestPortal) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { rows } = await target.portal.database.knex.raw("select count(*)::int as pending from graphile_worker.jobs");
+    if (rows[0].pending === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("the job queue did not empty");
+}
+
 describe("registration", () => {
   it("creates exactly one account when ten registrations of one address race", async () => {
     const responses = await Promise.all(
@@ -20,6 +30,8 @@ describe("registration", () => {
       ),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(10).fill(201));
+    await portal.smtp.waitFor((mail) => mail.to.includes("race@example.com") && mail.subject.startsWith("Confirm"));
+    await waitForQueue(portal);
     expect(await users().where({ email: "race@example.com" }).count({ count: "*" }).first()).toEqual({ count: "1" });
   });
 
@@ -67,12 +79,19 @@ describe("registration", () => {
     expect(portal.smtp.mails.filter((mail) => mail.to.includes("regular@example.com")).length - before).toBeLessThanOrEqual(1);
   });
 
-  it("answers resend and password reset with 202 whether or not the address has an account", async () => {
-    for (const path of ["/api/auth/resend", "/api/auth/password-reset"]) {
-      const known = await portal.request("POST", path, { body: { email: "regular@example.com" } });
-      const unknown = await portal.request("POST", path, { body: { email: "nobody-at-all@example.com" } });
-      expect([known.status, unknown.status]).toEqual([202, 202]);
-      expect(known.text).toBe(unknown.text);
+  it("answers resend and password reset the same whether or not the address has an account, and mails only owners", async () => {
+    await portal.request("POST", "/api/auth/register", { body: { email: "unconfirmed@example.com", password: "correct horse battery", name: "U" } });
+    await portal.smtp.waitFor((mail) => mail.to.includes("unconfirmed@example.com"));
+    await portal.portal.database.knex("email_tokens").update({ createdAt: new Date(Date.now() - 3600_000) });
+    for (const [path, known] of [["/api/auth/resend", "unconfirmed@example.com"], ["/api/auth/password-reset", "regular@example.com"]] as const) {
+      const before = portal.smtp.mails.length;
+      const forKnown = await portal.request("POST", path, { body: { email: known } });
+      const forUnknown = await portal.request("POST", path, { body: { email: "nobody-at-all@example.com" } });
+      expect([forKnown.status, forUnknown.status]).toEqual([202, 202]);
+      expect(forKnown.text).toBe(forUnknown.text);
+      await portal.smtp.waitFor((mail) => portal.smtp.mails.indexOf(mail) >= before && mail.to.includes(known));
+      await waitForQueue(portal);
+      expect(portal.smtp.mails.slice(before).some((mail) => mail.to.includes("nobody-at-all"))).toBe(false);
     }
   });
 
@@ -98,6 +117,18 @@ describe("login", () => {
     const retryAfter = Number(blocked.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
+  });
+
+  it("holds simultaneous guesses to the same limit as guesses in a row", async () => {
+    await signUp(portal, "burst@example.com");
+    const guesses = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        portal.request("POST", "/api/auth/login", { body: { email: "burst@example.com", password: index === 19 ? "correct horse battery" : `burst guess ${index}` } }),
+      ),
+    );
+    const statuses = guesses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 401 || status === 200).length).toBeLessThanOrEqual(3);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(17);
   });
 
   it("throttles one address guessing many accounts", async () => {
@@ -129,6 +160,52 @@ describe("password reset", () => {
       expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeLessThanOrEqual(3600_000 + 1000);
     } finally {
       await fresh.stop();
+    }
+  });
+});
+
+describe("behind a proxy", () => {
+  it("ignores X-Forwarded-For unless proxies are trusted, and then takes the address the proxy saw", async () => {
+    const direct = await startTestPortal({ throttle: { windowMs: 60_000, perEmail: 100, perIp: 3 } });
+    try {
+      let status = 0;
+      for (let attempt = 0; attempt < 6 && status !== 429; attempt++) {
+        const spoofed = { "x-forwarded-for": `10.0.0.${attempt}` };
+        status = (await direct.request("POST", "/api/auth/login", { body: { email: `x${attempt}@example.com`, password: "guessing again" }, headers: spoofed })).status;
+      }
+      expect(status).toBe(429);
+    } finally {
+      await direct.stop();
+    }
+    const proxied = await startTestPortal({ env: { TRUST_PROXY: "1" }, throttle: { windowMs: 60_000, perEmail: 100, perIp: 3 } });
+    try {
+      // The client forges the first entry; the ingress appends the address it saw, which is what counts.
+      const through = (forged: string) => ({ "x-forwarded-for": `${forged}, 203.0.113.7` });
+      const statuses = [];
+      for (let attempt = 0; attempt < 5; attempt++) {
+        statuses.push((await proxied.request("POST", "/api/auth/login", { body: { email: `y${attempt}@example.com`, password: "guessing again" }, headers: through(`10.0.0.${attempt}`) })).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+      const other = await proxied.request("POST", "/api/auth/login", { body: { email: "z@example.com", password: "guessing again" }, headers: { "x-forwarded-for": "198.51.100.1" } });
+      expect(other.status).toBe(401);
+    } finally {
+      await proxied.stop();
+    }
+  });
+
+  it("sets Secure session cookies when served over https, also where TLS ends at the ingress", async () => {
+    const https = await startTestPortal({ env: { PUBLIC_URL: "https://portal.example.com" } });
+    try {
+      await https.request("POST", "/api/auth/register", { body: { email: "tls@example.com", password: "correct horse battery", name: "T" } });
+      const mail = await https.smtp.waitFor((candidate) => candidate.to.includes("tls@example.com"));
+      expect(mail.text).toContain("https://portal.example.com/confirm-email?token=");
+      await https.request("POST", "/api/auth/confirm", { body: { token: tokenFrom(mail) } });
+      const login = await https.request("POST", "/api/auth/login", { body: { email: "tls@example.com", password: "correct horse battery" } });
+      expect(login.status).toBe(200);
+      expect(login.headers.getSetCookie().find((cookie) => cookie.startsWith("bh_session="))).toMatch(/; secure/i);
+      expect((await https.request("GET", "/api/health", { cookie: "bh_session=stale" })).status).toBe(200);
+    } finally {
+      await https.stop();
     }
   });
 });

@@ -1,12 +1,15 @@
 /**
  * Accounts: sign-up with e-mail confirmation, login, password reset, profile, password change and
- * deletion. Answers never reveal whether an e-mail address has an account, in words or in timing.
+ * deletion. Answers never reveal whether an e-mail address has an account, in words or in timing: the
+ * requests that would (sign-up, resend, reset) are checked, queued and answered at once, and the job
+ * looks the address up.
  */
+import type { Knex } from "knex";
 import type { Logger } from "pino";
 import { normaliseEmail, type Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { emailNotConfirmed, invalidCredentials, invalidRequest, invalidToken, wrongPassword } from "../errors.js";
-import { enqueueEmail } from "../jobs/worker.js";
+import { enqueueEmail, enqueueJob } from "../jobs/worker.js";
 import { alreadyRegisteredMessage, confirmEmailMessage, pendingAccountMessage, resetPasswordMessage } from "../mail/messages.js";
 import type { EmailTokenPurpose } from "../models/EmailToken.js";
 import type { User } from "../models/User.js";
@@ -15,7 +18,6 @@ import type { LoginThrottle } from "./login-throttle.js";
 import { MAX_PASSWORD_BYTES, passwordProblem, type Passwords } from "./passwords.js";
 import type { Sessions } from "./sessions.js";
 import { randomToken, tokenHash } from "./tokens.js";
-import type { Knex } from "knex";
 
 const HOUR = 60 * 60 * 1000;
 const TOKEN_LIFETIME: Record<EmailTokenPurpose, number> = { confirm_email: 24 * HOUR, reset_password: HOUR };
@@ -23,6 +25,13 @@ const TOKEN_LIFETIME: Record<EmailTokenPurpose, number> = { confirm_email: 24 * 
 const RESEND_INTERVAL_MS = 60 * 1000;
 /** Serialises registrations: "the first user is an admin" must hold when two sign up at once. */
 const REGISTRATION_LOCK = 0x62616279; // "baby"
+
+/** Jobs that finish account requests out of the request's sight. */
+export const ACCOUNT_TASKS = {
+  register: "account_register",
+  resend: "account_resend_confirmation",
+  reset: "account_request_password_reset",
+} as const;
 
 export interface UserView {
   id: string;
@@ -36,6 +45,12 @@ export interface UserView {
 export interface ClientDetails {
   ip: string;
   userAgent?: string;
+}
+
+interface RegistrationRequest {
+  email: string;
+  name: string;
+  passwordHash: string;
 }
 
 export class Accounts {
@@ -88,30 +103,37 @@ export class Accounts {
   }
 
   /**
-   * Creates the account and mails a confirmation link. For an address that already has an account the
-   * answer is the same and the mail goes to its owner instead. Nobody can change an existing account's
-   * password by signing up again, not even an unconfirmed one: its owner sets one through a mailed link,
-   * so an address claimed in advance by someone else returns to its owner.
+   * Checks the request and queues it; the answer is the same whether or not the address has an account,
+   * and takes the same time (every sign-up hashes its password).
    */
   async register(input: { email: string; password: string; name: string }): Promise<Pick<UserView, "email" | "name" | "emailConfirmed">> {
     const email = normaliseEmail(input.email);
     this.checkNewPassword(input.password, email);
-    // Hashed for every request, also when the address is taken: the answer takes the same time.
-    const passwordHash = await this.passwords.hash(input.password);
+    const request: RegistrationRequest = { email, name: input.name, passwordHash: await this.passwords.hash(input.password) };
+    await enqueueJob(this.db.knex, ACCOUNT_TASKS.register, request, { maxAttempts: 5 });
+    return { email, name: input.name, emailConfirmed: false };
+  }
+
+  /**
+   * The queued half of a sign-up: creates the account and mails a confirmation link, or tells the owner of
+   * a taken address. A second sign-up never changes an existing account's password, not even an
+   * unconfirmed one: its owner sets one through a mailed link, so an address claimed in advance by
+   * someone else returns to its owner.
+   */
+  async completeRegistration(request: RegistrationRequest): Promise<void> {
     const { User } = this.db.models;
     await this.db.knex.transaction(async (trx) => {
       await trx.raw("select pg_advisory_xact_lock(?)", [REGISTRATION_LOCK]);
-      const existing = await User.query(trx).findOne({ email }).forUpdate();
+      const existing = await User.query(trx).findOne({ email: request.email }).forUpdate();
       if (existing) {
         await this.notifyOwner(trx, existing);
         return;
       }
       const first = (await User.query(trx).first()) === undefined;
-      const user = await User.query(trx).insertAndFetch({ email, name: input.name, passwordHash, isAdmin: first, emailConfirmedAt: null });
+      const user = await User.query(trx).insertAndFetch({ email: request.email, name: request.name, passwordHash: request.passwordHash, isAdmin: first, emailConfirmedAt: null });
       const token = await this.issueEmailToken(trx, user, "confirm_email");
-      await enqueueEmail(trx, confirmEmailMessage(email, input.name, this.link("/confirm-email", token)));
+      await enqueueEmail(trx, confirmEmailMessage(request.email, request.name, this.link("/confirm-email", token)));
     });
-    return { email, name: input.name, emailConfirmed: false };
   }
 
   /** Tells an address's owner that someone signed up with it; at most once a minute, so nobody can flood a mailbox. */
@@ -148,7 +170,10 @@ export class Accounts {
   }
 
   async resendConfirmation(emailInput: string): Promise<void> {
-    const email = normaliseEmail(emailInput);
+    await enqueueJob(this.db.knex, ACCOUNT_TASKS.resend, { email: normaliseEmail(emailInput) }, { maxAttempts: 5 });
+  }
+
+  async completeResend({ email }: { email: string }): Promise<void> {
     await this.db.knex.transaction(async (trx) => {
       const user = await this.db.models.User.query(trx).findOne({ email }).forUpdate();
       if (!user || user.emailConfirmedAt || (await this.sentRecently(trx, user, "confirm_email"))) return;
@@ -159,25 +184,23 @@ export class Accounts {
 
   async login(input: { email: string; password: string }, client: ClientDetails): Promise<{ user: User; token: string }> {
     const email = normaliseEmail(input.email);
-    await this.throttle.check(email, client.ip);
+    const attempt = await this.throttle.begin(email, client.ip);
     const user = await this.db.models.User.query().findOne({ email });
-    // bcrypt ignores bytes past 72: a longer password would match a stored one that is its prefix.
-    const fits = Buffer.byteLength(input.password, "utf8") <= MAX_PASSWORD_BYTES;
-    const valid = user && fits ? await this.passwords.verify(input.password, user.passwordHash) : await this.passwords.verifyNothing(input.password);
-    if (!user || !valid) {
-      await this.throttle.recordFailure(email, client.ip);
-      throw invalidCredentials();
-    }
+    const valid = user ? await this.verifyOwnPassword(user, input.password) : await this.passwords.verifyNothing(input.password);
+    if (!user || !valid) throw invalidCredentials();
+    await attempt.succeeded();
     // Only someone who knows the password learns that the address is unconfirmed.
     if (!user.emailConfirmedAt) throw emailNotConfirmed();
-    await this.throttle.recordSuccess(email);
     const { token } = await this.sessions.create(user, client);
     this.logger.info({ userId: user.id }, "login");
     return { user, token };
   }
 
   async requestPasswordReset(emailInput: string): Promise<void> {
-    const email = normaliseEmail(emailInput);
+    await enqueueJob(this.db.knex, ACCOUNT_TASKS.reset, { email: normaliseEmail(emailInput) }, { maxAttempts: 5 });
+  }
+
+  async completePasswordResetRequest({ email }: { email: string }): Promise<void> {
     await this.db.knex.transaction(async (trx) => {
       const user = await this.db.models.User.query(trx).findOne({ email }).forUpdate();
       if (!user || (await this.sentRecently(trx, user, "reset_password"))) return;
@@ -186,7 +209,11 @@ export class Accounts {
     });
   }
 
-  /** Sets the password, confirms the address (the link proved the mailbox) and ends every session. */
+  /**
+   * Sets the password and confirms the address (the link proved the mailbox). A reset is how an account is
+   * recovered, so everything that could still act for the old owner ends: sessions, personal access tokens
+   * and the other outstanding links.
+   */
   async resetPassword(token: string, password: string): Promise<void> {
     const pending = await this.db.models.EmailToken.query().findOne({ tokenHash: tokenHash(this.config.sessionSecret, token), purpose: "reset_password" });
     const owner = pending && (await this.db.models.User.query().findById(pending.userId));
@@ -197,6 +224,8 @@ export class Accounts {
       const user = await this.consumeToken(trx, token, "reset_password");
       await user.$query(trx).patch({ passwordHash, emailConfirmedAt: user.emailConfirmedAt ?? new Date() });
       await this.sessions.revokeAllOf(user.id, undefined, trx);
+      await this.db.models.ApiToken.query(trx).delete().where({ userId: user.id });
+      await this.db.models.EmailToken.query(trx).delete().where({ userId: user.id }).whereNull("usedAt");
     });
     this.sessions.forgetUser(owner.id);
   }
@@ -211,20 +240,24 @@ export class Accounts {
     return updated;
   }
 
-  /** Changes the password and ends the user's other sessions; `currentSessionId` stays logged in. */
-  async changePassword(user: User, currentPassword: string, newPassword: string, currentSessionId?: string): Promise<void> {
-    if (!(await this.verifyOwnPassword(user, currentPassword))) throw wrongPassword("currentPassword");
+  /**
+   * Changes the password and ends the user's other sessions and outstanding reset links; `currentSessionId`
+   * stays logged in. Wrong current passwords count against the same throttle as logins.
+   */
+  async changePassword(user: User, currentPassword: string, newPassword: string, client: ClientDetails, currentSessionId?: string): Promise<void> {
+    await this.checkCurrentPassword(user, currentPassword, "currentPassword", client);
     this.checkNewPassword(newPassword, user.email, "newPassword");
     const passwordHash = await this.passwords.hash(newPassword);
     await this.db.knex.transaction(async (trx) => {
       await user.$query(trx).patch({ passwordHash });
       await this.sessions.revokeAllOf(user.id, currentSessionId, trx);
+      await this.db.models.EmailToken.query(trx).delete().where({ userId: user.id, purpose: "reset_password" }).whereNull("usedAt");
     });
     this.sessions.forgetUser(user.id);
   }
 
-  async deleteAccount(user: User, password: string): Promise<void> {
-    if (!(await this.verifyOwnPassword(user, password))) throw wrongPassword("password");
+  async deleteAccount(user: User, password: string, client: ClientDetails): Promise<void> {
+    await this.checkCurrentPassword(user, password, "password", client);
     await this.db.knex.transaction(async (trx) => {
       await this.db.models.User.query(trx).deleteById(user.id);
       await announceAuthChange(trx, user.id);
@@ -233,8 +266,15 @@ export class Accounts {
     this.logger.info({ userId: user.id }, "account deleted");
   }
 
+  private async checkCurrentPassword(user: User, password: string, field: string, client: ClientDetails): Promise<void> {
+    const attempt = await this.throttle.begin(user.email, client.ip);
+    if (!(await this.verifyOwnPassword(user, password))) throw wrongPassword(field);
+    await attempt.succeeded();
+  }
+
   private async verifyOwnPassword(user: User, password: string): Promise<boolean> {
-    if (Buffer.byteLength(password, "utf8") > MAX_PASSWORD_BYTES) return false;
+    // bcrypt ignores bytes past 72: a longer password would match a stored one that is its prefix.
+    if (Buffer.byteLength(password, "utf8") > MAX_PASSWORD_BYTES) return this.passwords.verifyNothing(password);
     return this.passwords.verify(password, user.passwordHash);
   }
 }

@@ -63,24 +63,47 @@ export async function announceAuthChange(trx: Knex | Knex.Transaction, userId: s
   await trx.raw("select pg_notify(?, ?)", [AUTH_CHANNEL, userId]);
 }
 
-/** Listens for announcements on a connection of its own and drops the users they name. */
+/**
+ * Listens for announcements on a connection of its own and drops the users they name. A lost connection
+ * clears the cache (announcements may have been missed) and is retried, with backoff, until stopped.
+ */
 export async function listenForAuthChanges(connectionString: string, cache: AuthCache<unknown>, logger: Logger): Promise<{ stop(): Promise<void> }> {
   let client: pg.Client | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
+  let delayMs = 500;
+  const reconnectLater = () => {
+    if (stopped) return;
+    retry = setTimeout(() => {
+      connect().catch((error: unknown) => {
+        logger.warn({ err: error, retryInMs: delayMs }, "auth change listener cannot reconnect yet");
+        reconnectLater();
+      });
+    }, delayMs);
+    delayMs = Math.min(delayMs * 2, 30_000);
+  };
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString, application_name: "babyhelm-auth-listener" });
     next.on("notification", (message) => message.payload && cache.dropUser(message.payload));
+    let failed = false;
     next.on("error", (error) => {
-      // Announcements may have been missed while disconnected: forget everything, then listen again.
+      if (failed) return;
+      failed = true;
       logger.warn({ err: error }, "auth change listener lost its connection");
       cache.clear();
       next.end().catch(() => undefined);
-      if (!stopped) retry = setTimeout(() => void connect().catch(() => undefined), 1000);
+      if (client === next) client = undefined;
+      reconnectLater();
     });
-    await next.connect();
-    await next.query(`listen ${AUTH_CHANNEL}`);
+    try {
+      await next.connect();
+      await next.query(`listen ${AUTH_CHANNEL}`);
+    } catch (error) {
+      await next.end().catch(() => undefined);
+      throw error;
+    }
     client = next;
+    delayMs = 500;
     cache.clear();
   };
   await connect();

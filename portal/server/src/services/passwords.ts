@@ -7,6 +7,8 @@ export const MAX_PASSWORD_BYTES = 72;
 /** Why `password` may not be used by the account `email`, or undefined. Never repeats the password. */
 export function passwordProblem(password: string, email: string): string | undefined {
   if ([...password].length < MIN_PASSWORD_LENGTH) return `must be at least ${MIN_PASSWORD_LENGTH} characters`;
+  // bcrypt stops at a NUL byte: "\u0000..." would be the empty password.
+  if (/\p{Cc}/u.test(password)) return "must not contain control characters";
   if (Buffer.byteLength(password, "utf8") > MAX_PASSWORD_BYTES) {
     return `is longer than ${MAX_PASSWORD_BYTES} bytes, the most bcrypt can use; choose a shorter one (accented letters and emoji take 2 to 4 bytes each)`;
   }

@@ -42,6 +42,7 @@ export interface RequestOptions {
   body?: unknown;
   /** Sent as is, with `contentType` (default application/json). */
   rawBody?: string | Buffer;
+  /** Default application/json for anything but GET; "" sends none. */
   contentType?: string;
   cookie?: string;
   token?: string;
@@ -95,6 +96,9 @@ export async function startTestPortal(options: { env?: Record<string, string>; t
       headers["content-type"] = requestOptions.contentType ?? "application/json";
     } else if (requestOptions.body !== undefined) {
       body = JSON.stringify(requestOptions.body);
+      headers["content-type"] = requestOptions.contentType ?? "application/json";
+    } else if (method !== "GET" && method !== "HEAD" && requestOptions.contentType !== "") {
+      // Like the web app: every state-changing request declares JSON, with or without a body.
       headers["content-type"] = requestOptions.contentType ?? "application/json";
     }
     if (requestOptions.cookie) headers.cookie = requestOptions.cookie;
