@@ -57,6 +57,7 @@ export function errorHandler(logger: Logger): Middleware<PortalState> {
       }
       logger.error({ err: error, requestId: ctx.state.requestId }, "unexpected error");
       ctx.status = 500;
+      ctx.set("X-Request-Id", ctx.state.requestId);
       ctx.body = { error: { code: "internal_error", message: `Something went wrong on our side; quote request ${ctx.state.requestId} if you report it.` } };
     }
   };

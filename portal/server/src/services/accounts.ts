@@ -39,7 +39,7 @@ export interface UserView {
   name: string;
   emailConfirmed: boolean;
   isAdmin: boolean;
-  createdAt: Date;
+  createdAt: string;
 }
 
 export interface ClientDetails {
@@ -70,7 +70,7 @@ export class Accounts {
       name: user.name,
       emailConfirmed: user.emailConfirmedAt !== null,
       isAdmin: user.isAdmin || this.config.adminEmails.includes(user.email),
-      createdAt: user.createdAt,
+      createdAt: user.createdAt.toISOString(),
     };
   }
 

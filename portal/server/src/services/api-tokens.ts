@@ -38,20 +38,19 @@ export class ApiTokens {
   /** Deletes the user's token; false when there is none with that id (another user's token included). */
   async revoke(user: User, id: string): Promise<boolean> {
     if (!/^\d{1,18}$/.test(id)) return false;
-    const [revoked] = await this.models.ApiToken.query().delete().where({ id, userId: user.id }).returning("tokenHash");
-    if (!revoked) return false;
-    this.cache.delete(`token:${revoked.tokenHash}`);
+    const revoked = await this.models.ApiToken.query().delete().where({ id, userId: user.id });
+    if (revoked === 0) return false;
+    this.cache.dropUser(user.id);
     await announceAuthChange(this.models.ApiToken.knex(), user.id);
     return true;
   }
 
   async authenticate(token: string): Promise<{ apiToken: ApiToken; user: User } | undefined> {
     if (!token.startsWith(API_TOKEN_PREFIX)) return undefined;
-    const hash = tokenHash(this.secret, token);
-    const key = `token:${hash}`;
+    const key = `token:${token}`;
     let found = this.cache.get(key);
     if (!found) {
-      const apiToken = await this.models.ApiToken.query().findOne({ tokenHash: hash });
+      const apiToken = await this.models.ApiToken.query().findOne({ tokenHash: tokenHash(this.secret, token) });
       const user = apiToken && (await this.models.User.query().findById(apiToken.userId));
       if (!apiToken || !user) return undefined;
       found = { apiToken, user };

@@ -1,6 +1,7 @@
 /**
  * Authenticated requests are most requests; looking the credential up in PostgreSQL twice per request would
- * make the database the portal's speed limit. This cache keeps recent credential -> user lookups in memory.
+ * make the database the portal's speed limit. This cache keeps recent credential -> user lookups in memory,
+ * keyed by the credential (it never leaves the process, which holds it anyway while serving a request).
  *
  * It is never trusted past a change: whatever ends a session or changes a user drops that user's entries
  * here at once, and announces it (PostgreSQL NOTIFY, inside the same transaction) to every other portal
