@@ -6,7 +6,7 @@ import type { Config } from "./config.js";
 import { methodNotAllowed } from "./errors.js";
 import type { Database } from "./db/database.js";
 import { authenticate } from "./http/auth.js";
-import { jsonBody, jsonOnly } from "./http/body.js";
+import { jsonBody } from "./http/body.js";
 import { errorHandler } from "./http/errors.js";
 import { requestLog, securityHeaders } from "./http/request-log.js";
 import type { PortalState } from "./http/state.js";
@@ -30,6 +30,8 @@ export interface AppOptions {
   authCache?: AuthCache<Credential>;
   /** The services the job worker also uses; created here when not given. */
   services?: Services;
+  /** True once the server is stopping: responses then close their connections. */
+  isStopping?: () => boolean;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -56,11 +58,10 @@ export function createApp(options: AppOptions): Koa<PortalState> {
   app.maxIpsCount = config.trustProxy;
   app.silent = true;
 
-  app.use(requestLog(logger));
-  app.use(errorHandler(logger));
+  app.use(requestLog(logger, options.isStopping));
+  app.use(errorHandler(logger, PLACEHOLDER_PAGE));
   app.use(securityHeaders);
-  app.use(jsonOnly());
-  app.use(jsonBody());
+  app.use(jsonBody);
   app.use(authenticate(services.sessions, services.apiTokens, secureCookies));
   // One router for the whole API: each request is matched once, whichever resource module defined the route.
   const router = new Router<PortalState>();
@@ -71,12 +72,6 @@ export function createApp(options: AppOptions): Koa<PortalState> {
   app.use(router.routes());
   // 405 (and never 501) for a known path with another method, in the JSON error shape.
   app.use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented: methodNotAllowed }));
-  app.use(async (ctx, next) => {
-    await next();
-    if (ctx.status === 404 && ctx.method === "GET" && !ctx.path.startsWith("/api")) {
-      ctx.type = "html";
-      ctx.body = PLACEHOLDER_PAGE;
-    }
-  });
+
   return app;
 }

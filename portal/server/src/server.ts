@@ -46,13 +46,8 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
         [ACCOUNT_TASKS.reset]: async (payload) => services.accounts.completePasswordResetRequest(payload as { email: string }),
       },
     });
-    const app = createApp({ config, logger, database, services });
     let stopping = false;
-    // Once stopping, every response closes its connection: keep-alive clients cannot hold the server open.
-    app.middleware.unshift(async (ctx, next) => {
-      await next();
-      if (stopping) ctx.set("Connection", "close");
-    });
+    const app = createApp({ config, logger, database, services, isStopping: () => stopping });
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

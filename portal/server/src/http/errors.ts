@@ -40,12 +40,17 @@ function fromUnknown(error: unknown): AppError | undefined {
   return undefined;
 }
 
-export function errorHandler(logger: Logger): Middleware<PortalState> {
+/** `notFoundPage` answers GET requests outside /api that nothing else answered. */
+export function errorHandler(logger: Logger, notFoundPage: string): Middleware<PortalState> {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith("/api")) {
-        throw new AppError(404, "not_found", `There is no ${ctx.method} ${ctx.path}.`);
+      if (ctx.status === 404 && ctx.body === undefined) {
+        if (ctx.path.startsWith("/api")) throw new AppError(404, "not_found", `There is no ${ctx.method} ${ctx.path}.`);
+        if (ctx.method === "GET") {
+          ctx.type = "html";
+          ctx.body = notFoundPage;
+        }
       }
     } catch (error) {
       const known = fromUnknown(error);

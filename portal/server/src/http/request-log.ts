@@ -11,13 +11,15 @@ let requestCount = 0;
  * One log line per request: method, path without its query (links carry tokens there), status, time and
  * user. Headers and bodies are never logged.
  */
-export function requestLog(logger: Logger): Middleware<PortalState> {
+export function requestLog(logger: Logger, isStopping: () => boolean = () => false): Middleware<PortalState> {
   return async (ctx, next) => {
     const started = performance.now();
     ctx.state.requestId = `${processId}-${(++requestCount).toString(36)}`;
     try {
       await next();
     } finally {
+      // Once the server stops, every response closes its connection: keep-alive clients cannot hold it open.
+      if (isStopping()) ctx.set("Connection", "close");
       if (logger.isLevelEnabled("info")) logger.info(
         {
           requestId: ctx.state.requestId,
@@ -37,7 +39,7 @@ export function requestLog(logger: Logger): Middleware<PortalState> {
  * Headers that close whole classes of browser attacks. API responses are JSON, never rendered or framed:
  * they need only nosniff and no-store, and every byte of headers is paid on every request.
  */
-export const securityHeaders: Middleware<PortalState> = async (ctx, next) => {
+export const securityHeaders: Middleware<PortalState> = (ctx, next) => {
   if (ctx.path.startsWith("/api/")) {
     ctx.set({ "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store" });
   } else {
@@ -48,5 +50,5 @@ export const securityHeaders: Middleware<PortalState> = async (ctx, next) => {
       "Cross-Origin-Opener-Policy": "same-origin",
     });
   }
-  await next();
+  return next();
 };

@@ -63,8 +63,15 @@ export class Accounts {
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * The user as the API shows it. Cached per user object: the credential cache hands out the same object
+   * until the user changes, and GET /api/me is the portal's most frequent request.
+   */
   present(user: User): UserView {
-    return {
+    const cached = this.views.get(user);
+    // objection updates a model in place (and stamps updatedAt): a changed user gets a fresh view.
+    if (cached && cached.updatedAt === user.updatedAt.getTime()) return cached.view;
+    const view: UserView = {
       id: user.id,
       email: user.email,
       name: user.name,
@@ -72,7 +79,11 @@ export class Accounts {
       isAdmin: user.isAdmin || this.config.adminEmails.includes(user.email),
       createdAt: user.createdAt.toISOString(),
     };
+    this.views.set(user, { view, updatedAt: user.updatedAt.getTime() });
+    return view;
   }
+
+  private readonly views = new WeakMap<User, { view: UserView; updatedAt: number }>();
 
   private link(path: string, token?: string): string {
     return `${this.config.publicUrl}${path}${token ? `?token=${token}` : ""}`;
