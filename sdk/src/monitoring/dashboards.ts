@@ -135,19 +135,24 @@ export interface ProjectDashboardOptions {
   displayName?: string;
 }
 
+/** What every BabyHelm dashboard shares: tags, time window, refresh, read-only, the data source selector. */
+function babyhelmDashboard(title: string, uid: string, kind: "project" | "platform") {
+  return new DashboardBuilder(title)
+    .uid(uid)
+    .tags([DASHBOARD_TAG, kind])
+    .time({ from: "now-6h", to: "now" })
+    .refresh("1m")
+    .readonly()
+    .withVariable(datasourceVariable());
+}
+
 /** "BabyHelm / Project / <name>": one project, its namespace fixed; every app, then one app in detail. */
 export function projectDashboard(options: ProjectDashboardOptions): Dashboard {
   const namespace = options.project;
   const apps = new CustomVariableBuilder("app").label("App").values(options.apps.join(","));
   if (options.apps[0]) apps.current({ text: options.apps[0], value: options.apps[0] });
-  const dashboard = new DashboardBuilder(`BabyHelm / Project / ${options.displayName ?? options.project}`)
-    .uid(dashboardUid("babyhelm-project", options.project))
-    .tags([DASHBOARD_TAG, "project"])
-    .time({ from: "now-6h", to: "now" })
-    .refresh("1m")
-    .readonly()
-    .withVariable(datasourceVariable())
-    .withVariable(apps);
+  const title = `BabyHelm / Project / ${options.displayName ?? options.project}`;
+  const dashboard = babyhelmDashboard(title, dashboardUid("babyhelm-project", options.project), "project").withVariable(apps);
   withPanels(dashboard, new RowBuilder("Quota"), [quotaPanel(namespace)]);
   withPanels(dashboard, new RowBuilder("All apps"), appPanels({ namespace }));
   withPanels(dashboard, new RowBuilder("App: $app"), appPanels({ namespace, app: "$app" }));
@@ -156,13 +161,7 @@ export function projectDashboard(options: ProjectDashboardOptions): Dashboard {
 
 /** "BabyHelm / App": any app of any BabyHelm namespace. */
 export function appDashboard(): Dashboard {
-  const dashboard = new DashboardBuilder("BabyHelm / App")
-    .uid("babyhelm-app")
-    .tags([DASHBOARD_TAG, "platform"])
-    .time({ from: "now-6h", to: "now" })
-    .refresh("1m")
-    .readonly()
-    .withVariable(datasourceVariable())
+  const dashboard = babyhelmDashboard("BabyHelm / App", "babyhelm-app", "platform")
     .withVariable(namespaceVariable())
     .withVariable(appVariable("$namespace"));
   withPanels(dashboard, new RowBuilder("$app in $namespace"), appPanels({ namespace: "$namespace", app: "$app" }));
@@ -171,14 +170,7 @@ export function appDashboard(): Dashboard {
 
 /** "BabyHelm / Namespaces": any BabyHelm namespace; a new project appears in the selector by itself. */
 export function namespacesDashboard(): Dashboard {
-  const dashboard = new DashboardBuilder("BabyHelm / Namespaces")
-    .uid("babyhelm-namespaces")
-    .tags([DASHBOARD_TAG, "platform"])
-    .time({ from: "now-6h", to: "now" })
-    .refresh("1m")
-    .readonly()
-    .withVariable(datasourceVariable())
-    .withVariable(namespaceVariable());
+  const dashboard = babyhelmDashboard("BabyHelm / Namespaces", "babyhelm-namespaces", "platform").withVariable(namespaceVariable());
   withPanels(dashboard, new RowBuilder("Quota of $namespace"), [quotaPanel("$namespace")]);
   withPanels(dashboard, new RowBuilder("Apps of $namespace"), appPanels({ namespace: "$namespace" }));
   return dashboard.build();
