@@ -22,7 +22,7 @@ interface Servers {
 }
 
 function startServers(): Promise<{ servers: Servers; stop: () => void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./portal-server.ts", import.meta.url))], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--conditions=@babyhelm/source", "--import", "tsx", fileURLToPath(new URL("./portal-server.ts", import.meta.url))], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`the bench servers exited with ${code}`)));
     createInterface({ input: child.stdout! }).once("line", (line) => resolve({ servers: JSON.parse(line) as Servers, stop: () => child.kill("SIGTERM") }));

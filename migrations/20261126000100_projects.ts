@@ -66,6 +66,10 @@ export async function up(knex: Knex): Promise<void> {
     table.timestamp("created_at", { useTz: true }).notNullable().defaultTo(knex.fn.now());
     table.timestamp("started_at", { useTz: true });
     table.timestamp("finished_at", { useTz: true });
+    // The job-queue worker running it and when it last said so: a run whose heartbeat stops was interrupted.
+    table.text("worker_id");
+    table.timestamp("heartbeat_at", { useTz: true });
+    table.timestamp("cancel_requested_at", { useTz: true });
     table.index(["project_id", "id"]);
     table.index(["status"]);
   });

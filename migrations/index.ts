@@ -3,5 +3,9 @@
  * TypeScript sources and from a compiled build. Each has `up` and `down`.
  */
 import * as accounts from "./20261126000000_accounts.js";
+import * as projects from "./20261126000100_projects.js";
 
-export const migrations = [{ name: "20261126000000_accounts", ...accounts }];
+export const migrations = [
+  { name: "20261126000000_accounts", ...accounts },
+  { name: "20261126000100_projects", ...projects },
+];

@@ -14,6 +14,14 @@ import { authRoutes } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
 import { meRoutes } from "./routes/me.js";
 import { tokensRoutes } from "./routes/tokens.js";
+import { adminRoutes } from "./routes/admin.js";
+import { appRoutes } from "./routes/apps.js";
+import { deploymentRoutes } from "./routes/deployments.js";
+import { memberRoutes } from "./routes/members.js";
+import { projectRoutes } from "./routes/projects.js";
+import { DeploymentStreams } from "./deployments/streams.js";
+import { Deployments } from "./services/deployments.js";
+import { Projects } from "./services/projects.js";
 import { Accounts } from "./services/accounts.js";
 import { ApiTokens } from "./services/api-tokens.js";
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleLimits } from "./services/login-throttle.js";
@@ -42,7 +50,10 @@ export function createServices({ config, logger, database, throttle, authCache =
   const apiTokens = new ApiTokens(database.models, config.sessionSecret, authCache);
   const loginThrottle = new LoginThrottle(database.models, throttle ?? DEFAULT_THROTTLE);
   const accounts = new Accounts(database, config, passwords, sessions, loginThrottle, logger);
-  return { passwords, sessions, apiTokens, loginThrottle, accounts };
+  const projects = new Projects(database, config);
+  const deployments = new Deployments(database, projects);
+  const streams = new DeploymentStreams();
+  return { passwords, sessions, apiTokens, loginThrottle, accounts, projects, deployments, streams };
 }
 
 const PLACEHOLDER_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>BabyHelm</title></head>
@@ -69,6 +80,11 @@ export function createApp(options: AppOptions): Koa<PortalState> {
   authRoutes(router, services.accounts, services.sessions, secureCookies);
   meRoutes(router, services.accounts, secureCookies);
   tokensRoutes(router, services.apiTokens);
+  projectRoutes(router, services.projects, services.deployments);
+  appRoutes(router, services.projects);
+  memberRoutes(router, services.projects);
+  deploymentRoutes(router, services.projects, services.deployments, services.streams);
+  adminRoutes(router, database, services.accounts, services.projects);
   app.use(router.routes());
   // 405 (and never 501) for a known path with another method, in the JSON error shape.
   app.use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented: methodNotAllowed }));

@@ -36,6 +36,16 @@ export interface Config {
   grafanaUrl?: string;
   pulumi: { cliPath?: string; backendUrl?: string; passphrase?: string };
   kubeconfig?: string;
+  deploy: {
+    /** `pulumi`, or `mock`: the test engine, which runs the project program under Pulumi's mock runtime. */
+    engine: "pulumi" | "mock";
+    /** The test engine's pause per resource, to make its runs observable. */
+    mockStepMs: number;
+    /** Deployments (of different projects) this process runs at once. */
+    concurrency: number;
+    /** A running deployment whose heartbeat is older than this was interrupted. */
+    staleAfterMs: number;
+  };
   /** Normalised e-mail addresses of platform admins (besides the first user). */
   adminEmails: string[];
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -90,6 +100,10 @@ const envSchema = z.object({
   PULUMI_CONFIG_PASSPHRASE: optionalText,
   KUBECONFIG: optionalText,
   ADMIN_EMAILS: optionalText,
+  WORKER_CONCURRENCY: z.string().regex(/^\d{1,3}$/, { message: "must be a whole number such as 2" }).transform(Number).refine((value) => value >= 1, { message: "must be at least 1" }).default(2),
+  DEPLOY_ENGINE: z.enum(["pulumi", "mock"], { message: 'must be "pulumi" or "mock" (the test engine)' }).default("pulumi"),
+  MOCK_ENGINE_STEP_MS: z.string().regex(/^\d{1,6}$/, { message: "must be a number of milliseconds" }).transform(Number).default(0),
+  DEPLOY_STALE_AFTER_MS: z.string().regex(/^\d{3,9}$/, { message: "must be a number of milliseconds, at least 100" }).transform(Number).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -156,6 +170,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = p
       passphrase: env.PULUMI_CONFIG_PASSPHRASE ?? generated?.pulumiPassphrase,
     },
     kubeconfig: env.KUBECONFIG,
+    deploy: { engine: env.DEPLOY_ENGINE, mockStepMs: env.MOCK_ENGINE_STEP_MS, concurrency: env.WORKER_CONCURRENCY, staleAfterMs: env.DEPLOY_STALE_AFTER_MS },
     adminEmails,
     logLevel: env.LOG_LEVEL,
   };

@@ -12,7 +12,10 @@ import { SEND_EMAIL, startJobs, type Jobs } from "./jobs/worker.js";
 import type { MailMessage } from "./mail/messages.js";
 import { ACCOUNT_TASKS } from "./services/accounts.js";
 import { createMailer } from "./mail/mailer.js";
-import { AuthCache, listenForAuthChanges } from "./services/auth-cache.js";
+import { listen, type Listener } from "./db/notifications.js";
+import { AUTH_CHANNEL, AuthCache } from "./services/auth-cache.js";
+import { DEPLOYMENT_CANCEL_CHANNEL, DEPLOYMENT_EVENTS_CHANNEL, DEPLOY_TASK } from "./deployments/channels.js";
+import { DeploymentRunner } from "./deployments/runner.js";
 import type { Credential } from "./services/sessions.js";
 
 export interface RunningPortal {
@@ -25,7 +28,7 @@ export interface RunningPortal {
 export async function startPortal(config: Config, logger: Logger, options: Pick<AppOptions, "throttle"> = {}): Promise<RunningPortal> {
   let embedded: EmbeddedDatabase | undefined;
   let jobs: Jobs | undefined;
-  let authListener: { stop(): Promise<void> } | undefined;
+  let listener: Listener | undefined;
   const databaseUrl = config.databaseUrl ?? (embedded = await startEmbeddedPostgres(config.dataDir, logger)).url;
   const knex = createKnex(databaseUrl, 10, logger);
   const database: Database = { knex, models: bindModels(knex) };
@@ -34,18 +37,43 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
     if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
     const mailer = createMailer(config, logger);
     const authCache = new AuthCache<Credential>();
-    authListener = await listenForAuthChanges(databaseUrl, authCache, logger);
     const services = createServices({ config, logger, database, authCache, ...options });
+    const runner = new DeploymentRunner(database, services.projects, config, logger, {
+      engine: config.deploy.engine,
+      mockStepMs: config.deploy.mockStepMs,
+      heartbeatMs: Math.max(50, Math.floor(config.deploy.staleAfterMs / 6)),
+      staleAfterMs: config.deploy.staleAfterMs,
+    });
+    listener = await listen(
+      databaseUrl,
+      {
+        [AUTH_CHANNEL]: (userId) => authCache.dropUser(userId),
+        [DEPLOYMENT_EVENTS_CHANNEL]: (deploymentId) => services.streams.notify(deploymentId),
+        [DEPLOYMENT_CANCEL_CHANNEL]: (deploymentId) => runner.cancel(deploymentId),
+      },
+      logger,
+      // Notifications may have been missed while (re)connecting: the cache starts over, streams re-read.
+      () => {
+        authCache.clear();
+        services.streams.notifyAll();
+      },
+    );
     jobs = await startJobs({
       connectionString: databaseUrl,
       logger,
+      concurrency: config.deploy.concurrency,
       tasks: {
+        [DEPLOY_TASK]: async (payload, helpers) => runner.run(payload as { deploymentId: string }, helpers),
         [SEND_EMAIL]: async (payload) => mailer.send(payload as MailMessage),
         [ACCOUNT_TASKS.register]: async (payload) => services.accounts.completeRegistration(payload as Parameters<typeof services.accounts.completeRegistration>[0]),
         [ACCOUNT_TASKS.resend]: async (payload) => services.accounts.completeResend(payload as { email: string }),
         [ACCOUNT_TASKS.reset]: async (payload) => services.accounts.completePasswordResetRequest(payload as { email: string }),
       },
     });
+    // Runs that lost their portal (killed, crashed) are found at start and then all along.
+    const recover = () => runner.recover(jobs!.utils).catch((error: unknown) => logger.warn({ err: error }, "recovering interrupted deployments failed"));
+    await recover();
+    const recovery = setInterval(recover, config.deploy.staleAfterMs);
     let stopping = false;
     const app = createApp({ config, logger, database, services, isStopping: () => stopping });
     const server = createServer(app.callback());
@@ -61,6 +89,8 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
     const stop = () =>
       (stopped ??= (async () => {
         stopping = true;
+        clearInterval(recovery);
+        services.streams.closeAll();
         // 1. Stop taking requests and let the ones in flight finish; keep-alive connections close as they go idle.
         await new Promise<void>((resolve) => {
           const idle = setInterval(() => server.closeIdleConnections(), 50);
@@ -70,9 +100,11 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
           });
           server.closeIdleConnections();
         });
-        // 2. Let the worker finish its current jobs; 3. close the pool; 4. stop the embedded database.
+        // 2. Stop the engines this process runs (their deployments end as cancelled) and the worker;
+        // 3. close the pool; 4. stop the embedded database.
+        await runner.stopAll();
         await jobs?.stop();
-        await authListener?.stop();
+        await listener?.stop();
         mailer.close();
         await knex.destroy();
         await embedded?.stop();
@@ -81,7 +113,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
     return { url, server, database, stop };
   } catch (error) {
     await jobs?.stop().catch(() => undefined);
-    await authListener?.stop().catch(() => undefined);
+    await listener?.stop().catch(() => undefined);
     await knex.destroy().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     throw error;

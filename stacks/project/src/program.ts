@@ -4,6 +4,8 @@
  */
 import { Project, type PlatformOptions } from "@babyhelm/sdk";
 
+export { readProjectConfig } from "./config.js";
+
 export interface ProjectProgramArgs {
   /** A ProjectSpec (DESIGN.md §3), parsed and checked by `Project`. */
   spec: unknown;

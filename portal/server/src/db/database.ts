@@ -4,6 +4,13 @@ import type { Logger } from "pino";
 import { knexSnakeCaseMappers } from "objection";
 import { migrations } from "../../../../migrations/index.js";
 import { ApiToken } from "../models/ApiToken.js";
+import { AppRecord } from "../models/AppRecord.js";
+import { AuditEntry } from "../models/AuditEntry.js";
+import { Deployment } from "../models/Deployment.js";
+import { DeploymentEvent } from "../models/DeploymentEvent.js";
+import { Project } from "../models/Project.js";
+import { ProjectMember } from "../models/ProjectMember.js";
+import { UserLimits } from "../models/UserLimits.js";
 import { EmailToken } from "../models/EmailToken.js";
 import { LoginFailure } from "../models/LoginFailure.js";
 import { Session } from "../models/Session.js";
@@ -44,6 +51,13 @@ export function bindModels(knex: Knex) {
     EmailToken: EmailToken.bindKnex(knex),
     ApiToken: ApiToken.bindKnex(knex),
     LoginFailure: LoginFailure.bindKnex(knex),
+    Project: Project.bindKnex(knex),
+    AppRecord: AppRecord.bindKnex(knex),
+    ProjectMember: ProjectMember.bindKnex(knex),
+    Deployment: Deployment.bindKnex(knex),
+    DeploymentEvent: DeploymentEvent.bindKnex(knex),
+    AuditEntry: AuditEntry.bindKnex(knex),
+    UserLimits: UserLimits.bindKnex(knex),
   };
 }
 

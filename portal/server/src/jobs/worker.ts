@@ -20,6 +20,8 @@ function workerLogger(logger: Logger): WorkerLogger {
 }
 
 export interface Jobs {
+  /** graphile-worker's utilities on the queue's pool (e.g. to unlock the jobs of a worker that died). */
+  utils: WorkerUtils;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startJobs(options: { connectionString: string; tasks: Reco
   await utils.migrate();
   const runner: Runner = await run({ pgPool, concurrency, noHandleSignals: true, pollInterval: 1000, logger, taskList: options.tasks });
   return {
+    utils,
     async stop() {
       await runner.stop();
       await utils.release();

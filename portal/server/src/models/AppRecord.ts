@@ -3,6 +3,8 @@ import { Model } from "objection";
 /** One app of a project, with every ProjectSpec app field. `secretEnv` is only ever stored encrypted. */
 export class AppRecord extends Model {
   static override tableName = "apps";
+  // Stored as jsonb; objection serialises them (arrays would otherwise become PostgreSQL arrays).
+  static override jsonAttributes = ["command", "args", "env", "secretEnvKeys", "autoscale"];
 
   id!: string;
   projectId!: string;

@@ -5,6 +5,8 @@ export type DeploymentStatus = "queued" | "running" | "succeeded" | "failed" | "
 
 export class Deployment extends Model {
   static override tableName = "deployments";
+  // Stored as jsonb; objection serialises them (arrays would otherwise become PostgreSQL arrays).
+  static override jsonAttributes = ["spec", "summary", "outputs"];
 
   id!: string;
   projectId!: string;
@@ -18,4 +20,7 @@ export class Deployment extends Model {
   createdAt!: Date;
   startedAt!: Date | null;
   finishedAt!: Date | null;
+  workerId!: string | null;
+  heartbeatAt!: Date | null;
+  cancelRequestedAt!: Date | null;
 }

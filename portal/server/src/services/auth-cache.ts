@@ -9,8 +9,7 @@
  * bounds how long a stale entry can live, and a reconnect clears everything.
  */
 import type { Knex } from "knex";
-import pg from "pg";
-import type { Logger } from "pino";
+import { notify } from "../db/notifications.js";
 
 export const AUTH_CHANNEL = "babyhelm_auth";
 
@@ -61,58 +60,5 @@ export class AuthCache<V> {
 
 /** Tells every portal process (this one included, once it commits) that a user's credentials changed. */
 export async function announceAuthChange(trx: Knex | Knex.Transaction, userId: string): Promise<void> {
-  await trx.raw("select pg_notify(?, ?)", [AUTH_CHANNEL, userId]);
-}
-
-/**
- * Listens for announcements on a connection of its own and drops the users they name. A lost connection
- * clears the cache (announcements may have been missed) and is retried, with backoff, until stopped.
- */
-export async function listenForAuthChanges(connectionString: string, cache: AuthCache<unknown>, logger: Logger): Promise<{ stop(): Promise<void> }> {
-  let client: pg.Client | undefined;
-  let stopped = false;
-  let retry: NodeJS.Timeout | undefined;
-  let delayMs = 500;
-  const reconnectLater = () => {
-    if (stopped) return;
-    retry = setTimeout(() => {
-      connect().catch((error: unknown) => {
-        logger.warn({ err: error, retryInMs: delayMs }, "auth change listener cannot reconnect yet");
-        reconnectLater();
-      });
-    }, delayMs);
-    delayMs = Math.min(delayMs * 2, 30_000);
-  };
-  const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString, application_name: "babyhelm-auth-listener" });
-    next.on("notification", (message) => message.payload && cache.dropUser(message.payload));
-    let failed = false;
-    next.on("error", (error) => {
-      if (failed) return;
-      failed = true;
-      logger.warn({ err: error }, "auth change listener lost its connection");
-      cache.clear();
-      next.end().catch(() => undefined);
-      if (client === next) client = undefined;
-      reconnectLater();
-    });
-    try {
-      await next.connect();
-      await next.query(`listen ${AUTH_CHANNEL}`);
-    } catch (error) {
-      await next.end().catch(() => undefined);
-      throw error;
-    }
-    client = next;
-    delayMs = 500;
-    cache.clear();
-  };
-  await connect();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(retry);
-      await client?.end().catch(() => undefined);
-    },
-  };
+  await notify(trx, AUTH_CHANNEL, userId);
 }

@@ -1,0 +1,10 @@
+/** PostgreSQL NOTIFY channels of deployments: progress for live streams, and cancellations for runners. */
+export const DEPLOYMENT_EVENTS_CHANNEL = "babyhelm_deployment_events";
+export const DEPLOYMENT_CANCEL_CHANNEL = "babyhelm_deployment_cancel";
+/** The graphile-worker task that runs a deployment. */
+export const DEPLOY_TASK = "deploy";
+
+/** One queue per project: its deployments run one at a time, while other projects' run in parallel. */
+export function projectQueue(projectId: string): string {
+  return `project:${projectId}`;
+}

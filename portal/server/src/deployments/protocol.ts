@@ -1,0 +1,38 @@
+/**
+ * What the portal and a deployment's engine process say to each other. The request goes in on stdin (it
+ * holds secret values: never on the command line or in the environment, which other users can read);
+ * progress comes back as one JSON message per line on stdout.
+ */
+import type { PlatformOptions, ProjectSpec } from "@babyhelm/sdk";
+
+export type EngineName = "pulumi" | "mock";
+export type DeploymentKindName = "up" | "destroy";
+
+export interface EngineRequest {
+  kind: DeploymentKindName;
+  engine: EngineName;
+  /** The project's full spec, secret values included: they become secret stack config. */
+  spec: ProjectSpec;
+  platform?: PlatformOptions;
+  /** The stack's own working directory: Automation API workspaces must never be shared (pulumi/pulumi#8186). */
+  workDir: string;
+  pulumi: { cliPath?: string; backendUrl?: string; passphrase?: string; kubeconfig?: string };
+  /** Clear a lock left by a run that was interrupted. */
+  clearLock?: boolean;
+  /** The test engine's pause per resource, to make runs observable. */
+  mockStepMs?: number;
+}
+
+/** Progress a person can read; raw engine events are never stored (their inputs may hold secrets). */
+export type ProgressEvent =
+  | { kind: "resource"; op: string; type: string; name: string; status: "started" | "done" | "failed" }
+  | { kind: "diagnostic"; severity: string; message: string }
+  | { kind: "summary"; changes: Record<string, number> };
+
+export type EngineMessage =
+  | { type: "event"; event: ProgressEvent }
+  | { type: "output"; line: string }
+  | { type: "result"; summary: Record<string, number>; outputs: Record<string, unknown> }
+  | { type: "error"; message: string };
+
+export const CLI_MISSING = "Pulumi CLI not found: install it or set PULUMI_CLI_PATH";

@@ -1,0 +1,51 @@
+import type Router from "@koa/router";
+import type { Middleware } from "koa";
+import { cpuProblem, memoryProblem } from "@babyhelm/sdk";
+import { z } from "zod";
+import { AppError, notFound } from "../errors.js";
+import { requireUser } from "../http/auth.js";
+import type { PortalState } from "../http/state.js";
+import { parseInput } from "../http/validation.js";
+import type { Accounts } from "../services/accounts.js";
+import type { Projects } from "../services/projects.js";
+import type { Database } from "../db/database.js";
+
+const quantity = (problem: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const message = problem(value);
+    if (message) ctx.addIssue({ code: "custom", message });
+  });
+const limitsBody = z
+  .strictObject({
+    maxProjects: z.number().int().min(0).max(1000).nullable().optional(),
+    maxCpu: quantity(cpuProblem).nullable().optional(),
+    maxMemory: quantity(memoryProblem).nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: "send at least one of maxProjects, maxCpu, maxMemory (null restores the default)" });
+
+/** Platform administration: a user's limits. Platform admins only. */
+export function adminRoutes(router: Router<PortalState>, db: Database, accounts: Accounts, projects: Projects): void {
+  const requireAdmin: Middleware<PortalState> = async (ctx, next) => {
+    if (!accounts.present(ctx.state.auth.user!).isAdmin) throw new AppError(403, "forbidden", "Only platform admins can do this.");
+    await next();
+  };
+  const target = async (id: string) => {
+    const user = /^\d{1,18}$/.test(id) ? await db.models.User.query().findById(id) : undefined;
+    if (!user) throw notFound(`User ${id}`);
+    return user;
+  };
+
+  router.get("/api/admin/users/:id/limits", requireUser, requireAdmin, async (ctx) => {
+    const user = await target(ctx.params.id!);
+    ctx.body = { limits: await projects.limitsOf(user.id) };
+  });
+
+  router.patch("/api/admin/users/:id/limits", requireUser, requireAdmin, async (ctx) => {
+    const user = await target(ctx.params.id!);
+    const changes = parseInput(limitsBody, ctx.request.body);
+    const current = await db.models.UserLimits.query().findById(user.id);
+    const next = { maxProjects: current?.maxProjects ?? null, maxCpu: current?.maxCpu ?? null, maxMemory: current?.maxMemory ?? null, ...changes, updatedAt: new Date() };
+    await db.models.UserLimits.query().insert({ userId: user.id, ...next }).onConflict("userId").merge();
+    ctx.body = { limits: await projects.limitsOf(user.id) };
+  });
+}

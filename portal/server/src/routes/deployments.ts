@@ -1,0 +1,90 @@
+import { PassThrough } from "node:stream";
+import type Router from "@koa/router";
+import { z } from "zod";
+import type { DeploymentStreams } from "../deployments/streams.js";
+import { requireUser } from "../http/auth.js";
+import type { PortalState } from "../http/state.js";
+import { parseInput } from "../http/validation.js";
+import { isFinal, type Deployments } from "../services/deployments.js";
+import type { Projects } from "../services/projects.js";
+
+const createBody = z.strictObject({});
+const KEEPALIVE_MS = 15_000;
+
+export function deploymentRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments, streams: DeploymentStreams): void {
+  router.get("/api/projects/:name/deployments", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+    ctx.body = { items: (await deployments.list(project)).map((deployment) => deployments.present(deployment)) };
+  });
+
+  router.post("/api/projects/:name/deployments", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
+    parseInput(createBody, ctx.request.body ?? {});
+    const deployment = await deployments.create(ctx.state.auth.user!, project, "up");
+    ctx.status = 202;
+    ctx.body = { deployment: deployments.present(deployment) };
+  });
+
+  router.get("/api/projects/:name/deployments/:id", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+    const deployment = await deployments.get(project, ctx.params.id!);
+    ctx.body = { deployment: { ...deployments.present(deployment), log: await deployments.log(deployment) } };
+  });
+
+  router.post("/api/projects/:name/deployments/:id/cancel", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
+    const deployment = await deployments.cancel(ctx.state.auth.user!, project, ctx.params.id!);
+    ctx.status = 202;
+    ctx.body = { deployment: deployments.present(deployment) };
+  });
+
+  /**
+   * Server-sent events: every stored progress event (`progress`, `output`), then new ones as they are
+   * stored, the deployment's `status` whenever it changes, and `end` when it has finished. Resumes after
+   * Last-Event-ID.
+   */
+  router.get("/api/projects/:name/deployments/:id/events", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+    const deployment = await deployments.get(project, ctx.params.id!);
+    const stream = new PassThrough();
+    let sequence = Number.parseInt(ctx.get("last-event-id"), 10) || 0;
+    let lastStatus = "";
+    let closed = false;
+    let pumping: Promise<void> = Promise.resolve();
+    const write = (text: string) => !closed && stream.write(text);
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(keepalive);
+      unsubscribe();
+      stream.end();
+    };
+    const pump = () => {
+      pumping = pumping.then(async () => {
+        if (closed) return;
+        for (let events = await deployments.eventsAfter(deployment.id, sequence); events.length > 0; events = await deployments.eventsAfter(deployment.id, sequence)) {
+          for (const event of events) write(`id: ${event.sequence}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+          sequence = events.at(-1)!.sequence;
+        }
+        const current = await deployments.latest(deployment.id);
+        if (!current) return close();
+        if (current.status !== lastStatus) {
+          lastStatus = current.status;
+          write(`event: status\ndata: ${JSON.stringify(deployments.present(current))}\n\n`);
+        }
+        if (isFinal(current)) {
+          write(`event: end\ndata: ${JSON.stringify({ status: current.status })}\n\n`);
+          close();
+        }
+      }).catch(() => close());
+    };
+    const unsubscribe = streams.subscribe(deployment.id, pump, close);
+    const keepalive = setInterval(() => write(": keep-alive\n\n"), KEEPALIVE_MS);
+    ctx.req.on("close", close);
+    ctx.status = 200;
+    ctx.set({ "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store", "X-Accel-Buffering": "no" });
+    ctx.body = stream;
+    write("retry: 2000\n\n");
+    pump();
+  });
+}

@@ -1,0 +1,31 @@
+import type Router from "@koa/router";
+import { z } from "zod";
+import { requireUser } from "../http/auth.js";
+import type { PortalState } from "../http/state.js";
+import { parseInput } from "../http/validation.js";
+import type { Projects } from "../services/projects.js";
+import { emailField } from "./fields.js";
+
+const memberBody = z.strictObject({ email: emailField, role: z.enum(["owner", "developer", "viewer"], { message: "must be owner, developer or viewer" }) });
+
+export function memberRoutes(router: Router<PortalState>, projects: Projects): void {
+  router.get("/api/projects/:name/members", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+    ctx.body = { items: await projects.members(project) };
+  });
+
+  /** Adds a member (201), or changes a member's role (200). */
+  router.post("/api/projects/:name/members", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
+    const { email, role } = parseInput(memberBody, ctx.request.body);
+    const added = await projects.setMember(ctx.state.auth.user!, project, email, role);
+    ctx.status = added ? 201 : 200;
+    ctx.body = { member: (await projects.members(project)).find((member) => member.email === email.trim().toLowerCase()) };
+  });
+
+  router.delete("/api/projects/:name/members/:userId", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
+    await projects.removeMember(ctx.state.auth.user!, project, ctx.params.userId!);
+    ctx.status = 204;
+  });
+}

@@ -1,0 +1,67 @@
+import type Router from "@koa/router";
+import { renderProjectYaml } from "@babyhelm/sdk";
+import { z } from "zod";
+import { requireUser } from "../http/auth.js";
+import type { PortalState } from "../http/state.js";
+import { parseInput } from "../http/validation.js";
+import type { Deployments } from "../services/deployments.js";
+import type { Projects } from "../services/projects.js";
+
+// Shapes only; the ProjectSpec schema of the SDK checks the values, with the same messages as the CLI.
+const createBody = z.strictObject({
+  name: z.string().max(100),
+  displayName: z.string().max(200).optional(),
+  quota: z.record(z.string(), z.unknown()).optional(),
+  monitoring: z.record(z.string(), z.unknown()).optional(),
+});
+const updateBody = z
+  .strictObject({
+    displayName: z.string().max(200).nullable().optional(),
+    quota: z.record(z.string(), z.unknown()).optional(),
+    monitoring: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: "send at least one field to change: displayName, quota, monitoring" });
+
+export function projectRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments): void {
+  router.get("/api/projects", requireUser, async (ctx) => {
+    ctx.body = { items: await projects.listFor(ctx.state.auth.user!) };
+  });
+
+  router.post("/api/projects", requireUser, async (ctx) => {
+    const project = await projects.create(ctx.state.auth.user!, parseInput(createBody, ctx.request.body) as Parameters<Projects["create"]>[1]);
+    ctx.status = 201;
+    ctx.body = { project: { ...projects.presentProject(project, "owner"), apps: [], lastDeployment: null } };
+  });
+
+  router.get("/api/projects/:name", requireUser, async (ctx) => {
+    const { project, role } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+    const [apps, [last]] = await Promise.all([projects.apps(project), deployments.list(project, 1)]);
+    ctx.body = { project: { ...projects.presentProject(project, role), apps: apps.map((app) => projects.presentApp(app)), lastDeployment: last ? deployments.present(last) : null } };
+  });
+
+  router.patch("/api/projects/:name", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
+    const updated = await projects.update(ctx.state.auth.user!, project, parseInput(updateBody, ctx.request.body) as Parameters<Projects["update"]>[2]);
+    ctx.body = { project: projects.presentProject(updated, "owner") };
+  });
+
+  router.delete("/api/projects/:name", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
+    const deployment = await deployments.deleteProject(ctx.state.auth.user!, project);
+    ctx.status = 202;
+    // A project that was never deployed is gone already; otherwise the destroy deployment removes it.
+    ctx.body = deployment ? { deployment: deployments.present(deployment) } : { deployment: null, deleted: true };
+  });
+
+  router.get("/api/projects/:name/spec", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+    ctx.body = await projects.spec(project, "masked");
+  });
+
+  router.get("/api/projects/:name/manifests", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+    // Rendered from the real values, exactly as a deploy would create them, then masked.
+    ctx.type = "text/yaml";
+    ctx.body = await renderProjectYaml(await projects.spec(project, "plain"), { showSecrets: false });
+  });
+}

@@ -1,0 +1,358 @@
+/**
+ * Projects, their apps and members. Every change is checked by building the project's whole spec as it
+ * would be after the change and parsing it with the SDK's schema: the same rules as `babyhelm validate`
+ * and a deploy, including the quota fit, so nothing is stored that could not be deployed.
+ */
+import { formatCpu, formatMemory, parseProjectSpec, parseQuantity, ProjectSpecError, type AppSpecInput, type ProjectSpec, type ProjectSpecInput } from "@babyhelm/sdk";
+import type { Knex } from "knex";
+import type { Config } from "../config.js";
+import type { Database } from "../db/database.js";
+import { AppError, invalidRequest, notFound, type FieldProblem } from "../errors.js";
+import type { AppRecord } from "../models/AppRecord.js";
+import type { Project } from "../models/Project.js";
+import type { Role } from "../models/ProjectMember.js";
+import type { User } from "../models/User.js";
+import { audit } from "./audit.js";
+import { appColumnsOf, appSpecOf, MASK, projectSpecOf } from "./project-spec.js";
+
+const ROLE_RANK: Record<Role, number> = { viewer: 0, developer: 1, owner: 2 };
+const ROLE_NEEDED: Record<Role, string> = { viewer: "view", developer: "change apps and deploy", owner: "manage the project and its members" };
+
+export const DEFAULT_LIMITS = { maxProjects: 5, maxCpu: "4", maxMemory: "8Gi" } as const;
+
+export interface Membership {
+  project: Project;
+  role: Role;
+}
+
+export interface ProjectChanges {
+  displayName?: string | null;
+  quota?: { cpu?: string; memory?: string; pods?: number };
+  monitoring?: { dashboard?: boolean };
+}
+
+/** Spec problems as field problems; `appIndex` turns `apps[i].image` into `image` for app endpoints. */
+function specProblems(error: ProjectSpecError, appIndex?: number): FieldProblem[] {
+  const prefix = appIndex === undefined ? undefined : `apps[${appIndex}].`;
+  return error.issues.map((issue) => ({
+    path: prefix && issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path,
+    message: issue.message,
+  }));
+}
+
+export class Projects {
+  constructor(
+    private readonly db: Database,
+    private readonly config: Config,
+  ) {}
+
+  /** The project if `user` is a member with at least `minimum`; 404 for non-members (nothing to see), 403 for too small a role. */
+  async access(user: User, name: string, minimum: Role): Promise<Membership> {
+    const row = await this.db.models.Project.query()
+      .select("projects.*", "project_members.role")
+      .join("project_members", "project_members.project_id", "projects.id")
+      .where("projects.name", name)
+      .where("project_members.user_id", user.id)
+      .first();
+    if (!row) throw notFound(`Project "${name}"`);
+    const role = (row as unknown as { role: Role }).role;
+    if (ROLE_RANK[role] < ROLE_RANK[minimum]) {
+      throw new AppError(403, "forbidden", `Your role in "${name}" is ${role}; to ${ROLE_NEEDED[minimum]} you need to be ${minimum === "owner" ? "an owner" : `a ${minimum} or owner`}.`);
+    }
+    return { project: row, role };
+  }
+
+  /**
+   * The user's projects with their role, number of apps and last deployment: one query, whose cost depends
+   * on the user's projects only (indexes on members, apps and deployments), not on the platform's size.
+   */
+  async listFor(user: User) {
+    const { rows } = await this.db.knex.raw(
+      `select p.id, p.name, p.display_name, p.quota_cpu, p.quota_memory, p.quota_pods, p.created_at, m.role,
+              (select count(*)::int from apps a where a.project_id = p.id) as app_count,
+              d.id as deployment_id, d.kind as deployment_kind, d.status as deployment_status,
+              d.created_at as deployment_created_at, d.finished_at as deployment_finished_at
+         from project_members m
+         join projects p on p.id = m.project_id
+         left join lateral (select id, kind, status, created_at, finished_at from deployments
+                             where project_id = p.id order by id desc limit 1) d on true
+        where m.user_id = ?
+        order by p.name`,
+      [user.id],
+    );
+    // A raw query's rows keep their column names (snake_case): the mappers only rename query builders' results.
+    return (rows as Record<string, unknown>[]).map((row) => ({
+      name: row.name as string,
+      displayName: row.display_name as string | null,
+      role: row.role as Role,
+      quota: { cpu: row.quota_cpu, memory: row.quota_memory, pods: row.quota_pods },
+      appCount: row.app_count as number,
+      createdAt: row.created_at,
+      lastDeployment: row.deployment_id
+        ? { id: String(row.deployment_id), kind: row.deployment_kind, status: row.deployment_status, createdAt: row.deployment_created_at, finishedAt: row.deployment_finished_at }
+        : null,
+    }));
+  }
+
+  presentProject(project: Project, role: Role) {
+    return {
+      name: project.name,
+      displayName: project.displayName,
+      role,
+      quota: { cpu: project.quotaCpu, memory: project.quotaMemory, pods: project.quotaPods },
+      monitoring: { dashboard: project.monitoringDashboard },
+      deployed: project.stackCreatedAt !== null,
+      createdAt: project.createdAt,
+      updatedAt: project.updatedAt,
+    };
+  }
+
+  async apps(project: Project, trx?: Knex.Transaction): Promise<AppRecord[]> {
+    return await this.db.models.AppRecord.query(trx).where({ projectId: project.id }).orderBy("position");
+  }
+
+  /** The ProjectSpec of a stored project; secret values masked unless a deploy asks for them. */
+  async spec(project: Project, secrets: "masked" | "plain" = "masked"): Promise<ProjectSpec> {
+    const apps = await this.apps(project);
+    const input = projectSpecOf(project, apps, secrets === "plain" ? { secrets, key: this.config.secretsKey } : { secrets });
+    return parseProjectSpec(input);
+  }
+
+  /** Parses a candidate spec, answering 400 with each problem at its field. */
+  private check(candidate: ProjectSpecInput, appIndex?: number): ProjectSpec {
+    try {
+      return parseProjectSpec(candidate);
+    } catch (error) {
+      if (error instanceof ProjectSpecError) throw invalidRequest(specProblems(error, appIndex));
+      throw error;
+    }
+  }
+
+  async limitsOf(userId: string, trx?: Knex.Transaction) {
+    const override = await this.db.models.UserLimits.query(trx).findById(userId);
+    return {
+      maxProjects: override?.maxProjects ?? DEFAULT_LIMITS.maxProjects,
+      maxCpu: override?.maxCpu ?? DEFAULT_LIMITS.maxCpu,
+      maxMemory: override?.maxMemory ?? DEFAULT_LIMITS.maxMemory,
+    };
+  }
+
+  /**
+   * Checks the owner's limits with `quota` for `projectId` (a new project when undefined): number of
+   * projects, and CPU and memory summed over the quotas of every project they own.
+   */
+  private async checkLimits(trx: Knex.Transaction, ownerId: string, quota: { cpu: string; memory: string }, projectId?: string): Promise<void> {
+    // Serialises limit checks per owner: two projects created at once cannot both take the last slot.
+    await trx.raw("select pg_advisory_xact_lock(?, ?)", [0x6c696d, Number(ownerId)]);
+    const limits = await this.limitsOf(ownerId, trx);
+    const owned = await this.db.models.Project.query(trx).where({ ownerId }).select("id", "quotaCpu", "quotaMemory");
+    const others = owned.filter((project) => project.id !== projectId);
+    const problems: FieldProblem[] = [];
+    if (projectId === undefined && owned.length >= limits.maxProjects) {
+      throw new AppError(403, "limit_exceeded", `You own ${owned.length} projects, your limit; delete one, or ask a platform admin to raise it.`, { limit: "maxProjects", value: limits.maxProjects });
+    }
+    const cpu = others.reduce((sum, project) => sum + (parseQuantity(project.quotaCpu) ?? 0), parseQuantity(quota.cpu) ?? 0);
+    const memory = others.reduce((sum, project) => sum + (parseQuantity(project.quotaMemory) ?? 0), parseQuantity(quota.memory) ?? 0);
+    if (Math.round(cpu * 1000) > Math.round((parseQuantity(limits.maxCpu) ?? 0) * 1000)) {
+      problems.push({ path: "quota.cpu", message: `your projects' quotas would total ${formatCpu(cpu)} CPU; your limit is ${limits.maxCpu}` });
+    }
+    if (memory > (parseQuantity(limits.maxMemory) ?? 0)) {
+      problems.push({ path: "quota.memory", message: `your projects' quotas would total ${formatMemory(memory)} of memory; your limit is ${limits.maxMemory}` });
+    }
+    if (problems.length > 0) {
+      throw new AppError(403, "limit_exceeded", `${problems.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}. Lower the quota, or ask a platform admin to raise your limit.`, problems);
+    }
+  }
+
+  async create(user: User, input: { name: string; displayName?: string; quota?: { cpu?: string; memory?: string; pods?: number }; monitoring?: { dashboard?: boolean } }): Promise<Project> {
+    const spec = this.check({ name: input.name, ...(input.displayName ? { displayName: input.displayName } : {}), quota: input.quota ?? {}, monitoring: input.monitoring ?? {} });
+    return this.db.knex.transaction(async (trx) => {
+      await this.checkLimits(trx, user.id, spec.quota);
+      if (await this.db.models.Project.query(trx).findOne({ name: spec.name })) throw nameTaken(spec.name);
+      const project = await this.db.models.Project.query(trx).insertAndFetch({
+        name: spec.name,
+        displayName: spec.displayName ?? null,
+        ownerId: user.id,
+        quotaCpu: spec.quota.cpu,
+        quotaMemory: spec.quota.memory,
+        quotaPods: spec.quota.pods,
+        monitoringDashboard: spec.monitoring.dashboard,
+        stackCreatedAt: null,
+      });
+      await this.db.models.ProjectMember.query(trx).insert({ projectId: project.id, userId: user.id, role: "owner" });
+      await audit(this.db.models, trx, { actorId: user.id, projectId: project.id, action: "project.create", details: { name: spec.name, quota: spec.quota } });
+      return project;
+    });
+  }
+
+  async update(user: User, project: Project, changes: ProjectChanges): Promise<Project> {
+    return this.db.knex.transaction(async (trx) => {
+      const apps = await this.apps(project, trx);
+      const current = projectSpecOf(project, apps, { secrets: "masked" });
+      const displayName = changes.displayName === undefined ? project.displayName : changes.displayName;
+      const candidate: ProjectSpecInput = {
+        ...current,
+        ...(displayName ? { displayName } : { displayName: undefined }),
+        quota: { ...(current.quota as object), ...changes.quota },
+        monitoring: { ...(current.monitoring as object), ...changes.monitoring },
+      };
+      if (!displayName) delete candidate.displayName;
+      const spec = this.check(candidate);
+      if (changes.quota) await this.checkLimits(trx, project.ownerId, spec.quota, project.id);
+      const updated = await project.$query(trx).patchAndFetch({
+        displayName: spec.displayName ?? null,
+        quotaCpu: spec.quota.cpu,
+        quotaMemory: spec.quota.memory,
+        quotaPods: spec.quota.pods,
+        monitoringDashboard: spec.monitoring.dashboard,
+      });
+      await audit(this.db.models, trx, { actorId: user.id, projectId: project.id, action: "project.update", details: { changes } });
+      return updated;
+    });
+  }
+
+  /** Adds an app after checking the whole project with it; secret values are encrypted before they are stored. */
+  async addApp(user: User, project: Project, input: AppSpecInput): Promise<AppRecord> {
+    return this.db.knex.transaction(async (trx) => {
+      await lockProject(trx, project);
+      const apps = await this.apps(project, trx);
+      // The other apps' secret values are not needed to check the project: they stay encrypted.
+      const current = projectSpecOf(project, apps, { secrets: "masked" });
+      const spec = this.check({ ...current, apps: [...(current.apps ?? []), input] }, apps.length);
+      const app = spec.apps[apps.length]!;
+      await this.checkDomainFree(trx, app.domain, project.id);
+      const record = await this.db.models.AppRecord.query(trx).insertAndFetch({
+        projectId: project.id,
+        position: (apps.at(-1)?.position ?? -1) + 1,
+        ...appColumnsOf(project.id, app, this.config.secretsKey),
+      });
+      await audit(this.db.models, trx, { actorId: user.id, projectId: project.id, action: "app.create", details: { app: app.name, image: app.image, secretEnvKeys: Object.keys(app.secretEnv ?? {}) } });
+      return record;
+    });
+  }
+
+  /**
+   * Changes an app: fields given replace the stored ones (`null` removes an optional field), except
+   * `secretEnv`, whose values nobody can read back: keys with a value are set, keys with null removed,
+   * keys left out kept.
+   */
+  async updateApp(user: User, project: Project, appName: string, changes: Record<string, unknown>): Promise<AppRecord> {
+    return this.db.knex.transaction(async (trx) => {
+      await lockProject(trx, project);
+      const apps = await this.apps(project, trx);
+      const index = apps.findIndex((app) => app.name === appName);
+      if (index < 0) throw notFound(`App "${appName}" in "${project.name}"`);
+      const current = projectSpecOf(project, apps, { secrets: "masked" });
+      // Only this app's secrets are decrypted: its kept values are encrypted again with the change.
+      const before = appSpecOf(project, apps[index]!, { secrets: "plain", key: this.config.secretsKey });
+      const { secretEnv: secretChanges, ...plainChanges } = changes as { secretEnv?: Record<string, string | null> | null };
+      const merged: Record<string, unknown> = { ...before, ...plainChanges };
+      for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];
+      if (secretChanges !== undefined) {
+        const secretEnv: Record<string, unknown> = secretChanges === null ? {} : { ...(before.secretEnv as Record<string, unknown> | undefined) };
+        for (const [key, value] of Object.entries(secretChanges ?? {})) {
+          if (value === null) delete secretEnv[key];
+          // The masked value the API showed means "unchanged": a form can send back what it was given.
+          else if (value !== MASK) secretEnv[key] = value;
+        }
+        if (Object.keys(secretEnv).length > 0) merged.secretEnv = secretEnv;
+        else delete merged.secretEnv;
+      }
+      const spec = this.check({ ...current, apps: current.apps!.map((app, position) => (position === index ? (merged as AppSpecInput) : app)) }, index);
+      const app = spec.apps[index]!;
+      await this.checkDomainFree(trx, app.domain, project.id);
+      const record = await apps[index]!.$query(trx).patchAndFetch(appColumnsOf(project.id, app, this.config.secretsKey));
+      await audit(this.db.models, trx, { actorId: user.id, projectId: project.id, action: "app.update", details: { app: appName, fields: Object.keys(changes) } });
+      return record;
+    });
+  }
+
+  async removeApp(user: User, project: Project, appName: string): Promise<void> {
+    await this.db.knex.transaction(async (trx) => {
+      const removed = await this.db.models.AppRecord.query(trx).delete().where({ projectId: project.id, name: appName });
+      if (removed === 0) throw notFound(`App "${appName}" in "${project.name}"`);
+      await audit(this.db.models, trx, { actorId: user.id, projectId: project.id, action: "app.delete", details: { app: appName } });
+    });
+  }
+
+  /** Domains route traffic in the shared ingress: one app on the whole platform per domain. */
+  private async checkDomainFree(trx: Knex.Transaction, domain: string | undefined, projectId: string): Promise<void> {
+    if (!domain) return;
+    const taken = await this.db.models.AppRecord.query(trx).findOne({ domain }).whereNot({ projectId });
+    if (taken) throw new AppError(409, "domain_taken", `domain: "${domain}" is used by another project; choose another domain.`, [{ path: "domain", message: "is used by another project" }]);
+  }
+
+  presentApp(app: AppRecord) {
+    return {
+      name: app.name,
+      image: app.image,
+      port: app.port,
+      replicas: app.replicas,
+      command: app.command,
+      args: app.args,
+      env: app.env ?? {},
+      // Write-only: the names, never the values.
+      secretEnv: Object.fromEntries((app.secretEnvKeys ?? []).map((key) => [key, MASK])),
+      resources: { cpu: app.resourcesCpu, memory: app.resourcesMemory },
+      healthCheck: app.healthCheckPath ? { path: app.healthCheckPath } : null,
+      domain: app.domain,
+      autoscale: app.autoscale,
+      createdAt: app.createdAt,
+      updatedAt: app.updatedAt,
+    };
+  }
+
+  async members(project: Project) {
+    const rows = await this.db.models.ProjectMember.query()
+      .select("project_members.user_id", "project_members.role", "project_members.created_at", "users.email", "users.name")
+      .join("users", "users.id", "project_members.user_id")
+      .where("project_members.project_id", project.id)
+      .orderBy("project_members.created_at");
+    return rows.map((row) => {
+      const member = row as unknown as { userId: string; role: Role; createdAt: Date; email: string; name: string };
+      return { userId: member.userId, email: member.email, name: member.name, role: member.role, addedAt: member.createdAt };
+    });
+  }
+
+  /** Adds a member, or changes their role; the last owner cannot be demoted. Answers whether the member is new. */
+  async setMember(actor: User, project: Project, email: string, role: Role): Promise<boolean> {
+    return this.db.knex.transaction(async (trx) => {
+      await lockProject(trx, project);
+      const user = await this.db.models.User.query(trx).findOne({ email: email.trim().toLowerCase() });
+      if (!user || !user.emailConfirmedAt) {
+        throw invalidRequest([{ path: "email", message: "has no confirmed BabyHelm account; ask them to sign up first" }]);
+      }
+      const existing = await this.db.models.ProjectMember.query(trx).findOne({ projectId: project.id, userId: user.id });
+      if (existing?.role === "owner" && role !== "owner") await this.keepAnOwner(trx, project, user.id);
+      if (existing) await this.db.models.ProjectMember.query(trx).patch({ role }).where({ projectId: project.id, userId: user.id });
+      else await this.db.models.ProjectMember.query(trx).insert({ projectId: project.id, userId: user.id, role });
+      await audit(this.db.models, trx, { actorId: actor.id, projectId: project.id, action: existing ? "member.update" : "member.add", details: { userId: user.id, role } });
+      return !existing;
+    });
+  }
+
+  async removeMember(actor: User, project: Project, userId: string): Promise<void> {
+    await this.db.knex.transaction(async (trx) => {
+      await lockProject(trx, project);
+      const member = /^\d{1,18}$/.test(userId) ? await this.db.models.ProjectMember.query(trx).findOne({ projectId: project.id, userId }) : undefined;
+      if (!member) throw notFound("That member");
+      if (member.role === "owner") await this.keepAnOwner(trx, project, userId);
+      await this.db.models.ProjectMember.query(trx).delete().where({ projectId: project.id, userId });
+      await audit(this.db.models, trx, { actorId: actor.id, projectId: project.id, action: "member.remove", details: { userId } });
+    });
+  }
+
+  private async keepAnOwner(trx: Knex.Transaction, project: Project, leavingUserId: string): Promise<void> {
+    const owners = await this.db.models.ProjectMember.query(trx).where({ projectId: project.id, role: "owner" }).whereNot({ userId: leavingUserId }).resultSize();
+    if (owners === 0) throw new AppError(409, "last_owner", "A project needs an owner: make someone else an owner first.");
+  }
+}
+
+/** Serialises changes to one project's apps and members, so two requests never both pass a check. */
+async function lockProject(trx: Knex.Transaction, project: Project): Promise<void> {
+  await trx.raw("select id from projects where id = ? for update", [project.id]);
+}
+
+export function nameTaken(name: string): AppError {
+  return new AppError(409, "name_taken", `name: "${name}" is taken; project names are namespaces, unique across the platform.`, [{ path: "name", message: "is taken" }]);
+}
