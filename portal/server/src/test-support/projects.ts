@@ -2,8 +2,14 @@
 import type { TestPortal } from "./portal.js";
 
 /** A project with a small quota, so that a user's default limits (4 CPU, 8Gi) leave room for several. */
-export async function createProject(portal: TestPortal, cookie: string, name: string, apps: Record<string, unknown>[] = [{ name: "web", image: "nginx:1.27", port: 80 }]) {
-  const created = await portal.request("POST", "/api/projects", { cookie, body: { name, quota: { cpu: "500m", memory: "1Gi", pods: 10 } } });
+export async function createProject(
+  portal: TestPortal,
+  cookie: string,
+  name: string,
+  apps: Record<string, unknown>[] = [{ name: "web", image: "nginx:1.27", port: 80 }],
+  quota: Record<string, unknown> = { cpu: "500m", memory: "1Gi", pods: 10 },
+) {
+  const created = await portal.request("POST", "/api/projects", { cookie, body: { name, quota } });
   if (created.status !== 201) throw new Error(`creating ${name}: ${created.status} ${created.text}`);
   for (const app of apps) {
     const added = await portal.request("POST", `/api/projects/${name}/apps`, { cookie, body: app });
