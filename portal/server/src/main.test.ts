@@ -2,52 +2,14 @@
  * The portal as `npm start` runs it: a separate process, configuration from the environment, an embedded
  * PostgreSQL in the data directory, the dev outbox, and SIGTERM.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { simpleParser } from "mailparser";
 import { Agent, request as httpRequest } from "node:http";
 import { describe, expect, it } from "vitest";
 import { freePort } from "./db/embedded.js";
-
-const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; ms: number }>;
-}
-
-function startMain(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ["--conditions=@babyhelm/source", "--import", "tsx", MAIN], {
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/tmp", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  let signalledAt = 0;
-  const kill = child.kill.bind(child);
-  child.kill = (signal) => {
-    signalledAt = performance.now();
-    return kill(signal);
-  };
-  const exited = new Promise<{ code: number | null; ms: number }>((resolve) =>
-    child.on("exit", (code) => resolve({ code, ms: signalledAt ? performance.now() - signalledAt : 0 })),
-  );
-  return { child, output: () => output, exited };
-}
-
-async function waitForOutput(started: Started, text: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!started.output().includes(text)) {
-    if (Date.now() > deadline) throw new Error(`"${text}" did not appear; output:\n${started.output()}`);
-    if (started.child.exitCode !== null) throw new Error(`the portal exited early:\n${started.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { startMain, waitForOutput } from "./test-support/process.js";
 
 describe("the portal process", () => {
   it("lists every configuration problem and exits 1", async () => {

@@ -50,7 +50,7 @@ function progress(event: EngineEvent): ProgressEvent | undefined {
  * Removes the lock a killed update leaves behind in a file:// backend, so the next run does not fail with
  * "the stack is currently locked". Other backends keep their locks; the error then says so.
  */
-function clearFileBackendLock(backendUrl: string | undefined, stack: string): void {
+export function clearFileBackendLock(backendUrl: string | undefined, stack: string): void {
   if (!backendUrl?.startsWith("file://")) return;
   const root = fileURLToPath(backendUrl.replace(/^file:\/\/(?!\/)/, "file:///"));
   for (const lockDir of [join(root, ".pulumi", "locks", "organization", PROJECT_NAME, stack), join(root, ".pulumi", "locks", stack)]) {

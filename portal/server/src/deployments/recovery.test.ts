@@ -1,0 +1,98 @@
+/**
+ * A portal killed in the middle of a deployment (SIGKILL: no shutdown at all). Another portal on the same
+ * database marks the run failed as interrupted, unlocks the project's queue, and the next deployment runs.
+ */
+import { chmodSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../db/embedded.js";
+import { createTestDatabase } from "../test-support/portal.js";
+import { startMain, waitForOutput, type Started } from "../test-support/process.js";
+import { startSmtpCapture, tokenFrom, type SmtpCapture } from "../test-support/smtp.js";
+
+let smtp: SmtpCapture;
+let env: Record<string, string>;
+let base: string;
+const started: Started[] = [];
+
+beforeAll(async () => {
+  smtp = await startSmtpCapture();
+  const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-recovery-"));
+  chmodSync(dataDir, 0o755);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  env = {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    DATABASE_URL: await createTestDatabase(),
+    SMTP_URL: smtp.url,
+    BCRYPT_ROUNDS: "4",
+    DEPLOY_ENGINE: "mock",
+    MOCK_ENGINE_STEP_MS: "1500",
+    DEPLOY_STALE_AFTER_MS: "1500",
+  };
+});
+afterAll(async () => {
+  for (const portal of started) if (portal.child.exitCode === null) portal.child.kill("SIGKILL");
+  await smtp?.close();
+});
+
+async function call(method: string, path: string, cookie?: string, body?: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(cookie ? { cookie } : {}), ...(method === "GET" ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+async function until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe("a portal killed during a deployment", () => {
+  it("leaves a run that the next portal marks interrupted, and the project deploys again", async () => {
+    const first = startMain(env);
+    started.push(first);
+    await waitForOutput(first, "portal listening");
+    await call("POST", "/api/auth/register", undefined, { email: "ops@example.com", password: "correct horse battery", name: "Ops" });
+    await call("POST", "/api/auth/confirm", undefined, { token: tokenFrom(await smtp.waitFor((mail) => mail.to.includes("ops@example.com"))) });
+    const login = await call("POST", "/api/auth/login", undefined, { email: "ops@example.com", password: "correct horse battery" });
+    const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;
+    expect((await call("POST", "/api/projects", cookie, { name: "shop", quota: { cpu: "1", memory: "1Gi" } })).status).toBe(201);
+    expect((await call("POST", "/api/projects/shop/apps", cookie, { name: "web", image: "nginx:1.27", port: 80 })).status).toBe(201);
+    const { json } = await call("POST", "/api/projects/shop/deployments", cookie, {});
+    const id = json.deployment.id;
+    await until(async () => ((await call("GET", `/api/projects/shop/deployments/${id}`, cookie)).json.deployment.status === "running" ? true : undefined), "the run to start");
+
+    first.child.kill("SIGKILL");
+    await first.exited;
+
+    const second = startMain(env);
+    started.push(second);
+    await waitForOutput(second, "portal listening");
+    const interrupted = await until(async () => {
+      const { deployment } = (await call("GET", `/api/projects/shop/deployments/${id}`, cookie)).json;
+      return deployment.status === "running" ? undefined : deployment;
+    }, "the interrupted run to be noticed");
+    expect(interrupted.status).toBe("failed");
+    expect(interrupted.error).toMatch(/^interrupted: /);
+
+    const next = (await call("POST", "/api/projects/shop/deployments", cookie, {})).json.deployment.id;
+    const finished = await until(async () => {
+      const { deployment } = (await call("GET", `/api/projects/shop/deployments/${next}`, cookie)).json;
+      return ["succeeded", "failed", "cancelled"].includes(deployment.status) ? deployment : undefined;
+    }, "the next deployment", 90_000);
+    expect(finished.status, finished.error).toBe("succeeded");
+    second.child.kill("SIGTERM");
+    expect((await second.exited).code).toBe(0);
+  }, 180_000);
+});
