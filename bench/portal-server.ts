@@ -15,7 +15,7 @@ import { Passwords } from "../portal/server/src/services/passwords.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-bench-"));
 chmodSync(dataDir, 0o755);
-const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent" });
+const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", DEPLOY_ENGINE: "mock" });
 const portal = await startPortal(config, createLogger(config), { throttle: { windowMs: 1000, perEmail: 1_000_000, perIp: 1_000_000 } });
 
 const email = "bench@example.com";
@@ -32,7 +32,8 @@ bare.use((ctx) => {
 const bareServer = createServer(bare.callback()).listen(0, "127.0.0.1");
 await new Promise((resolve) => bareServer.once("listening", resolve));
 
-console.log(JSON.stringify({ portal: portal.url, bare: `http://127.0.0.1:${(bareServer.address() as { port: number }).port}`, email, password, bcryptRounds: config.bcryptRounds }));
+const databaseUrl = (portal.database.knex.client.config.connection as { connectionString: string }).connectionString;
+console.log(JSON.stringify({ portal: portal.url, bare: `http://127.0.0.1:${(bareServer.address() as { port: number }).port}`, email, password, bcryptRounds: config.bcryptRounds, databaseUrl }));
 process.on("SIGTERM", async () => {
   bareServer.close();
   await portal.stop();

@@ -1,6 +1,7 @@
 /** The Koa application: middleware in order, then one router per resource. */
 import Router from "@koa/router";
-import Koa from "koa";
+import Koa, { type Middleware } from "koa";
+import compose from "koa-compose";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { methodNotAllowed } from "./errors.js";
@@ -80,14 +81,20 @@ export function createApp(options: AppOptions): Koa<PortalState> {
   authRoutes(router, services.accounts, services.sessions, secureCookies);
   meRoutes(router, services.accounts, secureCookies);
   tokensRoutes(router, services.apiTokens);
-  projectRoutes(router, services.projects, services.deployments);
-  appRoutes(router, services.projects);
-  memberRoutes(router, services.projects);
-  deploymentRoutes(router, services.projects, services.deployments, services.streams);
   adminRoutes(router, database, services.accounts, services.projects);
-  app.use(router.routes());
+  // Everything under /api/projects in a router of its own, which other requests never reach: every
+  // request would otherwise be matched against all of its routes.
+  const projectsRouter = new Router<PortalState>({ prefix: "/api/projects" });
+  projectRoutes(projectsRouter, services.projects, services.deployments);
+  appRoutes(projectsRouter, services.projects);
+  memberRoutes(projectsRouter, services.projects);
+  deploymentRoutes(projectsRouter, services.projects, services.deployments, services.streams);
   // 405 (and never 501) for a known path with another method, in the JSON error shape.
-  app.use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented: methodNotAllowed }));
+  const allowed = { throw: true, methodNotAllowed, notImplemented: methodNotAllowed };
+  const projectsMiddleware = compose([projectsRouter.routes(), projectsRouter.allowedMethods(allowed)] as Middleware<PortalState>[]);
+  app.use((ctx, next) => (ctx.path === "/api/projects" || ctx.path.startsWith("/api/projects/") ? projectsMiddleware(ctx, next) : next()));
+  app.use(router.routes());
+  app.use(router.allowedMethods(allowed));
 
   return app;
 }

@@ -9,33 +9,34 @@ import type { Projects } from "../services/projects.js";
 // The app fields of the ProjectSpec, checked by the SDK's schema with the rest of the project.
 const appBody = z.record(z.string(), z.unknown());
 
+/** Routes are relative to /api/projects (see app.ts). */
 export function appRoutes(router: Router<PortalState>, projects: Projects): void {
-  router.get("/api/projects/:name/apps", requireUser, async (ctx) => {
+  router.get("/:name/apps", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
     ctx.body = { items: (await projects.apps(project)).map((app) => projects.presentApp(app)) };
   });
 
-  router.post("/api/projects/:name/apps", requireUser, async (ctx) => {
+  router.post("/:name/apps", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
     const app = await projects.addApp(ctx.state.auth.user!, project, parseInput(appBody, ctx.request.body) as never);
     ctx.status = 201;
     ctx.body = { app: projects.presentApp(app) };
   });
 
-  router.get("/api/projects/:name/apps/:app", requireUser, async (ctx) => {
+  router.get("/:name/apps/:app", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
     const app = (await projects.apps(project)).find((candidate) => candidate.name === ctx.params.app);
     if (!app) throw notFound(`App "${ctx.params.app}" in "${project.name}"`);
     ctx.body = { app: projects.presentApp(app) };
   });
 
-  router.patch("/api/projects/:name/apps/:app", requireUser, async (ctx) => {
+  router.patch("/:name/apps/:app", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
     const app = await projects.updateApp(ctx.state.auth.user!, project, ctx.params.app!, parseInput(appBody, ctx.request.body));
     ctx.body = { app: projects.presentApp(app) };
   });
 
-  router.delete("/api/projects/:name/apps/:app", requireUser, async (ctx) => {
+  router.delete("/:name/apps/:app", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
     await projects.removeApp(ctx.state.auth.user!, project, ctx.params.app!);
     ctx.status = 204;

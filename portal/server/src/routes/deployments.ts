@@ -11,13 +11,14 @@ import type { Projects } from "../services/projects.js";
 const createBody = z.strictObject({});
 const KEEPALIVE_MS = 15_000;
 
+/** Routes are relative to /api/projects (see app.ts). */
 export function deploymentRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments, streams: DeploymentStreams): void {
-  router.get("/api/projects/:name/deployments", requireUser, async (ctx) => {
+  router.get("/:name/deployments", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
     ctx.body = { items: (await deployments.list(project)).map((deployment) => deployments.present(deployment)) };
   });
 
-  router.post("/api/projects/:name/deployments", requireUser, async (ctx) => {
+  router.post("/:name/deployments", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
     parseInput(createBody, ctx.request.body ?? {});
     const deployment = await deployments.create(ctx.state.auth.user!, project, "up");
@@ -25,13 +26,13 @@ export function deploymentRoutes(router: Router<PortalState>, projects: Projects
     ctx.body = { deployment: deployments.present(deployment) };
   });
 
-  router.get("/api/projects/:name/deployments/:id", requireUser, async (ctx) => {
+  router.get("/:name/deployments/:id", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
     const deployment = await deployments.get(project, ctx.params.id!);
     ctx.body = { deployment: { ...deployments.present(deployment), log: await deployments.log(deployment) } };
   });
 
-  router.post("/api/projects/:name/deployments/:id/cancel", requireUser, async (ctx) => {
+  router.post("/:name/deployments/:id/cancel", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
     const deployment = await deployments.cancel(ctx.state.auth.user!, project, ctx.params.id!);
     ctx.status = 202;
@@ -43,7 +44,7 @@ export function deploymentRoutes(router: Router<PortalState>, projects: Projects
    * stored, the deployment's `status` whenever it changes, and `end` when it has finished. Resumes after
    * Last-Event-ID.
    */
-  router.get("/api/projects/:name/deployments/:id/events", requireUser, async (ctx) => {
+  router.get("/:name/deployments/:id/events", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
     const deployment = await deployments.get(project, ctx.params.id!);
     const stream = new PassThrough();

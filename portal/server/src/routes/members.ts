@@ -8,14 +8,15 @@ import { emailField } from "./fields.js";
 
 const memberBody = z.strictObject({ email: emailField, role: z.enum(["owner", "developer", "viewer"], { message: "must be owner, developer or viewer" }) });
 
+/** Routes are relative to /api/projects (see app.ts). */
 export function memberRoutes(router: Router<PortalState>, projects: Projects): void {
-  router.get("/api/projects/:name/members", requireUser, async (ctx) => {
+  router.get("/:name/members", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
     ctx.body = { items: await projects.members(project) };
   });
 
   /** Adds a member (201), or changes a member's role (200). */
-  router.post("/api/projects/:name/members", requireUser, async (ctx) => {
+  router.post("/:name/members", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
     const { email, role } = parseInput(memberBody, ctx.request.body);
     const added = await projects.setMember(ctx.state.auth.user!, project, email, role);
@@ -23,7 +24,7 @@ export function memberRoutes(router: Router<PortalState>, projects: Projects): v
     ctx.body = { member: (await projects.members(project)).find((member) => member.email === email.trim().toLowerCase()) };
   });
 
-  router.delete("/api/projects/:name/members/:userId", requireUser, async (ctx) => {
+  router.delete("/:name/members/:userId", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
     await projects.removeMember(ctx.state.auth.user!, project, ctx.params.userId!);
     ctx.status = 204;

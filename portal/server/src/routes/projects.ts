@@ -22,30 +22,31 @@ const updateBody = z
   })
   .refine((body) => Object.keys(body).length > 0, { message: "send at least one field to change: displayName, quota, monitoring" });
 
+/** Routes are relative to /api/projects (see app.ts). */
 export function projectRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments): void {
-  router.get("/api/projects", requireUser, async (ctx) => {
+  router.get("/", requireUser, async (ctx) => {
     ctx.body = { items: await projects.listFor(ctx.state.auth.user!) };
   });
 
-  router.post("/api/projects", requireUser, async (ctx) => {
+  router.post("/", requireUser, async (ctx) => {
     const project = await projects.create(ctx.state.auth.user!, parseInput(createBody, ctx.request.body) as Parameters<Projects["create"]>[1]);
     ctx.status = 201;
     ctx.body = { project: { ...projects.presentProject(project, "owner"), apps: [], lastDeployment: null } };
   });
 
-  router.get("/api/projects/:name", requireUser, async (ctx) => {
+  router.get("/:name", requireUser, async (ctx) => {
     const { project, role } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
     const [apps, [last]] = await Promise.all([projects.apps(project), deployments.list(project, 1)]);
     ctx.body = { project: { ...projects.presentProject(project, role), apps: apps.map((app) => projects.presentApp(app)), lastDeployment: last ? deployments.present(last) : null } };
   });
 
-  router.patch("/api/projects/:name", requireUser, async (ctx) => {
+  router.patch("/:name", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
     const updated = await projects.update(ctx.state.auth.user!, project, parseInput(updateBody, ctx.request.body) as Parameters<Projects["update"]>[2]);
     ctx.body = { project: projects.presentProject(updated, "owner") };
   });
 
-  router.delete("/api/projects/:name", requireUser, async (ctx) => {
+  router.delete("/:name", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
     const deployment = await deployments.deleteProject(ctx.state.auth.user!, project);
     ctx.status = 202;
@@ -53,12 +54,12 @@ export function projectRoutes(router: Router<PortalState>, projects: Projects, d
     ctx.body = deployment ? { deployment: deployments.present(deployment) } : { deployment: null, deleted: true };
   });
 
-  router.get("/api/projects/:name/spec", requireUser, async (ctx) => {
+  router.get("/:name/spec", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
     ctx.body = await projects.spec(project, "masked");
   });
 
-  router.get("/api/projects/:name/manifests", requireUser, async (ctx) => {
+  router.get("/:name/manifests", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
     // Rendered from the real values, exactly as a deploy would create them, then masked.
     ctx.type = "text/yaml";
