@@ -9,6 +9,7 @@ import type { Database } from "./db/database.js";
 import { authenticate } from "./http/auth.js";
 import { jsonBody } from "./http/body.js";
 import { errorHandler } from "./http/errors.js";
+import { webApp } from "./http/web.js";
 import { requestLog, securityHeaders } from "./http/request-log.js";
 import type { PortalState } from "./http/state.js";
 import { authRoutes } from "./routes/auth.js";
@@ -57,8 +58,8 @@ export function createServices({ config, logger, database, throttle, authCache =
   return { passwords, sessions, apiTokens, loginThrottle, accounts, projects, deployments, streams };
 }
 
-const PLACEHOLDER_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>BabyHelm</title></head>
-<body><h1>BabyHelm</h1><p>The API is running at <a href="/api/health">/api</a>. The web app arrives with the portal web issue.</p></body></html>`;
+const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>BabyHelm</title></head>
+<body><h1>BabyHelm</h1><p>The API is running at <a href="/api/health">/api</a>, but the web app is not built: run <code>npm run build:web</code>.</p></body></html>`;
 
 export function createApp(options: AppOptions): Koa<PortalState> {
   const { config, logger, database } = options;
@@ -71,8 +72,9 @@ export function createApp(options: AppOptions): Koa<PortalState> {
   app.silent = true;
 
   app.use(requestLog(logger, options.isStopping));
-  app.use(errorHandler(logger, PLACEHOLDER_PAGE));
+  app.use(errorHandler(logger));
   app.use(securityHeaders);
+  app.use(webApp(NOT_BUILT_PAGE));
   app.use(jsonBody);
   app.use(authenticate(services.sessions, services.apiTokens, secureCookies));
   // One router for the whole API: each request is matched once, whichever resource module defined the route.

@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
+import { URL } from "node:url";
 import { z } from "zod";
 
 export type Environment = "development" | "production" | "test";

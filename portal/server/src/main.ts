@@ -5,6 +5,7 @@
  */
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
+import { ensureWebBuilt } from "./http/web.js";
 import { startPortal } from "./server.js";
 
 const SHUTDOWN_DEADLINE_MS = 5000;
@@ -19,6 +20,8 @@ try {
 }
 const logger = createLogger(config);
 try {
+  // A fresh clone has no web build yet: `npm start` makes one (production deploys ship it prebuilt).
+  if (config.env !== "production") await ensureWebBuilt(logger);
   const portal = await startPortal(config, logger);
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");

@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import type { JobHelpers, WorkerUtils } from "graphile-worker";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
@@ -33,7 +32,8 @@ export const INTERRUPTED = "interrupted: the portal running this deployment stop
 /** A cancelled engine gets this long to stop cleanly (Pulumi finishes the step it is in) before it is killed. */
 const CANCEL_GRACE_MS = 10_000;
 
-const ENGINE_PROCESS = fileURLToPath(new URL(`./engine-process.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url));
+// import.meta.dirname, not URLs: the web app's tests replace the global URL with happy-dom's.
+const ENGINE_PROCESS = join(import.meta.dirname, `engine-process.${import.meta.filename.endsWith(".ts") ? "ts" : "js"}`);
 /** From TypeScript sources the engine process needs tsx and the workspaces' source entry points. */
 const ENGINE_NODE_ARGS = ENGINE_PROCESS.endsWith(".ts") ? ["--conditions=@babyhelm/source", "--import", "tsx"] : [];
 

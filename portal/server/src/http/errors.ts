@@ -40,17 +40,12 @@ function fromUnknown(error: unknown): AppError | undefined {
   return undefined;
 }
 
-/** `notFoundPage` answers GET requests outside /api that nothing else answered. */
-export function errorHandler(logger: Logger, notFoundPage: string): Middleware<PortalState> {
+export function errorHandler(logger: Logger): Middleware<PortalState> {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        if (ctx.path.startsWith("/api")) throw new AppError(404, "not_found", `There is no ${ctx.method} ${ctx.path}.`);
-        if (ctx.method === "GET") {
-          ctx.type = "html";
-          ctx.body = notFoundPage;
-        }
+      if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith("/api")) {
+        throw new AppError(404, "not_found", `There is no ${ctx.method} ${ctx.path}.`);
       }
     } catch (error) {
       const known = fromUnknown(error);

@@ -46,7 +46,7 @@ export const securityHeaders: Middleware<PortalState> = (ctx, next) => {
     ctx.set({
       "X-Content-Type-Options": "nosniff",
       "X-Frame-Options": "DENY",
-      "Referrer-Policy": "no-referrer",
+      "Referrer-Policy": "same-origin",
       "Cross-Origin-Opener-Policy": "same-origin",
     });
   }

@@ -4,10 +4,18 @@ import { clearSessionCookie, setSessionCookie } from "../http/auth.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
 import type { Accounts } from "../services/accounts.js";
+import { passwordProblem } from "../services/passwords.js";
 import type { Sessions } from "../services/sessions.js";
 import { clientOf, emailField, nameField, passwordField, tokenField } from "./fields.js";
 
-const registerBody = z.strictObject({ email: emailField, password: passwordField, name: nameField });
+const registerBody = z.strictObject({ email: emailField, password: passwordField, name: nameField }).superRefine(
+  (body, ctx) => {
+    // Checked here too (the service checks again), so a form learns every problem at once.
+    const problem = typeof body.password === "string" ? passwordProblem(body.password, typeof body.email === "string" ? body.email : "") : undefined;
+    if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+  },
+  { when: (payload) => typeof payload.value === "object" && payload.value !== null },
+);
 const tokenBody = z.strictObject({ token: tokenField });
 const emailBody = z.strictObject({ email: emailField });
 const loginBody = z.strictObject({ email: emailField, password: passwordField });

@@ -29,7 +29,8 @@ export function deploymentRoutes(router: Router<PortalState>, projects: Projects
   router.get("/:name/deployments/:id", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
     const deployment = await deployments.get(project, ctx.params.id!);
-    ctx.body = { deployment: { ...deployments.present(deployment), log: await deployments.log(deployment) } };
+    // The spec it deployed (secret values masked): the web app compares it with the spec now before a deploy.
+    ctx.body = { deployment: { ...deployments.present(deployment), spec: deployment.spec, log: await deployments.log(deployment) } };
   });
 
   router.post("/:name/deployments/:id/cancel", requireUser, async (ctx) => {

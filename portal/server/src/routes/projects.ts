@@ -36,8 +36,15 @@ export function projectRoutes(router: Router<PortalState>, projects: Projects, d
 
   router.get("/:name", requireUser, async (ctx) => {
     const { project, role } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
-    const [apps, [last]] = await Promise.all([projects.apps(project), deployments.list(project, 1)]);
-    ctx.body = { project: { ...projects.presentProject(project, role), apps: apps.map((app) => projects.presentApp(app)), lastDeployment: last ? deployments.present(last) : null } };
+    const [apps, [last], spec] = await Promise.all([projects.apps(project), deployments.list(project, 1), projects.spec(project)]);
+    ctx.body = {
+      project: {
+        ...projects.presentProject(project, role),
+        usage: projects.usage(spec),
+        apps: apps.map((app) => projects.presentApp(app)),
+        lastDeployment: last ? deployments.present(last) : null,
+      },
+    };
   });
 
   router.patch("/:name", requireUser, async (ctx) => {

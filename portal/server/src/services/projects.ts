@@ -3,7 +3,7 @@
  * would be after the change and parsing it with the SDK's schema: the same rules as `babyhelm validate`
  * and a deploy, including the quota fit, so nothing is stored that could not be deployed.
  */
-import { formatCpu, formatMemory, parseProjectSpec, parseQuantity, ProjectSpecError, type AppSpecInput, type ProjectSpec, type ProjectSpecInput } from "@babyhelm/sdk";
+import { baseReplicas, formatCpu, formatMemory, parseProjectSpec, parseQuantity, ProjectSpecError, type AppSpecInput, type ProjectSpec, type ProjectSpecInput } from "@babyhelm/sdk";
 import type { Knex } from "knex";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
@@ -92,6 +92,20 @@ export class Projects {
         ? { id: String(row.deployment_id), kind: row.deployment_kind, status: row.deployment_status, createdAt: row.deployment_created_at, finishedAt: row.deployment_finished_at }
         : null,
     }));
+  }
+
+  /** What the apps request at their base replica count, against the quota (without rollout headroom). */
+  usage(spec: ProjectSpec) {
+    let cpu = 0;
+    let memory = 0;
+    let pods = 0;
+    for (const app of spec.apps) {
+      const replicas = baseReplicas(app);
+      cpu += replicas * (parseQuantity(app.resources.cpu) ?? 0);
+      memory += replicas * (parseQuantity(app.resources.memory) ?? 0);
+      pods += replicas;
+    }
+    return { cpu: formatCpu(cpu), memory: formatMemory(memory), pods };
   }
 
   presentProject(project: Project, role: Role) {
