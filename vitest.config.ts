@@ -1,7 +1,10 @@
 import { fileURLToPath } from "node:url";
+import vue from "@vitejs/plugin-vue";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // Page and component specs import .vue files.
+  plugins: [vue()],
   resolve: {
     // Tests run the sources of every workspace, never a stale build.
     alias: { "@babyhelm/sdk": fileURLToPath(new URL("./sdk/src/index.ts", import.meta.url)) },

@@ -90,9 +90,10 @@ export async function startTestPortal(options: { env?: Record<string, string>; t
   const portal = await startPortal(config, createLogger(config, destination), { throttle: options.throttle });
   const request = async (method: string, path: string, requestOptions: RequestOptions = {}): Promise<ApiResponse> => {
     const headers: Record<string, string> = { ...requestOptions.headers };
-    let body: string | Buffer | undefined;
+    let body: string | Uint8Array<ArrayBuffer> | undefined;
     if (requestOptions.rawBody !== undefined) {
-      body = requestOptions.rawBody;
+      const raw = requestOptions.rawBody;
+      body = typeof raw === "string" ? raw : Uint8Array.from(raw);
       headers["content-type"] = requestOptions.contentType ?? "application/json";
     } else if (requestOptions.body !== undefined) {
       body = JSON.stringify(requestOptions.body);
