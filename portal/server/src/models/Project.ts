@@ -7,7 +7,11 @@ export class Project extends Model {
   id!: string;
   name!: string;
   displayName!: string | null;
-  ownerId!: string;
+  /**
+   * Who created the project, for the record; null once their account is gone. Ownership is the `owner`
+   * role in project_members, which may have passed to others: nothing decides by this column.
+   */
+  ownerId!: string | null;
   quotaCpu!: string;
   quotaMemory!: string;
   quotaPods!: number;

@@ -8,7 +8,7 @@ import type { Knex } from "knex";
 import type { Logger } from "pino";
 import { normaliseEmail, type Config } from "../config.js";
 import type { Database } from "../db/database.js";
-import { emailNotConfirmed, invalidCredentials, invalidRequest, invalidToken, wrongPassword } from "../errors.js";
+import { AppError, emailNotConfirmed, invalidCredentials, invalidRequest, invalidToken, wrongPassword } from "../errors.js";
 import { enqueueEmail, enqueueJob } from "../jobs/worker.js";
 import { alreadyRegisteredMessage, confirmEmailMessage, pendingAccountMessage, resetPasswordMessage } from "../mail/messages.js";
 import type { EmailTokenPurpose } from "../models/EmailToken.js";
@@ -267,9 +267,31 @@ export class Accounts {
     this.sessions.forgetUser(user.id);
   }
 
+  /**
+   * Deletes the account and its memberships; projects it created stay with their owners. Refused while the
+   * user is the only owner of a project, which would otherwise be left without anyone to manage it.
+   */
   async deleteAccount(user: User, password: string, client: ClientDetails): Promise<void> {
     await this.checkCurrentPassword(user, password, "password", client);
     await this.db.knex.transaction(async (trx) => {
+      // The projects the deletion touches (memberships, and the creator column), locked in one order: the
+      // project changes lock a project row before they check its owners, so a co-owner cannot leave while
+      // this check counts them, and the deletion's own updates cannot deadlock with those changes.
+      await trx.raw(
+        `select id from projects
+          where owner_id = :user or id in (select project_id from project_members where user_id = :user)
+          order by id for update`,
+        { user: user.id },
+      );
+      const { rows } = await trx.raw(
+        `select p.name from projects p
+           join project_members m on m.project_id = p.id and m.user_id = :user and m.role = 'owner'
+          where not exists (select 1 from project_members o where o.project_id = p.id and o.role = 'owner' and o.user_id <> :user)
+          order by p.name`,
+        { user: user.id },
+      );
+      const soleOwned = (rows as { name: string }[]).map((row) => row.name);
+      if (soleOwned.length > 0) throw soleOwner(soleOwned);
       await this.db.models.User.query(trx).deleteById(user.id);
       await announceAuthChange(trx, user.id);
     });
@@ -288,4 +310,16 @@ export class Accounts {
     if (Buffer.byteLength(password, "utf8") > MAX_PASSWORD_BYTES) return this.passwords.verifyNothing(password);
     return this.passwords.verify(password, user.passwordHash);
   }
+}
+
+function soleOwner(projects: string[]): AppError {
+  const names = projects.map((name) => `"${name}"`).join(", ");
+  return new AppError(
+    409,
+    "sole_owner",
+    projects.length === 1
+      ? `You are the only owner of the project ${names}; transfer ownership to another member or delete the project first.`
+      : `You are the only owner of the projects ${names}; transfer ownership to another member or delete these projects first.`,
+    { projects },
+  );
 }

@@ -152,36 +152,61 @@ export class Projects {
   }
 
   /**
-   * Checks the owner's limits with `quota` for `projectId` (a new project when undefined): number of
-   * projects, and CPU and memory summed over the quotas of every project they own.
+   * Checks `owner`'s limits as they would be with `quota` for `projectId` (a new project when undefined):
+   * number of projects, and CPU and memory summed over the quotas of every project they own, that is,
+   * where they are an owner now (not the projects they once created: those may have changed hands).
+   * `actor` is who asks: the messages say "you" to them and name anyone else.
    */
-  private async checkLimits(trx: Knex.Transaction, ownerId: string, quota: { cpu: string; memory: string }, projectId?: string): Promise<void> {
+  private async checkLimits(trx: Knex.Transaction, actor: User, owner: Pick<User, "id" | "email">, quota: { cpu: string; memory: string }, projectId?: string): Promise<void> {
     // Serialises limit checks per owner: two projects created at once cannot both take the last slot.
-    await trx.raw("select pg_advisory_xact_lock(?, ?)", [0x6c696d, Number(ownerId)]);
-    const limits = await this.limitsOf(ownerId, trx);
-    const owned = await this.db.models.Project.query(trx).where({ ownerId }).select("id", "quotaCpu", "quotaMemory");
+    await trx.raw("select pg_advisory_xact_lock(?, ?)", [0x6c696d, Number(owner.id)]);
+    const limits = await this.limitsOf(owner.id, trx);
+    const owned = await this.db.models.Project.query(trx)
+      .join("project_members", "project_members.project_id", "projects.id")
+      .where({ "project_members.user_id": owner.id, "project_members.role": "owner" })
+      .select("projects.id", "projects.quota_cpu", "projects.quota_memory");
     const others = owned.filter((project) => project.id !== projectId);
-    const problems: FieldProblem[] = [];
-    if (projectId === undefined && owned.length >= limits.maxProjects) {
-      throw new AppError(403, "limit_exceeded", `You own ${owned.length} projects, your limit; delete one, or ask a platform admin to raise it.`, { limit: "maxProjects", value: limits.maxProjects });
+    const self = owner.id === actor.id;
+    // A project they do not own yet (a new one, or one they are being made an owner of) counts as one more.
+    if (others.length === owned.length && owned.length >= limits.maxProjects) {
+      const count = `${owned.length} project${owned.length === 1 ? "" : "s"}`;
+      throw new AppError(
+        403,
+        "limit_exceeded",
+        self ? `You own ${count}, your limit; delete one, or ask a platform admin to raise it.` : `${owner.email} owns ${count}, their limit; they can delete one, or a platform admin can raise it.`,
+        { limit: "maxProjects", value: limits.maxProjects },
+      );
     }
+    const problems: FieldProblem[] = [];
+    const whose = self ? "your projects' quotas" : `the quotas of the projects ${owner.email} owns`;
+    const limit = self ? "your limit" : "their limit";
     const cpu = others.reduce((sum, project) => sum + (parseQuantity(project.quotaCpu) ?? 0), parseQuantity(quota.cpu) ?? 0);
     const memory = others.reduce((sum, project) => sum + (parseQuantity(project.quotaMemory) ?? 0), parseQuantity(quota.memory) ?? 0);
     if (Math.round(cpu * 1000) > Math.round((parseQuantity(limits.maxCpu) ?? 0) * 1000)) {
-      problems.push({ path: "quota.cpu", message: `your projects' quotas would total ${formatCpu(cpu)} CPU; your limit is ${limits.maxCpu}` });
+      problems.push({ path: "quota.cpu", message: `${whose} would total ${formatCpu(cpu)} CPU; ${limit} is ${limits.maxCpu}` });
     }
     if (memory > (parseQuantity(limits.maxMemory) ?? 0)) {
-      problems.push({ path: "quota.memory", message: `your projects' quotas would total ${formatMemory(memory)} of memory; your limit is ${limits.maxMemory}` });
+      problems.push({ path: "quota.memory", message: `${whose} would total ${formatMemory(memory)} of memory; ${limit} is ${limits.maxMemory}` });
     }
     if (problems.length > 0) {
-      throw new AppError(403, "limit_exceeded", `${problems.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}. Lower the quota, or ask a platform admin to raise your limit.`, problems);
+      const fix = self ? "Lower the quota, or ask a platform admin to raise your limit." : `Lower the quota, or ask a platform admin to raise ${owner.email}'s limit.`;
+      throw new AppError(403, "limit_exceeded", `${problems.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}. ${fix}`, problems);
     }
+  }
+
+  /** The project's owners, in id order: limit checks take their locks in one order, so they never deadlock. */
+  private async owners(trx: Knex.Transaction, project: Project): Promise<Pick<User, "id" | "email">[]> {
+    return await this.db.models.User.query(trx)
+      .join("project_members", "project_members.user_id", "users.id")
+      .where({ "project_members.project_id": project.id, "project_members.role": "owner" })
+      .select("users.id", "users.email")
+      .orderBy("users.id");
   }
 
   async create(user: User, input: { name: string; displayName?: string; quota?: { cpu?: string; memory?: string; pods?: number }; monitoring?: { dashboard?: boolean } }): Promise<Project> {
     const spec = this.check({ name: input.name, ...(input.displayName ? { displayName: input.displayName } : {}), quota: input.quota ?? {}, monitoring: input.monitoring ?? {} });
     return this.db.knex.transaction(async (trx) => {
-      await this.checkLimits(trx, user.id, spec.quota);
+      await this.checkLimits(trx, user, user, spec.quota);
       if (await this.db.models.Project.query(trx).findOne({ name: spec.name })) throw nameTaken(spec.name);
       const project = await this.db.models.Project.query(trx).insertAndFetch({
         name: spec.name,
@@ -199,8 +224,9 @@ export class Projects {
     });
   }
 
-  async update(user: User, project: Project, changes: ProjectChanges): Promise<Project> {
+  async update(user: User, stale: Project, changes: ProjectChanges): Promise<Project> {
     return this.db.knex.transaction(async (trx) => {
+      const project = await this.lock(trx, stale);
       const apps = await this.apps(project, trx);
       const current = projectSpecOf(project, apps, { secrets: "masked" });
       const displayName = changes.displayName === undefined ? project.displayName : changes.displayName;
@@ -212,7 +238,10 @@ export class Projects {
       };
       if (!displayName) delete candidate.displayName;
       const spec = this.check(candidate);
-      if (changes.quota) await this.checkLimits(trx, project.ownerId, spec.quota, project.id);
+      if (changes.quota) {
+        // The quota counts against the limits of every owner, not only the one who changes it.
+        for (const owner of await this.owners(trx, project)) await this.checkLimits(trx, user, owner, spec.quota, project.id);
+      }
       const updated = await project.$query(trx).patchAndFetch({
         displayName: spec.displayName ?? null,
         quotaCpu: spec.quota.cpu,
@@ -226,9 +255,9 @@ export class Projects {
   }
 
   /** Adds an app after checking the whole project with it; secret values are encrypted before they are stored. */
-  async addApp(user: User, project: Project, input: AppSpecInput): Promise<AppRecord> {
+  async addApp(user: User, stale: Project, input: AppSpecInput): Promise<AppRecord> {
     return this.db.knex.transaction(async (trx) => {
-      await lockProject(trx, project);
+      const project = await this.lock(trx, stale);
       const apps = await this.apps(project, trx);
       // The other apps' secret values are not needed to check the project: they stay encrypted.
       const current = projectSpecOf(project, apps, { secrets: "masked" });
@@ -250,9 +279,9 @@ export class Projects {
    * `secretEnv`, whose values nobody can read back: keys with a value are set, keys with null removed,
    * keys left out kept.
    */
-  async updateApp(user: User, project: Project, appName: string, changes: Record<string, unknown>): Promise<AppRecord> {
+  async updateApp(user: User, stale: Project, appName: string, changes: Record<string, unknown>): Promise<AppRecord> {
     return this.db.knex.transaction(async (trx) => {
-      await lockProject(trx, project);
+      const project = await this.lock(trx, stale);
       const apps = await this.apps(project, trx);
       const index = apps.findIndex((app) => app.name === appName);
       if (index < 0) throw notFound(`App "${appName}" in "${project.name}"`);
@@ -281,8 +310,13 @@ export class Projects {
     });
   }
 
-  async removeApp(user: User, project: Project, appName: string): Promise<void> {
+  /**
+   * Removing an app only lowers what the project needs, so there is nothing to check; it takes the lock so
+   * that a change of the same app waits for it and then finds the app gone.
+   */
+  async removeApp(user: User, stale: Project, appName: string): Promise<void> {
     await this.db.knex.transaction(async (trx) => {
+      const project = await this.lock(trx, stale);
       const removed = await this.db.models.AppRecord.query(trx).delete().where({ projectId: project.id, name: appName });
       if (removed === 0) throw notFound(`App "${appName}" in "${project.name}"`);
       await audit(this.db.models, trx, { actorId: user.id, projectId: project.id, action: "app.delete", details: { app: appName } });
@@ -329,15 +363,17 @@ export class Projects {
   }
 
   /** Adds a member, or changes their role; the last owner cannot be demoted. Answers whether the member is new. */
-  async setMember(actor: User, project: Project, email: string, role: Role): Promise<boolean> {
+  async setMember(actor: User, stale: Project, email: string, role: Role): Promise<boolean> {
     return this.db.knex.transaction(async (trx) => {
-      await lockProject(trx, project);
+      const project = await this.lock(trx, stale);
       const user = await this.db.models.User.query(trx).findOne({ email: email.trim().toLowerCase() });
       if (!user || !user.emailConfirmedAt) {
         throw invalidRequest([{ path: "email", message: "has no confirmed BabyHelm account; ask them to sign up first" }]);
       }
       const existing = await this.db.models.ProjectMember.query(trx).findOne({ projectId: project.id, userId: user.id });
       if (existing?.role === "owner" && role !== "owner") await this.keepAnOwner(trx, project, user.id);
+      // A new owner takes the project into their limits.
+      if (role === "owner" && existing?.role !== "owner") await this.checkLimits(trx, actor, user, { cpu: project.quotaCpu, memory: project.quotaMemory }, project.id);
       if (existing) await this.db.models.ProjectMember.query(trx).patch({ role }).where({ projectId: project.id, userId: user.id });
       else await this.db.models.ProjectMember.query(trx).insert({ projectId: project.id, userId: user.id, role });
       await audit(this.db.models, trx, { actorId: actor.id, projectId: project.id, action: existing ? "member.update" : "member.add", details: { userId: user.id, role } });
@@ -345,9 +381,9 @@ export class Projects {
     });
   }
 
-  async removeMember(actor: User, project: Project, userId: string): Promise<void> {
+  async removeMember(actor: User, stale: Project, userId: string): Promise<void> {
     await this.db.knex.transaction(async (trx) => {
-      await lockProject(trx, project);
+      const project = await this.lock(trx, stale);
       const member = /^\d{1,18}$/.test(userId) ? await this.db.models.ProjectMember.query(trx).findOne({ projectId: project.id, userId }) : undefined;
       if (!member) throw notFound("That member");
       if (member.role === "owner") await this.keepAnOwner(trx, project, userId);
@@ -356,15 +392,21 @@ export class Projects {
     });
   }
 
+  /**
+   * Serialises changes to one project (its quota, apps and members), so two requests never both pass a
+   * check, and answers the project as it is once locked: `stale` was read before the lock, and another
+   * request may have changed (or deleted) it since. Every check in the transaction must use what this returns.
+   */
+  private async lock(trx: Knex.Transaction, stale: Project): Promise<Project> {
+    const project = await this.db.models.Project.query(trx).findById(stale.id).forUpdate();
+    if (!project) throw notFound(`Project "${stale.name}"`);
+    return project;
+  }
+
   private async keepAnOwner(trx: Knex.Transaction, project: Project, leavingUserId: string): Promise<void> {
     const owners = await this.db.models.ProjectMember.query(trx).where({ projectId: project.id, role: "owner" }).whereNot({ userId: leavingUserId }).resultSize();
     if (owners === 0) throw new AppError(409, "last_owner", "A project needs an owner: make someone else an owner first.");
   }
-}
-
-/** Serialises changes to one project's apps and members, so two requests never both pass a check. */
-async function lockProject(trx: Knex.Transaction, project: Project): Promise<void> {
-  await trx.raw("select id from projects where id = ? for update", [project.id]);
 }
 
 export function nameTaken(name: string): AppError {
