@@ -10,7 +10,7 @@ export default defineConfig({
     alias: { "@babyhelm/sdk": fileURLToPath(new URL("./sdk/src/index.ts", import.meta.url)) },
   },
   test: {
-    include: ["**/src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["**/src/**/*.test.ts", "test/**/*.test.ts", "portal/web/e2e/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**"],
     globalSetup: ["portal/server/src/test-support/global-setup.ts"],
     testTimeout: 30_000,

@@ -1,0 +1,209 @@
+/**
+ * The whole journey in a real browser (Debian chromium driven by playwright-core) against the real portal:
+ * embedded PostgreSQL, a real SMTP capture, the Vite build served by Koa, and the real Pulumi engine path
+ * without a Pulumi CLI, so the deploy fails with the message that names the fix. Each step is screenshotted
+ * into test-output/e2e. Without chromium the test is skipped with the reason, except under CI=true.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { requiredTool } from "../../../sdk/src/test-support/tools.js";
+import { startTestPortal, type TestPortal } from "../../server/src/test-support/portal.js";
+import { buildWebApp, freePort, freshScreenshotFolder, horizontalOverflow, launchChromium, screenshot } from "./browser.js";
+
+const chromiumPath = requiredTool("chromium", "chromium");
+
+const EMAIL = "journey@example.com";
+const PASSWORD = "correct horse battery staple";
+const CLI_MISSING = "Pulumi CLI not found: install it or set PULUMI_CLI_PATH";
+
+let portal: TestPortal | undefined;
+let browser: Browser | undefined;
+let context: BrowserContext | undefined;
+/** Uncaught errors in the page and Content-Security-Policy refusals: a journey that passes has none. */
+const pageProblems: string[] = [];
+const consoleErrors: string[] = [];
+
+describe.skipIf(!chromiumPath)("the portal in a real browser", () => {
+  beforeAll(async () => {
+    freshScreenshotFolder();
+    await buildWebApp();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    portal = await startTestPortal({
+      env: { PORT: String(port), PUBLIC_URL: url, DEPLOY_ENGINE: "pulumi", PULUMI_CLI_PATH: "" },
+    });
+    expect(portal.url).toBe(url);
+    browser = await launchChromium(chromiumPath!);
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", baseURL: url });
+    context.setDefaultTimeout(20_000);
+    context.on("weberror", (error) => pageProblems.push(`uncaught: ${error.error().message}`));
+    context.on("console", (message) => {
+      if (message.type() !== "error") return;
+      consoleErrors.push(`${message.text()} [${message.location().url}]`);
+      if (/Content Security Policy/i.test(message.text())) pageProblems.push(`CSP: ${message.text()}`);
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    if (consoleErrors.length > 0) console.info(`console errors seen in the browser:\n${consoleErrors.join("\n")}`);
+    await context?.close();
+    await browser?.close();
+    await portal?.stop();
+  }, 60_000);
+
+  it("registers, confirms through the mailed link, logs in, builds a project, deploys without Pulumi and logs out", async () => {
+    const page = await context!.newPage();
+    try {
+      await journey(page);
+    } catch (error) {
+      // What the page showed when a step failed, beside the steps that passed.
+      await screenshot(page, "failed-step").catch(() => undefined);
+      const deployments = await portal!.portal.database.knex("deployments").select("id", "status", "error", "created_at", "started_at", "finished_at").catch(() => []);
+      console.error(`deployments: ${JSON.stringify(deployments)}\nlast portal log lines:\n${portal!.logs.slice(-40).join("")}`);
+      throw error;
+    }
+    expect(pageProblems).toEqual([]);
+  }, 240_000);
+});
+
+async function journey(page: Page): Promise<void> {
+  const url = portal!.url;
+  const heading = (name: string | RegExp) => page.getByRole("heading", { level: 1, name });
+
+  // 1. Register.
+  await page.goto("/register");
+  await heading("Create your account").waitFor();
+  await page.getByLabel("Name").fill("Journey User");
+  await page.getByLabel("E-mail").fill(EMAIL);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await screenshot(page, "01-register");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await heading("Check your inbox").waitFor();
+  expect(await page.locator("main").textContent()).toContain(EMAIL);
+  await screenshot(page, "02-check-inbox");
+
+  // 2. The confirmation link from the captured e-mail, opened in the browser.
+  const mail = await portal!.smtp.waitFor((candidate) => candidate.to.includes(EMAIL) && candidate.subject.startsWith("Confirm"));
+  const link = /https?:\/\/\S+\/confirm-email\?token=[\w-]+/.exec(mail.text)?.[0];
+  expect(link, `a confirmation link in:\n${mail.text}`).toBeDefined();
+  expect(link!.startsWith(`${url}/confirm-email?token=`)).toBe(true);
+  await page.goto(link!);
+  await page.getByText(`Your address ${EMAIL} is confirmed.`).waitFor();
+  await screenshot(page, "03-email-confirmed");
+
+  // 3. Log in (the confirmation page's button carries the address over).
+  await page.getByRole("main").getByRole("link", { name: "Log in" }).click();
+  await page.waitForURL(/\/login\?email=/);
+  expect(await page.getByLabel("E-mail").inputValue()).toBe(EMAIL);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await screenshot(page, "04-login");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(`${url}/projects`);
+  await page.getByRole("heading", { name: "No projects yet" }).waitFor();
+  await expectNav(page, ["Projects", "Account", "Log out"]);
+  await screenshot(page, "05-projects-empty");
+
+  // 4. Create a project.
+  await page.getByRole("link", { name: "Create your first project" }).click();
+  await heading("New project").waitFor();
+  await page.getByLabel("Name", { exact: true }).fill("shop");
+  await page.getByLabel("Display name (optional)").fill("Shop");
+  await screenshot(page, "06-new-project");
+  await page.getByRole("button", { name: "Create project" }).click();
+  await page.waitForURL(`${url}/projects/shop`);
+  await heading("Shop").waitFor();
+  await page.getByText("No apps yet.").waitFor();
+  await page.getByText("Not deployed yet.").waitFor();
+  await screenshot(page, "07-project-created");
+
+  // 5. Add an app: nginx:1.27 on port 80.
+  await page.getByRole("link", { name: "Add app" }).click();
+  await heading("Add an app").waitFor();
+  await page.getByLabel("Name", { exact: true }).fill("web");
+  await page.getByLabel("Image and tag").fill("nginx:1.27");
+  await page.getByLabel("Port (optional)").fill("80");
+  await screenshot(page, "08-app-form");
+  await page.getByRole("button", { name: "Add app" }).click();
+  await page.waitForURL(`${url}/projects/shop`);
+  const appRow = page.getByRole("row").filter({ hasText: "nginx:1.27" });
+  await appRow.waitFor();
+  expect((await appRow.getByRole("cell").allTextContents()).map((text) => text.trim()).slice(0, 3)).toEqual(["web", "nginx:1.27", "80"]);
+
+  // 6. Its manifests, on the page.
+  const manifestsCard = page.getByRole("region", { name: "Manifests" });
+  await manifestsCard.getByRole("button", { name: "Show" }).click();
+  const manifests = page.getByLabel("Manifests", { exact: true }).and(page.locator("pre"));
+  await manifests.waitFor();
+  const yaml = (await manifests.textContent()) ?? "";
+  for (const expected of ["kind: Namespace", "name: shop", "kind: Deployment", "image: nginx:1.27", "containerPort: 80", "kind: Service"]) {
+    expect(yaml).toContain(expected);
+  }
+  await manifests.scrollIntoViewIfNeeded();
+  await screenshot(page, "09-manifests");
+
+  // 7. Deploy: the review says what will change; confirming queues it.
+  await page.getByRole("button", { name: "Deploy…" }).click();
+  const review = page.getByRole("dialog", { name: "Deploy these changes?" });
+  await review.getByText("first deploy: creates the namespace and 1 app").waitFor();
+  await screenshot(page, "10-deploy-review");
+  await review.getByRole("button", { name: "Deploy", exact: true }).click();
+  await review.waitFor({ state: "hidden" });
+
+  // 8. Without a Pulumi CLI it fails, and the page says why and how to fix it.
+  const deployment = page.getByRole("region", { name: /^Deployment \d+$/ });
+  await deployment.getByRole("alert").filter({ hasText: CLI_MISSING }).waitFor({ timeout: 120_000 });
+  await deployment.getByText("failed", { exact: true }).waitFor();
+  await page.getByRole("listitem").filter({ hasText: /#\d+ up/ }).getByText("failed", { exact: true }).waitFor();
+  await screenshot(page, "11-deploy-failed");
+
+  // The projects list shows the last deployment's status too.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
+  await page.waitForURL(`${url}/projects`);
+  const card = page.getByRole("listitem").filter({ hasText: "Shop" });
+  await card.getByText("failed", { exact: true }).waitFor();
+  expect(await card.textContent()).toContain("1 app");
+  await screenshot(page, "12-projects-list");
+
+  // 9. A phone: the project page fits 390 px without sideways scrolling.
+  const phone = await context!.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto("/projects/shop");
+  await phone.getByRole("heading", { level: 1, name: "Shop" }).waitFor();
+  await phone.getByRole("region", { name: /^Deployment \d+$/ }).getByText(CLI_MISSING).waitFor();
+  await phone.getByRole("region", { name: "Manifests" }).getByRole("button", { name: "Show" }).click();
+  await phone.locator("pre[aria-label=Manifests]").waitFor();
+  const overflow = await horizontalOverflow(phone);
+  await screenshot(phone, "13-project-phone-390");
+  expect(overflow.scrollWidth, `project page wider than the phone: ${overflow.widest.join(", ")}`).toBeLessThanOrEqual(overflow.innerWidth);
+  // The widest form too.
+  await phone.getByRole("link", { name: "Add app" }).click();
+  await phone.getByRole("heading", { level: 1, name: "Add an app" }).waitFor();
+  await phone.getByRole("button", { name: "Add variable" }).click();
+  const formOverflow = await horizontalOverflow(phone);
+  await screenshot(phone, "14-app-form-phone-390");
+  expect(formOverflow.scrollWidth, `app form wider than the phone: ${formOverflow.widest.join(", ")}`).toBeLessThanOrEqual(formOverflow.innerWidth);
+  await phone.close();
+
+  // 10. Log out: back on the login page, and protected pages lead there.
+  const session = (await context!.cookies(url)).find((cookie) => cookie.name === "bh_session");
+  expect(session).toBeDefined();
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.waitForURL(`${url}/login`);
+  await heading("Log in").waitFor();
+  await expectNav(page, ["Log in", "Sign up"]);
+  await screenshot(page, "15-logged-out");
+  await page.goto("/projects/shop");
+  await page.waitForURL((target) => target.pathname === "/login" && target.searchParams.get("redirect") === "/projects/shop");
+  await heading("Log in").waitFor();
+  expect(await page.getByText("Shop").count()).toBe(0);
+  await screenshot(page, "16-protected-page-redirects");
+  // The session is gone on the server too, not just forgotten by the page.
+  expect((await portal!.request("GET", "/api/me", { cookie: `${session!.name}=${session!.value}` })).status).toBe(401);
+}
+
+async function expectNav(page: Page, items: string[]): Promise<void> {
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await nav.getByText(items[0]!, { exact: true }).waitFor();
+  const texts = (await nav.locator("a, button").allTextContents()).map((text) => text.trim());
+  expect(texts).toEqual(items);
+}
