@@ -46,6 +46,8 @@ export interface Config {
     concurrency: number;
     /** A running deployment whose heartbeat is older than this was interrupted. */
     staleAfterMs: number;
+    /** A deployment still running after this long is cancelled. */
+    timeoutMs: number;
   };
   /** Normalised e-mail addresses of platform admins (besides the first user). */
   adminEmails: string[];
@@ -105,6 +107,7 @@ const envSchema = z.object({
   DEPLOY_ENGINE: z.enum(["pulumi", "mock"], { message: 'must be "pulumi" or "mock" (the test engine)' }).default("pulumi"),
   MOCK_ENGINE_STEP_MS: z.string().regex(/^\d{1,6}$/, { message: "must be a number of milliseconds" }).transform(Number).default(0),
   DEPLOY_STALE_AFTER_MS: z.string().regex(/^\d{3,9}$/, { message: "must be a number of milliseconds, at least 100" }).transform(Number).default(30_000),
+  DEPLOY_TIMEOUT_MS: z.string().regex(/^\d{4,9}$/, { message: "must be a number of milliseconds, at least 1000" }).transform(Number).default(3_600_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -171,7 +174,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = p
       passphrase: env.PULUMI_CONFIG_PASSPHRASE ?? generated?.pulumiPassphrase,
     },
     kubeconfig: env.KUBECONFIG,
-    deploy: { engine: env.DEPLOY_ENGINE, mockStepMs: env.MOCK_ENGINE_STEP_MS, concurrency: env.WORKER_CONCURRENCY, staleAfterMs: env.DEPLOY_STALE_AFTER_MS },
+    deploy: { engine: env.DEPLOY_ENGINE, mockStepMs: env.MOCK_ENGINE_STEP_MS, concurrency: env.WORKER_CONCURRENCY, staleAfterMs: env.DEPLOY_STALE_AFTER_MS, timeoutMs: env.DEPLOY_TIMEOUT_MS },
     adminEmails,
     logLevel: env.LOG_LEVEL,
   };

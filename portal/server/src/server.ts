@@ -18,6 +18,9 @@ import { DEPLOYMENT_CANCEL_CHANNEL, DEPLOYMENT_EVENTS_CHANNEL, DEPLOY_TASK } fro
 import { DeploymentRunner } from "./deployments/runner.js";
 import type { Credential } from "./services/sessions.js";
 
+/** Worker slots for mail and account requests, apart from the deployments' (`WORKER_CONCURRENCY`). */
+const ACCOUNT_WORKER_CONCURRENCY = 2;
+
 export interface RunningPortal {
   url: string;
   server: Server;
@@ -43,6 +46,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
       mockStepMs: config.deploy.mockStepMs,
       heartbeatMs: Math.max(50, Math.floor(config.deploy.staleAfterMs / 6)),
       staleAfterMs: config.deploy.staleAfterMs,
+      timeoutMs: config.deploy.timeoutMs,
     });
     listener = await listen(
       databaseUrl,
@@ -61,14 +65,18 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
     jobs = await startJobs({
       connectionString: databaseUrl,
       logger,
-      concurrency: config.deploy.concurrency,
-      tasks: {
-        [DEPLOY_TASK]: async (payload, helpers) => runner.run(payload as { deploymentId: string }, helpers),
-        [SEND_EMAIL]: async (payload) => mailer.send(payload as MailMessage),
-        [ACCOUNT_TASKS.register]: async (payload) => services.accounts.completeRegistration(payload as Parameters<typeof services.accounts.completeRegistration>[0]),
-        [ACCOUNT_TASKS.resend]: async (payload) => services.accounts.completeResend(payload as { email: string }),
-        [ACCOUNT_TASKS.reset]: async (payload) => services.accounts.completePasswordResetRequest(payload as { email: string }),
-      },
+      groups: [
+        { concurrency: config.deploy.concurrency, tasks: { [DEPLOY_TASK]: async (payload, helpers) => runner.run(payload as { deploymentId: string }, helpers) } },
+        {
+          concurrency: ACCOUNT_WORKER_CONCURRENCY,
+          tasks: {
+            [SEND_EMAIL]: async (payload) => mailer.send(payload as MailMessage),
+            [ACCOUNT_TASKS.register]: async (payload) => services.accounts.completeRegistration(payload as Parameters<typeof services.accounts.completeRegistration>[0]),
+            [ACCOUNT_TASKS.resend]: async (payload) => services.accounts.completeResend(payload as { email: string }),
+            [ACCOUNT_TASKS.reset]: async (payload) => services.accounts.completePasswordResetRequest(payload as { email: string }),
+          },
+        },
+      ],
     });
     // Runs that lost their portal (killed, crashed) are found at start and then all along.
     const recover = () => runner.recover(jobs!.utils).catch((error: unknown) => logger.warn({ err: error }, "recovering interrupted deployments failed"));

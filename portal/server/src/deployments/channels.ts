@@ -8,3 +8,9 @@ export const DEPLOY_TASK = "deploy";
 export function projectQueue(projectId: string): string {
   return `project:${projectId}`;
 }
+
+/** A deployment's job key: recovery finds the job of a deployment by it (graphile-worker's view has no payload). */
+export const DEPLOYMENT_JOB_KEY_PREFIX = "deployment:";
+export function deploymentJobKey(deploymentId: string): string {
+  return `${DEPLOYMENT_JOB_KEY_PREFIX}${deploymentId}`;
+}

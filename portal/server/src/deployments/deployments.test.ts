@@ -70,7 +70,12 @@ describe("the deployment queue", () => {
     expect(again.status).toBe(409);
     expect(again.json.error.code).toBe("not_cancellable");
     // The queue goes on: the next deployment of the project runs.
-    expect((await waitForDeployment(portal, owner, "beta", await deploy(portal, owner, "beta"))).status).toBe("succeeded");
+    const complete = await deploy(portal, owner, "beta");
+    expect((await waitForDeployment(portal, owner, "beta", complete)).status).toBe("succeeded");
+    // The engine really stopped: the cancelled run created fewer resources than a whole run does.
+    const created = async (id: string) =>
+      (await portal.portal.database.models.DeploymentEvent.query().where({ deploymentId: id, type: "progress" })).filter((event) => event.data.status === "done").length;
+    expect(await created(running)).toBeLessThan(await created(complete));
   });
 });
 
@@ -96,6 +101,45 @@ describe("deleting a project", () => {
     expect((await portal.request("GET", "/api/projects/short-lived", { cookie: owner })).status).toBe(404);
     const rows = await portal.portal.database.knex("projects").where({ name: "short-lived" });
     expect(rows).toEqual([]);
+  });
+});
+
+describe("deleting a project during its first deployment", () => {
+  it("destroys the stack after the run ends instead of dropping the records under it", async () => {
+    await createProject(portal, owner, "first-run");
+    const first = await deploy(portal, owner, "first-run");
+    await waitForStatus(portal, owner, "first-run", first, "running");
+    const deleted = await portal.request("DELETE", "/api/projects/first-run", { cookie: owner });
+    expect(deleted.status).toBe(202);
+    expect(deleted.json.deployment).toMatchObject({ kind: "destroy", status: "queued" });
+    expect((await waitForDeployment(portal, owner, "first-run", first)).status).toBe("succeeded");
+    for (let attempt = 0; attempt < 200; attempt++) {
+      if ((await portal.request("GET", "/api/projects/first-run", { cookie: owner })).status === 404) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await portal.request("GET", "/api/projects/first-run", { cookie: owner })).status).toBe(404);
+    expect((await portal.request("GET", "/api/health")).status).toBe(200);
+  });
+});
+
+describe("a deployment that runs too long", () => {
+  it("never holds up account e-mail, and is cancelled after DEPLOY_TIMEOUT_MS with a message that says so", async () => {
+    // One deployment slot, taken by a run of about ten seconds that times out after five.
+    const slow = await startTestPortal({ env: { DEPLOY_ENGINE: "mock", MOCK_ENGINE_STEP_MS: "1000", DEPLOY_TIMEOUT_MS: "5000", WORKER_CONCURRENCY: "1" } });
+    try {
+      const cookie = await signUp(slow, "slow@example.com");
+      await createProject(slow, cookie, "slow");
+      const id = await deploy(slow, cookie, "slow");
+      await waitForStatus(slow, cookie, "slow", id, "running");
+      // Sign-up mail has slots of its own: it arrives while the deployment still runs.
+      await signUp(slow, "newcomer@example.com");
+      expect((await slow.request("GET", `/api/projects/slow/deployments/${id}`, { cookie })).json.deployment.status).toBe("running");
+      const timedOut = await waitForDeployment(slow, cookie, "slow", id);
+      expect(timedOut.status).toBe("cancelled");
+      expect(timedOut.error).toMatch(/still running after .*DEPLOY_TIMEOUT_MS/);
+    } finally {
+      await slow.stop();
+    }
   });
 });
 

@@ -6,10 +6,15 @@
  */
 import { runMockEngine } from "./mock-engine.js";
 import type { EngineMessage, EngineRequest } from "./protocol.js";
-import { runPulumiEngine } from "./pulumi-engine.js";
+import { describeEngineError, runPulumiEngine } from "./pulumi-engine.js";
+
+/** After the portal is gone, the engine gets this long to stop cleanly before it ends its process group. */
+const ORPHAN_GRACE_MS = 10_000;
 
 const abort = new AbortController();
 const send = (message: EngineMessage) => process.stdout.write(`${JSON.stringify(message)}\n`);
+// Writing to a portal that is gone fails with EPIPE: the engine stops on its own (stdin ends), so ignore it.
+process.stdout.on("error", () => undefined);
 
 async function readRequest(): Promise<EngineRequest> {
   const chunks: Buffer[] = [];
@@ -26,12 +31,17 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => ab
 
 try {
   const request = await readRequest();
-  // The portal keeps stdin open for the whole run: when it closes, the portal is gone.
-  process.stdin.on("end", () => abort.abort());
+  // The portal keeps stdin open for the whole run: when it closes, the portal is gone. No engine may outlive
+  // it for long, so the next portal can safely clear the stack's lock: after a grace period this process
+  // ends its whole group (it leads one: the runner starts it detached), the Pulumi CLI and plugins included.
+  process.stdin.on("end", () => {
+    abort.abort();
+    setTimeout(() => process.kill(-process.pid, "SIGKILL"), ORPHAN_GRACE_MS).unref();
+  });
   process.stdin.resume();
   await (request.engine === "mock" ? runMockEngine : runPulumiEngine)(request, send, abort.signal);
   process.exit(0);
 } catch (error) {
-  send({ type: "error", message: abort.signal.aborted ? "cancelled" : ((error as Error).message ?? String(error)) });
+  send({ type: "error", message: abort.signal.aborted ? "cancelled" : describeEngineError(error) });
   process.exit(1);
 }

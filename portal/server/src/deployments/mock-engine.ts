@@ -1,11 +1,11 @@
 /**
- * The test engine: runs the real per-project program (stacks/project, reading the spec from stack config
- * like `pulumi up` does) under Pulumi's own mock runtime, and reports every resource it would create.
+ * The test engine: runs the real per-project program (stacks/project, given the spec the way the real
+ * engine gives it) under Pulumi's own mock runtime, and reports every resource it would create.
  * Everything but the Pulumi CLI and the cluster is exercised. Process-global runtime state is why every
  * run happens in a process of its own.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { buildProjectStack, readProjectConfig } from "@babyhelm/stack-project";
+import { buildProjectStack } from "@babyhelm/stack-project";
 import type { EngineMessage, EngineRequest } from "./protocol.js";
 
 const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> };
@@ -14,6 +14,7 @@ export async function runMockEngine(request: EngineRequest, send: (message: Engi
   const step = request.mockStepMs ?? 0;
   const op = request.kind === "destroy" ? "delete" : "create";
   let changed = 0;
+  send({ type: "stack" });
   await pulumi.runtime.setMocks(
     {
       async newResource(args) {
@@ -32,11 +33,7 @@ export async function runMockEngine(request: EngineRequest, send: (message: Engi
     request.spec.name,
     false,
   );
-  pulumi.runtime.setAllConfig(
-    { "babyhelm:spec": JSON.stringify(request.spec), ...(request.platform ? { "babyhelm:platform": JSON.stringify(request.platform) } : {}) },
-    ["babyhelm:spec"],
-  );
-  const outputs = buildProjectStack(readProjectConfig());
+  const outputs = buildProjectStack({ spec: request.spec, platform: request.platform });
   await waitForRPCs();
   if (signal.aborted) throw new Error("cancelled");
   const summary = { [op]: changed };

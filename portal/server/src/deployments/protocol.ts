@@ -11,13 +11,13 @@ export type DeploymentKindName = "up" | "destroy";
 export interface EngineRequest {
   kind: DeploymentKindName;
   engine: EngineName;
-  /** The project's full spec, secret values included: they become secret stack config. */
+  /** The project's full spec, secret values included: the program gets it directly, as Pulumi secrets. */
   spec: ProjectSpec;
   platform?: PlatformOptions;
   /** The stack's own working directory: Automation API workspaces must never be shared (pulumi/pulumi#8186). */
   workDir: string;
   pulumi: { cliPath?: string; backendUrl?: string; passphrase?: string; kubeconfig?: string };
-  /** Clear a lock left by a run that was interrupted. */
+  /** Clear a lock left by the project's previous run, which was killed (cancelled, interrupted). */
   clearLock?: boolean;
   /** The test engine's pause per resource, to make runs observable. */
   mockStepMs?: number;
@@ -30,6 +30,8 @@ export type ProgressEvent =
   | { kind: "summary"; changes: Record<string, number> };
 
 export type EngineMessage =
+  /** Sent before the engine first touches the stack: from then on the stack may exist. */
+  | { type: "stack" }
   | { type: "event"; event: ProgressEvent }
   | { type: "output"; line: string }
   | { type: "result"; summary: Record<string, number>; outputs: Record<string, unknown> }

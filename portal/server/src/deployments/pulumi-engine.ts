@@ -1,13 +1,15 @@
 /**
  * The real engine: the per-project program (stacks/project) as an Automation API inline program, one stack
- * per project, in a working directory of its own, with the spec as secret stack config so Pulumi encrypts
- * the secret values in state with the passphrase provider.
+ * per project, in a working directory of its own. The spec reaches the program through its closure, never
+ * through `pulumi config set`: the CLI takes config values on its command line, which every local user can
+ * read in `ps`, and repeats them in its error messages. The SDK marks secret values as Pulumi secrets, so
+ * they are encrypted in state with the passphrase provider.
  */
-import { accessSync, constants, mkdirSync, rmSync } from "node:fs";
-import { delimiter, dirname, join } from "node:path";
+import { accessSync, constants, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { basename, delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LocalWorkspace, PulumiCommand, type EngineEvent, type OpMap } from "@pulumi/pulumi/automation/index.js";
-import { buildProjectStack, readProjectConfig } from "@babyhelm/stack-project";
+import { CommandError, ConcurrentUpdateError, LocalWorkspace, PulumiCommand, type EngineEvent, type OpMap } from "@pulumi/pulumi/automation/index.js";
+import { createProjectProgram } from "@babyhelm/stack-project";
 import { CLI_MISSING, type EngineMessage, type EngineRequest, type ProgressEvent } from "./protocol.js";
 
 const PROJECT_NAME = "babyhelm-project";
@@ -30,6 +32,38 @@ function findCli(cliPath: string | undefined): string {
   const found = (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, "pulumi")).find(executable);
   if (!found) throw new Error(CLI_MISSING);
   return found;
+}
+
+/**
+ * Automation API only runs a CLI found at `<root>/bin/pulumi`; a CLI anywhere else (a versioned file name,
+ * a wrapper) is linked into that layout inside the stack's working directory.
+ */
+function cliRoot(cli: string, workDir: string): string {
+  if (basename(cli) === "pulumi" && basename(dirname(cli)) === "bin") return dirname(dirname(cli));
+  const root = join(workDir, ".pulumi-cli");
+  mkdirSync(join(root, "bin"), { recursive: true });
+  rmSync(join(root, "bin", "pulumi"), { force: true });
+  symlinkSync(cli, join(root, "bin", "pulumi"));
+  return root;
+}
+
+/**
+ * What a person is told when the CLI fails: its own `error:` lines, never Automation API's message, which
+ * repeats the whole command line and every environment-derived detail.
+ */
+export function describeEngineError(error: unknown): string {
+  if (error instanceof ConcurrentUpdateError) {
+    return "The stack is locked by another update. Wait for it to finish, or cancel it, then deploy again.";
+  }
+  if (error instanceof CommandError) {
+    // `commandResult` is private in the typings but is the only structured view of what the CLI said.
+    const result = (error as unknown as { commandResult: { stderr: string; code: number } }).commandResult;
+    const lines = result.stderr.split("\n").map((line) => line.trim()).filter(Boolean);
+    const errors = lines.filter((line) => line.startsWith("error:"));
+    const shown = (errors.length > 0 ? errors : lines.slice(-3)).slice(0, 5).join("\n");
+    return shown ? `pulumi failed: ${shown}` : `pulumi failed with exit code ${result.code}`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 function progress(event: EngineEvent): ProgressEvent | undefined {
@@ -71,10 +105,11 @@ export async function runPulumiEngine(request: EngineRequest, send: (message: En
     ...(request.pulumi.passphrase ? { PULUMI_CONFIG_PASSPHRASE: request.pulumi.passphrase } : {}),
     ...(request.pulumi.kubeconfig ? { KUBECONFIG: request.pulumi.kubeconfig } : {}),
   };
-  const pulumiCommand = cli.endsWith(join("bin", "pulumi")) ? await PulumiCommand.get({ root: dirname(dirname(cli)) }) : await PulumiCommand.get();
+  const pulumiCommand = await PulumiCommand.get({ root: cliRoot(cli, request.workDir) });
+  send({ type: "stack" });
   const stack = await LocalWorkspace.createOrSelectStack(
-    // The same program `pulumi up` runs in stacks/project: the spec comes from this stack's config.
-    { stackName, projectName: PROJECT_NAME, program: async () => buildProjectStack(readProjectConfig()) },
+    // The same program `pulumi up` runs in stacks/project, given the spec directly.
+    { stackName, projectName: PROJECT_NAME, program: createProjectProgram({ spec: request.spec, platform: request.platform }) },
     {
       workDir: request.workDir,
       pulumiCommand,
@@ -83,10 +118,6 @@ export async function runPulumiEngine(request: EngineRequest, send: (message: En
       projectSettings: { name: PROJECT_NAME, runtime: "nodejs", ...(request.pulumi.backendUrl ? { backend: { url: request.pulumi.backendUrl } } : {}) },
     },
   );
-  await stack.setAllConfig({
-    "babyhelm:spec": { value: JSON.stringify(request.spec), secret: true },
-    ...(request.platform ? { "babyhelm:platform": { value: JSON.stringify(request.platform) } } : {}),
-  });
   const hooks = {
     onEvent: (event: EngineEvent) => {
       const view = progress(event);

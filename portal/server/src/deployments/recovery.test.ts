@@ -48,6 +48,17 @@ async function call(method: string, path: string, cookie?: string, body?: unknow
   return { status: response.status, json: text ? JSON.parse(text) : undefined, headers: response.headers };
 }
 
+/** Registers, confirms and logs in a new user with a one-app project; returns the session cookie. */
+async function userWithProject(email: string, project: string): Promise<string> {
+  await call("POST", "/api/auth/register", undefined, { email, password: "correct horse battery", name: "Ops" });
+  await call("POST", "/api/auth/confirm", undefined, { token: tokenFrom(await smtp.waitFor((mail) => mail.to.includes(email))) });
+  const login = await call("POST", "/api/auth/login", undefined, { email, password: "correct horse battery" });
+  const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;
+  expect((await call("POST", "/api/projects", cookie, { name: project, quota: { cpu: "1", memory: "1Gi" } })).status).toBe(201);
+  expect((await call("POST", `/api/projects/${project}/apps`, cookie, { name: "web", image: "nginx:1.27", port: 80 })).status).toBe(201);
+  return cookie;
+}
+
 async function until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -63,12 +74,7 @@ describe("a portal killed during a deployment", () => {
     const first = startMain(env);
     started.push(first);
     await waitForOutput(first, "portal listening");
-    await call("POST", "/api/auth/register", undefined, { email: "ops@example.com", password: "correct horse battery", name: "Ops" });
-    await call("POST", "/api/auth/confirm", undefined, { token: tokenFrom(await smtp.waitFor((mail) => mail.to.includes("ops@example.com"))) });
-    const login = await call("POST", "/api/auth/login", undefined, { email: "ops@example.com", password: "correct horse battery" });
-    const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;
-    expect((await call("POST", "/api/projects", cookie, { name: "shop", quota: { cpu: "1", memory: "1Gi" } })).status).toBe(201);
-    expect((await call("POST", "/api/projects/shop/apps", cookie, { name: "web", image: "nginx:1.27", port: 80 })).status).toBe(201);
+    const cookie = await userWithProject("ops@example.com", "shop");
     const { json } = await call("POST", "/api/projects/shop/deployments", cookie, {});
     const id = json.deployment.id;
     await until(async () => ((await call("GET", `/api/projects/shop/deployments/${id}`, cookie)).json.deployment.status === "running" ? true : undefined), "the run to start");
@@ -92,6 +98,35 @@ describe("a portal killed during a deployment", () => {
       return ["succeeded", "failed", "cancelled"].includes(deployment.status) ? deployment : undefined;
     }, "the next deployment", 90_000);
     expect(finished.status, finished.error).toBe("succeeded");
+    second.child.kill("SIGTERM");
+    expect((await second.exited).code).toBe(0);
+  }, 180_000);
+});
+
+describe("a portal shut down (SIGTERM) during a deployment", () => {
+  it("cancels the run, and the next portal still runs the project's queued deployment", async () => {
+    const first = startMain(env);
+    started.push(first);
+    await waitForOutput(first, "portal listening");
+    const cookie = await userWithProject("shutdown@example.com", "store");
+    const running = (await call("POST", "/api/projects/store/deployments", cookie, {})).json.deployment.id;
+    const queued = (await call("POST", "/api/projects/store/deployments", cookie, {})).json.deployment.id;
+    await until(async () => ((await call("GET", `/api/projects/store/deployments/${running}`, cookie)).json.deployment.status === "running" ? true : undefined), "the run to start");
+
+    first.child.kill("SIGTERM");
+    expect((await first.exited).code, first.output().slice(-3000)).toBe(0);
+
+    const second = startMain(env);
+    started.push(second);
+    await waitForOutput(second, "portal listening");
+    const stopped = (await call("GET", `/api/projects/store/deployments/${running}`, cookie)).json.deployment;
+    expect(stopped.status).toBe("cancelled");
+    expect(stopped.error).toMatch(/the portal shut down/);
+    const next = await until(async () => {
+      const { deployment } = (await call("GET", `/api/projects/store/deployments/${queued}`, cookie)).json;
+      return ["succeeded", "failed", "cancelled"].includes(deployment.status) ? deployment : undefined;
+    }, "the queued deployment", 90_000);
+    expect(next.status, next.error).toBe("succeeded");
     second.child.kill("SIGTERM");
     expect((await second.exited).code).toBe(0);
   }, 180_000);

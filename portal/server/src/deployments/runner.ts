@@ -1,8 +1,10 @@
 /**
  * Runs deployments: the graphile-worker task for the per-project queues. Each run's engine works in a
  * process of its own (engine-process.ts); this side feeds it the request, stores its progress, keeps a
- * heartbeat, stops it on cancel, and records how it ended. A run whose heartbeat stops (its portal was
- * killed) is marked failed as "interrupted" by whichever portal notices, and its queue is unlocked.
+ * heartbeat, stops it on cancel or time-out, and records how it ended. A run whose heartbeat stops (its
+ * portal was killed) is marked failed as "interrupted" by whichever portal notices, and its queue is
+ * unlocked. The engine leads a process group of its own, so killing it takes the Pulumi CLI and its
+ * plugins along: after a kill no engine can still hold the stack, and the next run may clear its lock.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -14,8 +16,8 @@ import type { Database } from "../db/database.js";
 import { notify } from "../db/notifications.js";
 import type { Deployment, DeploymentStatus } from "../models/Deployment.js";
 import type { Projects } from "../services/projects.js";
-import { DEPLOYMENT_EVENTS_CHANNEL } from "./channels.js";
-import { EventWriter } from "./event-writer.js";
+import { DEPLOYMENT_EVENTS_CHANNEL, DEPLOYMENT_JOB_KEY_PREFIX, DEPLOY_TASK } from "./channels.js";
+import { EventWriter, maskSecrets } from "./event-writer.js";
 import type { EngineMessage, EngineName, EngineRequest } from "./protocol.js";
 
 export interface RunnerOptions {
@@ -26,6 +28,8 @@ export interface RunnerOptions {
   /** How often a run says it is alive, and how long silence means it was interrupted. */
   heartbeatMs: number;
   staleAfterMs: number;
+  /** A run still going after this long is cancelled. */
+  timeoutMs: number;
 }
 
 export const INTERRUPTED = "interrupted: the portal running this deployment stopped before it finished; deploy again";
@@ -36,6 +40,15 @@ const CANCEL_GRACE_MS = 10_000;
 const ENGINE_PROCESS = join(import.meta.dirname, `engine-process.${import.meta.filename.endsWith(".ts") ? "ts" : "js"}`);
 /** From TypeScript sources the engine process needs tsx and the workspaces' source entry points. */
 const ENGINE_NODE_ARGS = ENGINE_PROCESS.endsWith(".ts") ? ["--conditions=@babyhelm/source", "--import", "tsx"] : [];
+
+interface EngineOutcome {
+  status: DeploymentStatus;
+  error?: string;
+  summary?: Record<string, number>;
+  outputs?: Record<string, unknown>;
+  /** The engine got as far as the stack (it may exist now). */
+  stackTouched?: boolean;
+}
 
 interface RunningEngine {
   child: ChildProcess;
@@ -61,10 +74,17 @@ export class DeploymentRunner {
       .patch({ status: "running", startedAt: new Date(), heartbeatAt: new Date(), workerId: helpers.job.locked_by ?? null })
       .where({ id: payload.deploymentId, status: "queued" })
       .returning("*");
-    // Cancelled while queued, or already ended by recovery: nothing to do.
+    // Cancelled while queued, deleted with its project, or already ended by recovery: nothing to do.
     if (!deployment) return;
     await notify(this.db.knex, DEPLOYMENT_EVENTS_CHANNEL, deployment.id);
-    const project = await Project.query().findById(deployment.projectId);
+    // From here on the stack may exist: deleting the project must destroy it first, never just drop the
+    // records. One statement, so a delete either sees the mark or removed the project before it was set.
+    // The mark is taken back when the engine failed before it touched the stack (no Pulumi CLI, say).
+    const unmarked = (await Project.query().findById(deployment.projectId))?.stackCreatedAt === null;
+    const [project] = await Project.query()
+      .patch({ stackCreatedAt: Project.raw("coalesce(stack_created_at, now())") as unknown as Date })
+      .where({ id: deployment.projectId })
+      .returning("*");
     if (!project) return;
     const log = this.logger.child({ deploymentId: deployment.id, project: project.name, kind: deployment.kind });
     const heartbeat = setInterval(() => {
@@ -73,23 +93,21 @@ export class DeploymentRunner {
     try {
       const spec = await this.projects.spec(project, "plain");
       const secrets = spec.apps.flatMap((app) => Object.values(app.secretEnv ?? {})).filter((value) => value.length >= 4);
-      const events = new EventWriter(this.db, deployment.id, secrets);
-      const previous = await Deployment.query().where({ projectId: project.id }).whereNot({ id: deployment.id }).whereNotNull("finishedAt").orderBy("id", "desc").first();
+      const events = new EventWriter(this.db, deployment.id, secrets, (error) => void this.lostEvents(deployment.id, error, log));
       const request: EngineRequest = {
         kind: deployment.kind,
         engine: this.options.engine,
         spec,
         workDir: join(this.config.dataDir, "pulumi", "workspaces", project.name),
         pulumi: { ...this.config.pulumi, kubeconfig: this.config.kubeconfig },
-        clearLock: previous?.error?.startsWith("interrupted") ?? false,
+        clearLock: await this.previousRunWasKilled(deployment),
         mockStepMs: this.options.mockStepMs,
       };
       log.info("deployment started");
-      const markStackCreated = async () => {
-        await Project.query().patch({ stackCreatedAt: new Date() }).where({ id: project.id }).whereNull("stackCreatedAt");
-      };
-      const outcome = await this.runEngine(deployment, request, events, markStackCreated);
+      const outcome = await this.runEngine(deployment, request, events);
       await events.flush();
+      if (unmarked && !outcome.stackTouched) await Project.query().patch({ stackCreatedAt: null }).where({ id: project.id });
+      if (outcome.error) outcome.error = maskSecrets(outcome.error, secrets);
       await this.finish(deployment, outcome);
       log.info({ status: outcome.status, error: outcome.error }, "deployment finished");
       if (deployment.kind === "destroy" && outcome.status === "succeeded") {
@@ -108,15 +126,26 @@ export class DeploymentRunner {
     deployment: Deployment,
     request: EngineRequest,
     events: EventWriter,
-    onStackReady: () => Promise<unknown>,
-  ): Promise<{ status: DeploymentStatus; error?: string; summary?: Record<string, number>; outputs?: Record<string, unknown> }> {
+  ): Promise<EngineOutcome> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [...ENGINE_NODE_ARGS, ENGINE_PROCESS], { stdio: ["pipe", "pipe", "pipe"] });
+      // detached: the engine leads a process group, so a kill reaches the Pulumi CLI and plugins too.
+      const child = spawn(process.execPath, [...ENGINE_NODE_ARGS, ENGINE_PROCESS], { stdio: ["pipe", "pipe", "pipe"], detached: true });
       const entry: RunningEngine = { child };
       this.running.set(deployment.id, entry);
+      const timeout = setTimeout(() => {
+        this.cancel(deployment.id, `cancelled: still running after ${Math.round(this.options.timeoutMs / 60_000)} minutes (DEPLOY_TIMEOUT_MS); deploy again`);
+      }, this.options.timeoutMs);
+      // A cancel that arrived before this run was listed in `running` is only in the database.
+      void this.db.models.Deployment.query()
+        .findById(deployment.id)
+        .then((current) => {
+          if (!current) this.cancel(deployment.id, "cancelled: the project was deleted");
+          else if (current.cancelRequestedAt) this.cancel(deployment.id);
+        })
+        .catch(() => undefined);
       let result: EngineMessage & { type: "result" } | undefined;
+      let stackTouched = false;
       let failure: string | undefined;
-      let stackReady = false;
       const stderr: string[] = [];
       child.stdin!.on("error", () => undefined);
       // The request holds secret values: stdin, never argv or the environment.
@@ -129,13 +158,9 @@ export class DeploymentRunner {
           events.add("output", { line });
           return;
         }
-        if (message.type === "event") {
-          if (!stackReady) {
-            stackReady = true;
-            void onStackReady();
-          }
-          events.add("progress", message.event);
-        } else if (message.type === "output") events.add("output", { line: message.line });
+        if (message.type === "stack") stackTouched = true;
+        else if (message.type === "event") events.add("progress", message.event);
+        else if (message.type === "output") events.add("output", { line: message.line });
         else if (message.type === "result") result = message;
         else failure = message.message;
       });
@@ -144,42 +169,87 @@ export class DeploymentRunner {
         if (stderr.length > 20) stderr.shift();
       });
       child.on("exit", (code, signal) => {
+        clearTimeout(timeout);
         this.running.delete(deployment.id);
-        if (entry.cancelled) return resolve({ status: "cancelled", error: entry.cancelled });
-        if (code === 0 && result) return resolve({ status: "succeeded", summary: result.summary, outputs: result.outputs });
-        this.logger.debug({ deploymentId: deployment.id, code, signal, stderr: stderr.join("\n") }, "engine process ended");
-        resolve({ status: "failed", error: failure ?? `The engine stopped unexpectedly (${signal ?? `exit code ${code}`}).` });
+        // A cancel that came too late: the update finished, and that is what happened to the cluster.
+        if (code === 0 && result) return resolve({ status: "succeeded", summary: result.summary, outputs: result.outputs, stackTouched });
+        if (entry.cancelled) return resolve({ status: "cancelled", error: entry.cancelled, stackTouched });
+        this.logger.debug({ deploymentId: deployment.id, code, signal, stderr: maskSecrets(stderr.join("\n"), request.spec.apps.flatMap((app) => Object.values(app.secretEnv ?? {}))) }, "engine process ended");
+        resolve({ status: "failed", error: failure ?? `The engine stopped unexpectedly (${signal ?? `exit code ${code}`}).`, stackTouched });
       });
     });
   }
 
-  private async finish(deployment: Deployment, outcome: { status: DeploymentStatus; error?: string; summary?: Record<string, number>; outputs?: Record<string, unknown> }): Promise<void> {
+  /**
+   * The project's previous run that reached its engine was killed (cancelled, timed out, interrupted): its
+   * lock may still be on the stack, and nothing can still hold it (see the header), so the next run clears it.
+   */
+  private async previousRunWasKilled(deployment: Deployment): Promise<boolean> {
+    const previous = await this.db.models.Deployment.query()
+      .where({ projectId: deployment.projectId })
+      .whereNot({ id: deployment.id })
+      .whereNotNull("startedAt")
+      .whereNotNull("finishedAt")
+      .orderBy("id", "desc")
+      .first();
+    return previous !== undefined && (previous.status === "cancelled" || (previous.error?.startsWith("interrupted") ?? false));
+  }
+
+  /** Progress that could not be stored: when the deployment is gone (its project was deleted), stop the engine. */
+  private async lostEvents(deploymentId: string, error: unknown, log: Logger): Promise<void> {
+    const exists = await this.db.models.Deployment.query().findById(deploymentId).then(Boolean, () => true);
+    if (exists) log.warn({ err: error }, "deployment progress could not be stored");
+    else this.cancel(deploymentId, "cancelled: the project was deleted");
+  }
+
+  private async finish(deployment: Deployment, outcome: EngineOutcome): Promise<void> {
     await this.db.models.Deployment.query()
       .patch({ status: outcome.status, error: outcome.error ?? null, summary: outcome.summary ?? null, outputs: outcome.outputs ?? null, finishedAt: new Date() })
       .where({ id: deployment.id, status: "running" });
     await notify(this.db.knex, DEPLOYMENT_EVENTS_CHANNEL, deployment.id);
   }
 
-  /** A cancel request for a run in this process: SIGINT first (the engine stops cleanly), then SIGKILL. */
+  /**
+   * A cancel request for a run in this process: SIGINT to the engine alone (it asks Pulumi to stop cleanly;
+   * a second SIGINT to the CLI would make Pulumi abandon the update at once), then SIGKILL to its group.
+   */
   cancel(deploymentId: string, reason = "cancelled", graceMs = CANCEL_GRACE_MS): void {
     const entry = this.running.get(deploymentId);
-    if (!entry) return;
+    if (!entry || entry.cancelled) return;
     entry.cancelled = reason;
     entry.child.kill("SIGINT");
-    setTimeout(() => entry.child.exitCode === null && entry.child.kill("SIGKILL"), graceMs).unref();
+    setTimeout(() => {
+      if (entry.child.exitCode !== null || entry.child.signalCode !== null || entry.child.pid === undefined) return;
+      try {
+        process.kill(-entry.child.pid, "SIGKILL");
+      } catch {
+        entry.child.kill("SIGKILL");
+      }
+    }, graceMs).unref();
   }
 
   /**
    * Marks runs whose heartbeat stopped as failed ("interrupted"), and releases the queue jobs their dead
-   * workers held, so the next deployment of the project can start.
+   * workers held, so the next deployment of the project can start. That includes jobs whose run had ended
+   * (or whose project is gone) when their worker stopped before recording the job as done: graphile-worker
+   * would keep such a queue locked for four hours.
    */
   async recover(utils: WorkerUtils): Promise<number> {
+    const staleBefore = new Date(Date.now() - this.options.staleAfterMs);
     const stale = await this.db.models.Deployment.query()
       .patch({ status: "failed", error: INTERRUPTED, finishedAt: new Date() })
       .where({ status: "running" })
-      .where("heartbeatAt", "<", new Date(Date.now() - this.options.staleAfterMs))
+      .where("heartbeatAt", "<", staleBefore)
       .returning("*");
-    const workers = [...new Set(stale.map((deployment) => deployment.workerId).filter((worker): worker is string => worker !== null))];
+    const { rows: leftovers } = await this.db.knex.raw<{ rows: { locked_by: string }[] }>(
+      `select distinct job.locked_by from graphile_worker.jobs job
+        where job.task_identifier = ? and job.locked_by is not null and job.locked_at < ? and starts_with(job.key, ?)
+          and not exists (select 1 from deployments where deployments.id::text = substr(job.key, ?) and deployments.status in ('queued', 'running'))`,
+      [DEPLOY_TASK, staleBefore, DEPLOYMENT_JOB_KEY_PREFIX, DEPLOYMENT_JOB_KEY_PREFIX.length + 1],
+    );
+    const workers = [
+      ...new Set([...stale.map((deployment) => deployment.workerId), ...leftovers.map((row) => row.locked_by)].filter((worker): worker is string => worker !== null)),
+    ];
     if (workers.length > 0) await utils.forceUnlockWorkers(workers);
     for (const deployment of stale) {
       await notify(this.db.knex, DEPLOYMENT_EVENTS_CHANNEL, deployment.id);

@@ -29,12 +29,18 @@ export interface Jobs {
  * Queues a job inside the caller's transaction (graphile-worker's own SQL function), so it runs if and only
  * if the change that asked for it commits.
  */
-export async function enqueueJob(trx: Knex.Transaction | Knex, task: string, payload: unknown, options: { maxAttempts?: number; queue?: string } = {}): Promise<void> {
-  await trx.raw("select graphile_worker.add_job(?, ?::json, queue_name => ?, max_attempts => ?)", [
+export async function enqueueJob(
+  trx: Knex.Transaction | Knex,
+  task: string,
+  payload: unknown,
+  options: { maxAttempts?: number; queue?: string; key?: string } = {},
+): Promise<void> {
+  await trx.raw("select graphile_worker.add_job(?, ?::json, queue_name => ?, max_attempts => ?, job_key => ?)", [
     task,
     JSON.stringify(payload),
     options.queue ?? null,
     options.maxAttempts ?? 10,
+    options.key ?? null,
   ]);
 }
 
@@ -42,20 +48,40 @@ export async function enqueueEmail(trx: Knex.Transaction | Knex, message: MailMe
   await enqueueJob(trx, SEND_EMAIL, message);
 }
 
-export async function startJobs(options: { connectionString: string; tasks: Record<string, Task>; logger: Logger; concurrency?: number }): Promise<Jobs> {
+/** Tasks that share a set of worker slots. */
+export interface WorkerGroup {
+  tasks: Record<string, Task>;
+  concurrency: number;
+}
+
+/**
+ * Starts one graphile-worker runner per group, on one pool. A runner only takes jobs of its own tasks, so a
+ * group's slots are its own: deployments that run for minutes never hold up a sign-up e-mail.
+ */
+export async function startJobs(options: { connectionString: string; groups: WorkerGroup[]; logger: Logger }): Promise<Jobs> {
   const logger = workerLogger(options.logger);
-  const concurrency = options.concurrency ?? 2;
+  const slots = options.groups.reduce((total, group) => total + group.concurrency, 0);
   // Our own pool, so a connection the server drops (a restart, a failover) is logged instead of crashing the process.
-  const pgPool = new pg.Pool({ connectionString: options.connectionString, max: concurrency + 2 });
+  const pgPool = new pg.Pool({ connectionString: options.connectionString, max: slots + 2 });
   pgPool.on("error", (error) => options.logger.warn({ err: error }, "job queue connection lost"));
   pgPool.on("connect", (client) => client.on("error", (error) => options.logger.warn({ err: error }, "job queue connection error")));
   const utils: WorkerUtils = await makeWorkerUtils({ pgPool, logger });
   await utils.migrate();
-  const runner: Runner = await run({ pgPool, concurrency, noHandleSignals: true, pollInterval: 1000, logger, taskList: options.tasks });
+  const runners: Runner[] = [];
+  try {
+    for (const group of options.groups) {
+      runners.push(await run({ pgPool, concurrency: group.concurrency, noHandleSignals: true, pollInterval: 1000, logger, taskList: group.tasks }));
+    }
+  } catch (error) {
+    await Promise.allSettled(runners.map((runner) => runner.stop()));
+    await utils.release();
+    await pgPool.end();
+    throw error;
+  }
   return {
     utils,
     async stop() {
-      await runner.stop();
+      await Promise.all(runners.map((runner) => runner.stop()));
       await utils.release();
       await pgPool.end();
     },

@@ -1,7 +1,7 @@
 /** Deployments of projects: queued in the project's own queue, run by the runner, read and followed here. */
 import type { Database } from "../db/database.js";
 import { notify } from "../db/notifications.js";
-import { DEPLOYMENT_CANCEL_CHANNEL, DEPLOY_TASK, projectQueue } from "../deployments/channels.js";
+import { DEPLOYMENT_CANCEL_CHANNEL, DEPLOY_TASK, deploymentJobKey, projectQueue } from "../deployments/channels.js";
 import { AppError, notFound } from "../errors.js";
 import { enqueueJob } from "../jobs/worker.js";
 import type { Deployment, DeploymentKind } from "../models/Deployment.js";
@@ -43,7 +43,7 @@ export class Deployments {
     const spec = await this.projects.spec(project);
     return this.db.knex.transaction(async (trx) => {
       const deployment = await this.db.models.Deployment.query(trx).insertAndFetch({ projectId: project.id, kind, status: "queued", requestedBy: user.id, spec });
-      await enqueueJob(trx, DEPLOY_TASK, { deploymentId: deployment.id }, { queue: projectQueue(project.id), maxAttempts: 1 });
+      await enqueueJob(trx, DEPLOY_TASK, { deploymentId: deployment.id }, { queue: projectQueue(project.id), maxAttempts: 1, key: deploymentJobKey(deployment.id) });
       await audit(this.db.models, trx, { actorId: user.id, projectId: project.id, action: `deployment.${kind}`, details: { deploymentId: deployment.id } });
       return deployment;
     });
@@ -99,13 +99,15 @@ export class Deployments {
    * destroyed first, and the runner removes the records when that succeeds.
    */
   async deleteProject(user: User, project: Project): Promise<Deployment | undefined> {
-    if (project.stackCreatedAt === null) {
-      await this.db.knex.transaction(async (trx) => {
-        await audit(this.db.models, trx, { actorId: user.id, projectId: null, action: "project.delete", details: { name: project.name } });
-        await this.db.models.Project.query(trx).deleteById(project.id);
-      });
-      return undefined;
-    }
-    return this.create(user, project, "destroy");
+    const deletedAtOnce = await this.db.knex.transaction(async (trx) => {
+      // Locked and read again: a run that started since the project was loaded has marked its stack.
+      const current = await this.db.models.Project.query(trx).findById(project.id).forUpdate();
+      if (!current) throw notFound(`Project "${project.name}"`);
+      if (current.stackCreatedAt !== null) return false;
+      await audit(this.db.models, trx, { actorId: user.id, projectId: null, action: "project.delete", details: { name: project.name } });
+      await this.db.models.Project.query(trx).deleteById(project.id);
+      return true;
+    });
+    return deletedAtOnce ? undefined : this.create(user, project, "destroy");
   }
 }
