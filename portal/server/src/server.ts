@@ -8,7 +8,7 @@ import { createApp, createServices, type AppOptions } from "./app.js";
 import type { Config } from "./config.js";
 import { bindModels, createKnex, migrateToLatest, type Database } from "./db/database.js";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.js";
-import { SEND_EMAIL, startJobs, type Jobs } from "./jobs/worker.js";
+import { DEPLOYMENT_JOBS_SCHEMA, JOBS_SCHEMA, SEND_EMAIL, startJobs, type Jobs } from "./jobs/worker.js";
 import type { MailMessage } from "./mail/messages.js";
 import { ACCOUNT_TASKS } from "./services/accounts.js";
 import { createMailer } from "./mail/mailer.js";
@@ -66,8 +66,13 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
       connectionString: databaseUrl,
       logger,
       groups: [
-        { concurrency: config.deploy.concurrency, tasks: { [DEPLOY_TASK]: async (payload, helpers) => runner.run(payload as { deploymentId: string }, helpers) } },
         {
+          schema: DEPLOYMENT_JOBS_SCHEMA,
+          concurrency: config.deploy.concurrency,
+          tasks: { [DEPLOY_TASK]: async (payload, helpers) => runner.run(payload as { deploymentId: string }, helpers) },
+        },
+        {
+          schema: JOBS_SCHEMA,
           concurrency: ACCOUNT_WORKER_CONCURRENCY,
           tasks: {
             [SEND_EMAIL]: async (payload) => mailer.send(payload as MailMessage),
@@ -79,7 +84,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
       ],
     });
     // Runs that lost their portal (killed, crashed) are found at start and then all along.
-    const recover = () => runner.recover(jobs!.utils).catch((error: unknown) => logger.warn({ err: error }, "recovering interrupted deployments failed"));
+    const recover = () => runner.recover(jobs!.utils(DEPLOYMENT_JOBS_SCHEMA)).catch((error: unknown) => logger.warn({ err: error }, "recovering interrupted deployments failed"));
     await recover();
     const recovery = setInterval(recover, config.deploy.staleAfterMs);
     let stopping = false;

@@ -16,6 +16,7 @@ import type { Database } from "../db/database.js";
 import { notify } from "../db/notifications.js";
 import type { Deployment, DeploymentStatus } from "../models/Deployment.js";
 import type { Projects } from "../services/projects.js";
+import { DEPLOYMENT_JOBS_SCHEMA } from "../jobs/worker.js";
 import { DEPLOYMENT_EVENTS_CHANNEL, DEPLOYMENT_JOB_KEY_PREFIX, DEPLOY_TASK } from "./channels.js";
 import { EventWriter, maskSecrets } from "./event-writer.js";
 import type { EngineMessage, EngineName, EngineRequest } from "./protocol.js";
@@ -242,10 +243,10 @@ export class DeploymentRunner {
       .where("heartbeatAt", "<", staleBefore)
       .returning("*");
     const { rows: leftovers } = await this.db.knex.raw<{ rows: { locked_by: string }[] }>(
-      `select distinct job.locked_by from graphile_worker.jobs job
+      `select distinct job.locked_by from ??.jobs job
         where job.task_identifier = ? and job.locked_by is not null and job.locked_at < ? and starts_with(job.key, ?)
           and not exists (select 1 from deployments where deployments.id::text = substr(job.key, ?) and deployments.status in ('queued', 'running'))`,
-      [DEPLOY_TASK, staleBefore, DEPLOYMENT_JOB_KEY_PREFIX, DEPLOYMENT_JOB_KEY_PREFIX.length + 1],
+      [DEPLOYMENT_JOBS_SCHEMA, DEPLOY_TASK, staleBefore, DEPLOYMENT_JOB_KEY_PREFIX, DEPLOYMENT_JOB_KEY_PREFIX.length + 1],
     );
     const workers = [
       ...new Set([...stale.map((deployment) => deployment.workerId), ...leftovers.map((row) => row.locked_by)].filter((worker): worker is string => worker !== null)),

@@ -11,6 +11,14 @@ import type { MailMessage } from "../mail/messages.js";
 
 export const SEND_EMAIL = "send_email";
 
+/** Mail and account requests. */
+export const JOBS_SCHEMA = "graphile_worker";
+/**
+ * Deployments, in a job queue of their own: their slots never run mail, and no mail worker's job lookup
+ * (which locks every named queue for a moment) can make a deployment worker miss a project's queue.
+ */
+export const DEPLOYMENT_JOBS_SCHEMA = "graphile_worker_deployments";
+
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
     const method = level === "error" ? "error" : level === "warning" ? "warn" : "debug";
@@ -20,8 +28,8 @@ function workerLogger(logger: Logger): WorkerLogger {
 }
 
 export interface Jobs {
-  /** graphile-worker's utilities on the queue's pool (e.g. to unlock the jobs of a worker that died). */
-  utils: WorkerUtils;
+  /** graphile-worker's utilities per job schema (e.g. to unlock the jobs of a worker that died). */
+  utils(schema: string): WorkerUtils;
   stop(): Promise<void>;
 }
 
@@ -33,9 +41,10 @@ export async function enqueueJob(
   trx: Knex.Transaction | Knex,
   task: string,
   payload: unknown,
-  options: { maxAttempts?: number; queue?: string; key?: string } = {},
+  options: { maxAttempts?: number; queue?: string; key?: string; schema?: string } = {},
 ): Promise<void> {
-  await trx.raw("select graphile_worker.add_job(?, ?::json, queue_name => ?, max_attempts => ?, job_key => ?)", [
+  await trx.raw("select ??.add_job(?, ?::json, queue_name => ?, max_attempts => ?, job_key => ?)", [
+    options.schema ?? JOBS_SCHEMA,
     task,
     JSON.stringify(payload),
     options.queue ?? null,
@@ -48,42 +57,57 @@ export async function enqueueEmail(trx: Knex.Transaction | Knex, message: MailMe
   await enqueueJob(trx, SEND_EMAIL, message);
 }
 
-/** Tasks that share a set of worker slots. */
+/** Tasks that share a set of worker slots, and the job schema (queue) they take their jobs from. */
 export interface WorkerGroup {
+  schema: string;
   tasks: Record<string, Task>;
   concurrency: number;
 }
 
-/**
- * Starts one graphile-worker runner per group, on one pool. A runner only takes jobs of its own tasks, so a
- * group's slots are its own: deployments that run for minutes never hold up a sign-up e-mail.
- */
+/** Starts one graphile-worker runner per group, on one pool: a group's slots and jobs are its own. */
 export async function startJobs(options: { connectionString: string; groups: WorkerGroup[]; logger: Logger }): Promise<Jobs> {
   const logger = workerLogger(options.logger);
   const slots = options.groups.reduce((total, group) => total + group.concurrency, 0);
   // Our own pool, so a connection the server drops (a restart, a failover) is logged instead of crashing the process.
-  const pgPool = new pg.Pool({ connectionString: options.connectionString, max: slots + 2 });
+  const pgPool = new pg.Pool({ connectionString: options.connectionString, max: slots + 2 * options.groups.length });
   pgPool.on("error", (error) => options.logger.warn({ err: error }, "job queue connection lost"));
   pgPool.on("connect", (client) => client.on("error", (error) => options.logger.warn({ err: error }, "job queue connection error")));
-  const utils: WorkerUtils = await makeWorkerUtils({ pgPool, logger });
-  await utils.migrate();
+  const utils = new Map<string, WorkerUtils>();
   const runners: Runner[] = [];
+  let stopping = false;
+  const release = async () => {
+    stopping = true;
+    await Promise.allSettled(runners.map((runner) => runner.stop()));
+    await Promise.allSettled([...utils.values()].map((schemaUtils) => schemaUtils.release()));
+    await pgPool.end();
+  };
   try {
+    // Every schema is migrated before any runner starts: a breaking migration is announced on a channel
+    // all schemas share, and a running worker that hears it shuts itself down.
     for (const group of options.groups) {
-      runners.push(await run({ pgPool, concurrency: group.concurrency, noHandleSignals: true, pollInterval: 1000, logger, taskList: group.tasks }));
+      const schemaUtils = await makeWorkerUtils({ pgPool, logger, schema: group.schema });
+      utils.set(group.schema, schemaUtils);
+      await schemaUtils.migrate();
+    }
+    for (const group of options.groups) {
+      const runner = await run({ pgPool, schema: group.schema, concurrency: group.concurrency, noHandleSignals: true, pollInterval: 1000, logger, taskList: group.tasks });
+      runners.push(runner);
+      // A worker that stops by itself (e.g. a newer portal migrated the queue) takes no more jobs: say so loudly.
+      runner.promise.then(
+        () => stopping || options.logger.error({ schema: group.schema }, "job worker stopped by itself; restart the portal"),
+        (error: unknown) => stopping || options.logger.error({ err: error, schema: group.schema }, "job worker failed; restart the portal"),
+      );
     }
   } catch (error) {
-    await Promise.allSettled(runners.map((runner) => runner.stop()));
-    await utils.release();
-    await pgPool.end();
+    await release();
     throw error;
   }
   return {
-    utils,
-    async stop() {
-      await Promise.all(runners.map((runner) => runner.stop()));
-      await utils.release();
-      await pgPool.end();
+    utils(schema) {
+      const found = utils.get(schema);
+      if (!found) throw new Error(`no job worker for schema ${schema}`);
+      return found;
     },
+    stop: release,
   };
 }

@@ -3,7 +3,7 @@ import type { Database } from "../db/database.js";
 import { notify } from "../db/notifications.js";
 import { DEPLOYMENT_CANCEL_CHANNEL, DEPLOY_TASK, deploymentJobKey, projectQueue } from "../deployments/channels.js";
 import { AppError, notFound } from "../errors.js";
-import { enqueueJob } from "../jobs/worker.js";
+import { DEPLOYMENT_JOBS_SCHEMA, enqueueJob } from "../jobs/worker.js";
 import type { Deployment, DeploymentKind } from "../models/Deployment.js";
 import type { Project } from "../models/Project.js";
 import type { User } from "../models/User.js";
@@ -43,7 +43,12 @@ export class Deployments {
     const spec = await this.projects.spec(project);
     return this.db.knex.transaction(async (trx) => {
       const deployment = await this.db.models.Deployment.query(trx).insertAndFetch({ projectId: project.id, kind, status: "queued", requestedBy: user.id, spec });
-      await enqueueJob(trx, DEPLOY_TASK, { deploymentId: deployment.id }, { queue: projectQueue(project.id), maxAttempts: 1, key: deploymentJobKey(deployment.id) });
+      await enqueueJob(trx, DEPLOY_TASK, { deploymentId: deployment.id }, {
+        schema: DEPLOYMENT_JOBS_SCHEMA,
+        queue: projectQueue(project.id),
+        maxAttempts: 1,
+        key: deploymentJobKey(deployment.id),
+      });
       await audit(this.db.models, trx, { actorId: user.id, projectId: project.id, action: `deployment.${kind}`, details: { deploymentId: deployment.id } });
       return deployment;
     });
