@@ -20,9 +20,11 @@ import { adminRoutes } from "./routes/admin.js";
 import { appRoutes } from "./routes/apps.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { memberRoutes } from "./routes/members.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { projectRoutes } from "./routes/projects.js";
 import { DeploymentStreams } from "./deployments/streams.js";
 import { Deployments } from "./services/deployments.js";
+import { Metrics } from "./services/metrics.js";
 import { Projects } from "./services/projects.js";
 import { Accounts } from "./services/accounts.js";
 import { ApiTokens } from "./services/api-tokens.js";
@@ -55,7 +57,8 @@ export function createServices({ config, logger, database, throttle, authCache =
   const projects = new Projects(database, config);
   const deployments = new Deployments(database, projects);
   const streams = new DeploymentStreams();
-  return { passwords, sessions, apiTokens, loginThrottle, accounts, projects, deployments, streams };
+  const metrics = new Metrics(config.prometheusUrl, config.grafanaUrl);
+  return { passwords, sessions, apiTokens, loginThrottle, accounts, projects, deployments, streams, metrics };
 }
 
 const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>BabyHelm</title></head>
@@ -91,6 +94,7 @@ export function createApp(options: AppOptions): Koa<PortalState> {
   appRoutes(projectsRouter, services.projects);
   memberRoutes(projectsRouter, services.projects);
   deploymentRoutes(projectsRouter, services.projects, services.deployments, services.streams);
+  metricsRoutes(projectsRouter, services.projects, services.metrics);
   // 405 (and never 501) for a known path with another method, in the JSON error shape.
   const allowed = { throw: true, methodNotAllowed, notImplemented: methodNotAllowed };
   const projectsMiddleware = compose([projectsRouter.routes(), projectsRouter.allowedMethods(allowed)] as Middleware<PortalState>[]);

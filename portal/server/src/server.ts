@@ -119,6 +119,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
         await jobs?.stop();
         await listener?.stop();
         mailer.close();
+        services.metrics.close();
         await knex.destroy();
         await embedded?.stop();
         logger.info("portal stopped");

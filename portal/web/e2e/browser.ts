@@ -4,10 +4,10 @@
  * links in its e-mails, point at the portal itself), and full-page screenshots in test-output/e2e.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { WEB_DIST, WEB_ROOT } from "../../server/src/http/web.js";
+export { freePort } from "../../server/src/db/embedded.js";
 
 export const REPO_ROOT = join(import.meta.dirname, "..", "..", "..");
 export const SCREENSHOTS = join(REPO_ROOT, "test-output", "e2e");
@@ -40,16 +40,6 @@ export async function buildWebApp(): Promise<void> {
 }
 
 /** A loopback port free right now, for a server that must know its own URL before it listens. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Flags for a headless chromium on a shared CI machine (DESIGN.md §2). */
 export const CHROMIUM_ARGS = [

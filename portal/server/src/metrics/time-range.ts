@@ -1,0 +1,95 @@
+/**
+ * The time arguments of the metrics API, read and bounded before anything reaches Prometheus: at most
+ * 11,000 points per series (Prometheus' own limit, reported as a field error instead of its message) and at
+ * most 30 days back from the end.
+ */
+import type { FieldProblem } from "../errors.js";
+
+export const MAX_POINTS = 11_000;
+export const MAX_RANGE_S = 30 * 24 * 3600;
+export const MIN_PANEL_RANGE_S = 5 * 60;
+/** A panel's default resolution: about this many points, whatever the range. */
+const PANEL_POINTS = 240;
+const MIN_PANEL_STEP_S = 15;
+
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
+const DURATION = /^((\d+)(ms|s|m|h|d|w|y))+$/;
+
+/** Seconds in a Prometheus duration (`90s`, `1h30m`), or undefined when it is not one. */
+export function durationSeconds(text: string): number | undefined {
+  if (!DURATION.test(text)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(amount) * UNIT_SECONDS[unit!]!;
+  return total;
+}
+
+/** A duration for PromQL, in whole seconds (at least one). */
+export function promDuration(seconds: number): string {
+  return `${Math.max(1, Math.ceil(seconds))}s`;
+}
+
+/** Unix seconds from `1700000000`, `1700000000.5` or RFC 3339 (`2026-11-26T12:00:00Z`), as Prometheus takes them. */
+export function timestamp(text: string): number | undefined {
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms / 1000;
+}
+
+/** Seconds from `15`, `0.5` or a duration (`1m`); undefined when neither. */
+export function stepSeconds(text: string): number | undefined {
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  return durationSeconds(text);
+}
+
+export interface TimeRange {
+  start: number;
+  end: number;
+  step: number;
+}
+
+export class TimeRangeProblems extends Error {
+  constructor(readonly problems: FieldProblem[]) {
+    super(problems.map((problem) => `${problem.path}: ${problem.message}`).join("; "));
+  }
+}
+
+function checkPoints(range: TimeRange, problems: FieldProblem[]): void {
+  if (range.end - range.start > MAX_RANGE_S) problems.push({ path: "start", message: "must be at most 30 days before end" });
+  else if ((range.end - range.start) / range.step + 1 > MAX_POINTS) {
+    const smallest = Math.ceil((range.end - range.start) / (MAX_POINTS - 1));
+    problems.push({ path: "step", message: `gives more than ${MAX_POINTS} points for this range: use at least ${smallest} seconds` });
+  }
+}
+
+/** `start`, `end` and `step` of the PromQL endpoint; defaults: the last hour, about 240 points. */
+export function queryTimeRange(input: { start?: string; end?: string; step?: string }, now: number): TimeRange {
+  const problems: FieldProblem[] = [];
+  const end = input.end === undefined ? now : timestamp(input.end);
+  if (end === undefined) problems.push({ path: "end", message: "must be unix seconds or an RFC 3339 time such as 2026-11-26T12:00:00Z" });
+  const start = input.start === undefined ? (end ?? now) - 3600 : timestamp(input.start);
+  if (start === undefined) problems.push({ path: "start", message: "must be unix seconds or an RFC 3339 time such as 2026-11-26T12:00:00Z" });
+  if (start !== undefined && end !== undefined && start > end) problems.push({ path: "start", message: "must not be after end" });
+  const span = start !== undefined && end !== undefined ? end - start : 3600;
+  const step = input.step === undefined ? Math.max(1, Math.ceil(span / PANEL_POINTS)) : stepSeconds(input.step);
+  if (step === undefined || step <= 0) problems.push({ path: "step", message: "must be a positive number of seconds or a duration such as 30s" });
+  if (problems.length === 0) checkPoints({ start: start!, end: end!, step: step! }, problems);
+  if (problems.length > 0) throw new TimeRangeProblems(problems);
+  return { start: start!, end: end!, step: step! };
+}
+
+/** `range`, `end` and `step` of a panel: `range` (a duration, 5m to 30d, default 1h) up to `end` (default now). */
+export function panelTimeRange(input: { range?: string; end?: string; step?: string }, now: number): TimeRange & { range: string } {
+  const problems: FieldProblem[] = [];
+  const range = input.range ?? "1h";
+  const span = durationSeconds(range);
+  if (span === undefined) problems.push({ path: "range", message: "must be a duration such as 1h, 6h, 24h or 7d" });
+  else if (span < MIN_PANEL_RANGE_S || span > MAX_RANGE_S) problems.push({ path: "range", message: "must be from 5m to 30d" });
+  const end = input.end === undefined ? now : timestamp(input.end);
+  if (end === undefined) problems.push({ path: "end", message: "must be unix seconds or an RFC 3339 time such as 2026-11-26T12:00:00Z" });
+  const step = input.step === undefined ? Math.max(MIN_PANEL_STEP_S, Math.ceil((span ?? 3600) / PANEL_POINTS)) : stepSeconds(input.step);
+  if (step === undefined || step <= 0) problems.push({ path: "step", message: "must be a positive number of seconds or a duration such as 30s" });
+  if (problems.length === 0) checkPoints({ start: end! - span!, end: end!, step: step! }, problems);
+  if (problems.length > 0) throw new TimeRangeProblems(problems);
+  return { range, start: end! - span!, end: end!, step: step! };
+}

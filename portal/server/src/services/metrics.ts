@@ -1,0 +1,99 @@
+/**
+ * A project's metrics: its panels (the SDK's PromQL for its namespace) and its users' own PromQL, confined
+ * to its namespace, both through Prometheus' `query_range`.
+ */
+import { AppError, invalidRequest } from "../errors.js";
+import { enforceNamespace, QueryRejected } from "../metrics/enforce.js";
+import { chartSeries, PANEL_DEFINITIONS, panelWindow, type ChartSeries, type PanelName } from "../metrics/panels.js";
+import { metricsNotConfigured, Prometheus } from "../metrics/prometheus.js";
+import { panelTimeRange, queryTimeRange, TimeRangeProblems, type TimeRange } from "../metrics/time-range.js";
+import type { Project } from "../models/Project.js";
+
+export interface PanelRequest {
+  panel: PanelName;
+  app?: string;
+  range?: string;
+  end?: string;
+  step?: string;
+}
+
+export interface PanelAnswer extends TimeRange {
+  panel: PanelName;
+  unit: string;
+  range: string;
+  /** The window rates and increases are taken over. */
+  window: string;
+  series: ChartSeries[];
+  grafanaUrl?: string;
+}
+
+function timeRange<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof TimeRangeProblems) throw invalidRequest(error.problems);
+    throw error;
+  }
+}
+
+export class Metrics {
+  private readonly prometheus?: Prometheus;
+
+  constructor(
+    prometheusUrl: string | undefined,
+    private readonly grafanaUrl: string | undefined,
+    private readonly now: () => number = () => Date.now() / 1000,
+  ) {
+    this.prometheus = prometheusUrl ? new Prometheus(prometheusUrl) : undefined;
+  }
+
+  private connected(): Prometheus {
+    if (!this.prometheus) throw metricsNotConfigured();
+    return this.prometheus;
+  }
+
+  async panel(project: Project, request: PanelRequest): Promise<PanelAnswer> {
+    const prometheus = this.connected();
+    const range = timeRange(() => panelTimeRange(request, this.now()));
+    const definition = PANEL_DEFINITIONS[request.panel];
+    const window = panelWindow(range.step);
+    const scope = { namespace: project.name, app: request.app };
+    const answers = await Promise.all(
+      definition.queries(scope, window).map(async ({ query, suffix }) => chartSeries((await prometheus.queryRange({ query, ...range })).body, suffix)),
+    );
+    return {
+      panel: request.panel,
+      unit: definition.unit,
+      ...range,
+      window,
+      series: answers.flat().sort((a, b) => a.name.localeCompare(b.name)),
+      ...(this.grafanaUrl ? { grafanaUrl: this.grafanaLink(project.name, request.app, range) } : {}),
+    };
+  }
+
+  /** The user's PromQL with the project's namespace enforced; Prometheus' own JSON. */
+  async query(project: Project, input: { query: string; start?: string; end?: string; step?: string }): Promise<string> {
+    const prometheus = this.connected();
+    let query: string;
+    try {
+      query = enforceNamespace(input.query, project.name);
+    } catch (error) {
+      if (error instanceof QueryRejected) throw new AppError(400, "invalid_query", `query: ${error.message}`, [{ path: "query", message: error.message }]);
+      throw error;
+    }
+    const range = timeRange(() => queryTimeRange(input, this.now()));
+    return (await prometheus.queryRange({ query, ...range })).body;
+  }
+
+  /** The platform's dashboards (always there, unlike a project's own, which its spec can turn off). */
+  private grafanaLink(namespace: string, app: string | undefined, range: TimeRange): string {
+    const base = this.grafanaUrl!.replace(/\/+$/, "");
+    const time = `from=${Math.round(range.start * 1000)}&to=${Math.round(range.end * 1000)}`;
+    const variables = new URLSearchParams({ "var-namespace": namespace, ...(app ? { "var-app": app } : {}) });
+    return `${base}/d/${app ? "babyhelm-app" : "babyhelm-namespaces"}?${variables}&${time}`;
+  }
+
+  close(): void {
+    this.prometheus?.close();
+  }
+}
