@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: prints figures against their targets. A script, not a test: these machines are noisy.
- * `npm run bench -- web render` runs only the named sections (render, portal, projects, web).
+ * `npm run bench -- web render` runs only the named sections (render, portal, projects, metrics, web).
  */
 import { printSummary, type BenchResult } from "./measure.js";
+import { benchMetrics } from "./metrics.js";
 import { benchPortal, startServers } from "./portal.js";
 import { benchProjects } from "./projects.js";
 import { benchRender } from "./render.js";
 import { benchWeb } from "./web.js";
 
-const SECTIONS = ["render", "portal", "projects", "web"];
+const SECTIONS = ["render", "portal", "projects", "metrics", "web"];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !SECTIONS.includes(name));
 if (unknown.length > 0) {
@@ -28,5 +29,6 @@ if (wanted("portal") || wanted("projects")) {
     stop();
   }
 }
+if (wanted("metrics")) results.push(...(await benchMetrics()));
 if (wanted("web")) results.push(...(await benchWeb()));
 printSummary(results);

@@ -15,7 +15,15 @@ import { Passwords } from "../portal/server/src/services/passwords.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-bench-"));
 chmodSync(dataDir, 0o755);
-const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", DEPLOY_ENGINE: "mock" });
+const config = loadConfig({
+  NODE_ENV: "test",
+  DATA_DIR: dataDir,
+  PORT: "0",
+  HOST: "127.0.0.1",
+  LOG_LEVEL: "silent",
+  DEPLOY_ENGINE: "mock",
+  ...(JSON.parse(process.env.BENCH_PORTAL_ENV ?? "{}") as Record<string, string>),
+});
 const portal = await startPortal(config, createLogger(config), { throttle: { windowMs: 1000, perEmail: 1_000_000, perIp: 1_000_000 } });
 
 const email = "bench@example.com";

@@ -22,8 +22,12 @@ export interface Servers {
   databaseUrl: string;
 }
 
-export function startServers(): Promise<{ servers: Servers; stop: () => void }> {
-  const child = spawn(process.execPath, ["--conditions=@babyhelm/source", "--import", "tsx", fileURLToPath(new URL("./portal-server.ts", import.meta.url))], { stdio: ["ignore", "pipe", "inherit"] });
+/** `env` reaches the portal's configuration (e.g. PROMETHEUS_URL). */
+export function startServers(env: Record<string, string> = {}): Promise<{ servers: Servers; stop: () => void }> {
+  const child = spawn(process.execPath, ["--conditions=@babyhelm/source", "--import", "tsx", fileURLToPath(new URL("./portal-server.ts", import.meta.url))], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, BENCH_PORTAL_ENV: JSON.stringify(env) },
+  });
   return new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`the bench servers exited with ${code}`)));
     createInterface({ input: child.stdout! }).once("line", (line) => resolve({ servers: JSON.parse(line) as Servers, stop: () => child.kill("SIGTERM") }));

@@ -44,14 +44,14 @@ export class Prometheus {
 
   /** Runs a range query. Prometheus' own errors (bad query, too many points, time-out) are 400s with its message. */
   async queryRange(range: RangeQuery): Promise<PrometheusResult> {
-    const form = new URLSearchParams({
+    const parameters = new URLSearchParams({
       query: range.query,
       start: String(range.start),
       end: String(range.end),
       step: String(range.step),
       timeout: `${QUERY_TIMEOUT_S}s`,
     }).toString();
-    const { status, body } = await this.post("api/v1/query_range", form);
+    const { status, body } = await this.get(`api/v1/query_range?${parameters}`);
     if (status === 200) return { body };
     let parsed: { status?: string; errorType?: string; error?: string } | undefined;
     try {
@@ -72,16 +72,16 @@ export class Prometheus {
     this.agent.destroy();
   }
 
-  private post(path: string, form: string): Promise<{ status: number; body: string }> {
+  // GET, not POST: Prometheus answers it measurably faster, and a query is at most MAX_QUERY_LENGTH long.
+  private get(path: string): Promise<{ status: number; body: string }> {
     const url = new URL(path, this.base);
     const send = url.protocol === "https:" ? httpsRequest : request;
     return new Promise((resolve, reject) => {
       const outgoing = send(
         url,
         {
-          method: "POST",
           agent: this.agent,
-          headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(form), accept: "application/json" },
+          headers: { accept: "application/json" },
           timeout: (QUERY_TIMEOUT_S + 5) * 1000,
         },
         (response) => {
@@ -102,7 +102,7 @@ export class Prometheus {
       );
       outgoing.on("timeout", () => outgoing.destroy(new Error("timed out")));
       outgoing.on("error", (error) => reject(error instanceof AppError ? error : unavailable(error.message)));
-      outgoing.end(form);
+      outgoing.end();
     });
   }
 }

@@ -7,7 +7,6 @@ import { enforceNamespace, QueryRejected } from "../metrics/enforce.js";
 import { chartSeries, PANEL_DEFINITIONS, panelWindow, type ChartSeries, type PanelName } from "../metrics/panels.js";
 import { metricsNotConfigured, Prometheus } from "../metrics/prometheus.js";
 import { panelTimeRange, queryTimeRange, TimeRangeProblems, type TimeRange } from "../metrics/time-range.js";
-import type { Project } from "../models/Project.js";
 
 export interface PanelRequest {
   panel: PanelName;
@@ -52,12 +51,13 @@ export class Metrics {
     return this.prometheus;
   }
 
-  async panel(project: Project, request: PanelRequest): Promise<PanelAnswer> {
+  /** `namespace` is the project's name. */
+  async panel(namespace: string, request: PanelRequest): Promise<PanelAnswer> {
     const prometheus = this.connected();
     const range = timeRange(() => panelTimeRange(request, this.now()));
     const definition = PANEL_DEFINITIONS[request.panel];
     const window = panelWindow(range.step);
-    const scope = { namespace: project.name, app: request.app };
+    const scope = { namespace, app: request.app };
     const answers = await Promise.all(
       definition.queries(scope, window).map(async ({ query, suffix }) => chartSeries((await prometheus.queryRange({ query, ...range })).body, suffix)),
     );
@@ -67,16 +67,16 @@ export class Metrics {
       ...range,
       window,
       series: answers.flat().sort((a, b) => a.name.localeCompare(b.name)),
-      ...(this.grafanaUrl ? { grafanaUrl: this.grafanaLink(project.name, request.app, range) } : {}),
+      ...(this.grafanaUrl ? { grafanaUrl: this.grafanaLink(namespace, request.app, range) } : {}),
     };
   }
 
   /** The user's PromQL with the project's namespace enforced; Prometheus' own JSON. */
-  async query(project: Project, input: { query: string; start?: string; end?: string; step?: string }): Promise<string> {
+  async query(namespace: string, input: { query: string; start?: string; end?: string; step?: string }): Promise<string> {
     const prometheus = this.connected();
     let query: string;
     try {
-      query = enforceNamespace(input.query, project.name);
+      query = enforceNamespace(input.query, namespace);
     } catch (error) {
       if (error instanceof QueryRejected) throw new AppError(400, "invalid_query", `query: ${error.message}`, [{ path: "query", message: error.message }]);
       throw error;
