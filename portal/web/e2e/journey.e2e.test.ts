@@ -4,13 +4,19 @@
  * without a Pulumi CLI, so the deploy fails with the message that names the fix. Each step is screenshotted
  * into test-output/e2e. Without chromium the test is skipped with the reason, except under CI=true.
  */
+import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { requiredTool } from "../../../sdk/src/test-support/tools.js";
-import { startTestPortal, type TestPortal } from "../../server/src/test-support/portal.js";
-import { buildWebApp, freePort, freshScreenshotFolder, horizontalOverflow, launchChromium, screenshot } from "./browser.js";
+import { metricsFixture } from "../../server/src/test-support/metrics-fixture.js";
+import { startPrometheus, type RunningPrometheus } from "../../server/src/test-support/prometheus.js";
+import { signUp, startTestPortal, type TestPortal } from "../../server/src/test-support/portal.js";
+import { createProject } from "../../server/src/test-support/projects.js";
+import { buildWebApp, freePort, freshScreenshotFolder, horizontalOverflow, launchChromium, SCREENSHOTS, screenshot } from "./browser.js";
 
 const chromiumPath = requiredTool("chromium", "chromium");
+const prometheusPath = requiredTool("prometheus", "prometheus");
+const promtoolPath = requiredTool("promtool", "prometheus");
 
 const EMAIL = "journey@example.com";
 const PASSWORD = "correct horse battery staple";
@@ -207,3 +213,109 @@ async function expectNav(page: Page, items: string[]): Promise<void> {
   const texts = (await nav.locator("a, button").allTextContents()).map((text) => text.trim());
   expect(texts).toEqual(items);
 }
+
+/**
+ * The metrics charts in the real browser: a real Prometheus loaded with two tenants' series (metrics-fixture.ts),
+ * a portal connected to it, and project alpha's page and app page on a desktop and on a 390 px phone. In the
+ * same file as the journey, so the web app is built once and never by two tests at the same moment.
+ */
+describe.skipIf(!chromiumPath || !prometheusPath || !promtoolPath)("metrics charts in a real browser", () => {
+  let prometheus: RunningPrometheus | undefined;
+  let metricsPortal: TestPortal | undefined;
+  let metricsBrowser: Browser | undefined;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await buildWebApp();
+    // Samples run on past "now", as a live scrape would (see MetricsPanel.test.ts).
+    const end = Math.ceil(Date.now() / 30_000) * 30 + 600;
+    prometheus = await startPrometheus({ prometheus: prometheusPath!, promtool: promtoolPath! }, metricsFixture(end).openMetrics);
+    metricsPortal = await startTestPortal({ env: { PROMETHEUS_URL: prometheus.url, GRAFANA_URL: "https://grafana.example.com" } });
+    metricsBrowser = await launchChromium(chromiumPath!);
+  }, 300_000);
+
+  afterAll(async () => {
+    await metricsBrowser?.close();
+    await metricsPortal?.stop();
+    await prometheus?.stop();
+  }, 60_000);
+
+  it("draws CPU, memory, restarts and network of alpha's apps, follows the range, and fits a phone", async () => {
+    const portal = metricsPortal!;
+    const cookie = await signUp(portal, "charts@example.com");
+    await createProject(portal, cookie, "alpha", [
+      { name: "web", image: "nginx:1.27", port: 80 },
+      { name: "api", image: "nginx:1.27", port: 80 },
+    ]);
+    const context = await metricsBrowser!.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light", baseURL: portal.url });
+    context.setDefaultTimeout(20_000);
+    context.on("weberror", (error) => problems.push(`uncaught: ${error.error().message}`));
+    context.on("console", (message) => {
+      if (message.type() === "error" && /Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+    });
+    const [name, value] = cookie.split("=") as [string, string];
+    await context.addCookies([{ name, value, url: portal.url }]);
+    const page = await context.newPage();
+    try {
+      await page.goto("/projects/alpha");
+      const metrics = page.getByRole("region", { name: "Metrics" });
+      const cpu = metrics.getByRole("list", { name: "CPU, latest values" });
+      await cpu.getByText("web: 500 millicores").waitFor();
+      expect((await cpu.getByRole("listitem").allTextContents()).map((text) => text.trim())).toEqual(["api: 500 millicores", "web: 500 millicores"]);
+      expect((await metrics.getByRole("list", { name: "Memory, latest values" }).getByRole("listitem").allTextContents()).map((text) => text.trim())).toEqual(["api: 50 MiB", "web: 200 MiB"]);
+      // Four charts, each a canvas with lines drawn on it.
+      await expect.poll(() => metrics.locator("canvas").count()).toBe(4);
+      const inked = await metrics.locator("canvas").evaluateAll((canvases) =>
+        (canvases as HTMLCanvasElement[]).map((canvas) => {
+          const pixels = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+          let coloured = 0;
+          for (let index = 3; index < pixels.length; index += 4) if (pixels[index]! > 0) coloured += 1;
+          return coloured;
+        }),
+      );
+      for (const count of inked) expect(count).toBeGreaterThan(500);
+      expect(await metrics.getByRole("link", { name: "Open in Grafana" }).getAttribute("href")).toContain("var-namespace=alpha");
+      await metrics.scrollIntoViewIfNeeded();
+      await screenshot(page, "metrics-01-project-1h");
+
+      // Another range: the answer says which, and the charts are redrawn in place.
+      await metrics.getByText("6h", { exact: true }).click();
+      expect(await metrics.getByRole("radio", { name: "6h" }).isChecked()).toBe(true);
+      await metrics.getByText("the last 6 hours, a point every 90 s").waitFor();
+      expect(await metrics.locator("canvas").count()).toBe(4);
+      await screenshot(page, "metrics-02-project-6h");
+
+      // A narrower window: each chart takes its container's new width.
+      await page.setViewportSize({ width: 700, height: 900 });
+      await expect
+        .poll(() => metrics.locator(".chart").first().evaluate((chart) => Math.abs(chart.querySelector("canvas")!.getBoundingClientRect().width - chart.clientWidth)))
+        .toBeLessThanOrEqual(1);
+
+      // A phone: the project page and the app page fit 390 px.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto("/projects/alpha");
+      await cpu.getByText("web: 500 millicores").waitFor();
+      await expect.poll(() => metrics.locator("canvas").count()).toBe(4);
+      const overflow = await horizontalOverflow(page);
+      await metrics.scrollIntoViewIfNeeded();
+      await screenshot(page, "metrics-03-project-phone-390");
+      expect(overflow.scrollWidth, `project page with charts wider than the phone: ${overflow.widest.join(", ")}`).toBeLessThanOrEqual(overflow.innerWidth);
+
+      await page.goto("/projects/alpha/apps/web");
+      await metrics.getByRole("list", { name: "CPU, latest values" }).getByText("web: 500 millicores").waitFor();
+      expect(await metrics.getByRole("list", { name: "CPU, latest values" }).getByRole("listitem").count()).toBe(1);
+      await expect.poll(() => metrics.locator("canvas").count()).toBe(4);
+      const appOverflow = await horizontalOverflow(page);
+      await metrics.scrollIntoViewIfNeeded();
+      await screenshot(page, "metrics-04-app-phone-390");
+      expect(appOverflow.scrollWidth, `app page with charts wider than the phone: ${appOverflow.widest.join(", ")}`).toBeLessThanOrEqual(appOverflow.innerWidth);
+    } catch (error) {
+      await screenshot(page, "metrics-failed-step").catch(() => undefined);
+      throw error;
+    } finally {
+      await context.close();
+    }
+    expect(problems).toEqual([]);
+  }, 180_000);
+});

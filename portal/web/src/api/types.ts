@@ -88,3 +88,30 @@ export interface Member {
   role: Role;
   addedAt: string;
 }
+
+/** GET /api/projects/:name/metrics: one panel's series, one per app (network: "<app> receive" and "<app> transmit"). */
+export type MetricsPanelName = "cpu" | "memory" | "restarts" | "network";
+export type MetricsUnit = "cores" | "bytes" | "restarts" | "bytes/s";
+
+export interface MetricsSeries {
+  name: string;
+  labels: Record<string, string>;
+  /** [unix seconds, value]; null where Prometheus had no sample. */
+  values: [number, number | null][];
+}
+
+export interface MetricsAnswer {
+  panel: MetricsPanelName;
+  unit: MetricsUnit;
+  range: string;
+  /** Unix seconds. */
+  start: number;
+  end: number;
+  /** Seconds. */
+  step: number;
+  /** The window rates and increases are taken over, a Prometheus duration ("300s"). */
+  window?: string;
+  series: MetricsSeries[];
+  /** The project's Grafana dashboard, when the portal knows a Grafana. */
+  grafanaUrl?: string;
+}
