@@ -72,10 +72,10 @@ describe.skipIf(!prometheusPath || !promtoolPath)("the metrics API with a real P
   it("counts restarts in each window, where they happened", async () => {
     const { json } = await panel(`panel=restarts&range=2h&end=${end}`);
     expect(json).toMatchObject({ unit: "restarts", window: "300s" });
-    const byName = Object.fromEntries(json.series.map((series: { name: string; values: [number, number][] }) => [series.name, series.values]));
+    const byName: Record<string, [number, number][]> = Object.fromEntries(json.series.map((series: { name: string; values: [number, number][] }) => [series.name, series.values]));
     // api restarted once, an hour before the end; web never did.
-    expect(Math.max(...byName.web.map(([, value]: number[]) => value))).toBe(0);
-    const restarted = byName.api.filter(([, value]: number[]) => value > 0);
+    expect(Math.max(...byName.web!.map(([, value]) => value))).toBe(0);
+    const restarted = byName.api!.filter(([, value]) => value > 0);
     expect(restarted.length).toBeGreaterThan(0);
     for (const [time, value] of restarted) {
       expect(time).toBeGreaterThanOrEqual(end - 3600);
