@@ -162,6 +162,21 @@ async function journey(page: Page): Promise<void> {
   await page.getByRole("listitem").filter({ hasText: /#\d+ up/ }).getByText("failed", { exact: true }).waitFor();
   await screenshot(page, "11-deploy-failed");
 
+  // Members: the only owner has no Remove button; a teammate is added, and removed after a confirmation.
+  await signUp(portal!, "mate@example.com");
+  const members = page.getByRole("region", { name: "Members" });
+  expect(await members.getByRole("button", { name: "Remove" }).count()).toBe(0);
+  await members.getByLabel("E-mail").fill("mate@example.com");
+  await members.getByRole("button", { name: "Add member" }).click();
+  const teammate = members.getByRole("listitem").filter({ hasText: "mate@example.com" });
+  await teammate.waitFor();
+  await teammate.getByRole("button", { name: "Remove" }).click();
+  const removal = page.getByRole("dialog", { name: "Remove this member?" });
+  await removal.getByText("mate@example.com").waitFor();
+  await screenshot(page, "11a-remove-member");
+  await removal.getByRole("button", { name: "Remove member" }).click();
+  await teammate.waitFor({ state: "detached" });
+
   // The projects list shows the last deployment's status too.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
   await page.waitForURL(`${url}/projects`);

@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signUp, startTestPortal, type TestPortal } from "../../../server/src/test-support/portal.js";
 import { eventually, freshPinia, mountPage, useOrigin } from "../test-support.js";
 import { useAuthStore } from "../stores/auth.js";
+import { useProjectsStore } from "../stores/projects.js";
 import AppFormPage from "./AppFormPage.vue";
 import LoginPage from "./LoginPage.vue";
 import NewProjectPage from "./NewProjectPage.vue";
+import ProjectPage from "./ProjectPage.vue";
 import RegisterPage from "./RegisterPage.vue";
 
 let portal: TestPortal;
@@ -96,5 +98,36 @@ describe("the project and app forms", () => {
     const apps = await portal.request("GET", "/api/projects/forms/apps", { cookie });
     expect(apps.json.items.map((item: { name: string; image: string; port: number }) => [item.name, item.image, item.port])).toEqual([["web", "nginx:1.27", 80]]);
     app.wrapper.unmount();
+  });
+});
+
+describe("the members list", () => {
+  it("offers no way to remove the only owner, and asks before removing a member, who stays on Cancel", async () => {
+    await signUp(portal, "mate@example.com");
+    const lead = await signUp(portal, "lead@example.com");
+    const pinia = freshPinia();
+    await useAuthStore(pinia).login({ email: "lead@example.com", password: "correct horse battery" });
+    await useProjectsStore(pinia).create({ name: "crew", quota: { cpu: "500m", memory: "1Gi" } });
+    const page = await mountPage(ProjectPage, "/projects/crew", pinia);
+    const members = () => page.wrapper.find("ul.members");
+    const removeButtons = () => members().findAll("button").filter((button) => button.text() === "Remove");
+    await eventually(() => expect(members().text()).toContain("lead@example.com"));
+    expect(removeButtons()).toHaveLength(0);
+
+    const form = page.wrapper.find("form.inline");
+    await form.find("input[type=email]").setValue("mate@example.com");
+    await form.trigger("submit");
+    await eventually(() => expect(members().text()).toContain("mate@example.com"));
+    expect(removeButtons()).toHaveLength(1);
+
+    await removeButtons()[0]!.trigger("click");
+    const dialog = page.wrapper.findAll("dialog").find((candidate) => candidate.attributes("aria-label") === "Remove this member?")!;
+    expect(dialog.text()).toContain("mate@example.com");
+    expect(members().text()).toContain("mate@example.com");
+    // Cancel keeps the member; removing for real is in the chromium journey (happy-dom misreads the 204).
+    await dialog.findAll("button").find((button) => button.text() === "Cancel")!.trigger("click");
+    const { json } = await portal.request("GET", "/api/projects/crew/members", { cookie: lead });
+    expect(json.items.map((person: { email: string }) => person.email).sort()).toEqual(["lead@example.com", "mate@example.com"]);
+    page.wrapper.unmount();
   });
 });
