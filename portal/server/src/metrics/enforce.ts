@@ -3,8 +3,10 @@
  * with Prometheus' own grammar (@prometheus-io/lezer-promql); a tree with any error node is refused, and
  * every vector selector (the only thing in PromQL that reads series, wherever it sits: in a range, a
  * function, an aggregation, a binary operation, a subquery, under `offset` or `@`) gets `namespace="<ns>"`
- * in place of whatever namespace matchers it had, quoted label names included. The result is parsed again
- * and checked, so a rewrite that went wrong is refused instead of sent.
+ * in place of whatever namespace matchers it had, quoted label names included. Comments are dropped: where
+ * a comment ends is one of the places lezer and Prometheus disagree (Prometheus also ends one at `\r`), and
+ * text that one parser reads as a comment and the other as PromQL would escape the rewrite. The result is
+ * parsed again and checked, so a rewrite that went wrong is refused instead of sent.
  */
 import { parser } from "@prometheus-io/lezer-promql";
 import type { SyntaxNode } from "@lezer/common";
@@ -88,10 +90,16 @@ interface Selector {
   matchers: SyntaxNode[];
 }
 
-/** Parses `query` and returns its vector selectors; refuses what Prometheus could read differently from us. */
-function selectorsOf(query: string): Selector[] {
+interface Parsed {
+  selectors: Selector[];
+  comments: { from: number; to: number }[];
+}
+
+/** Parses `query` into its vector selectors and comments; refuses what Prometheus could read differently from us. */
+function parse(query: string): Parsed {
   const tree = parser.parse(query);
   const selectors: Selector[] = [];
+  const comments: { from: number; to: number }[] = [];
   const problems: QueryRejected[] = [];
   tree.iterate({
     enter(ref) {
@@ -99,6 +107,7 @@ function selectorsOf(query: string): Selector[] {
         problems.push(new QueryRejected(`the query does not parse near ${near(query, ref.from)}`, ref.from));
         return false;
       }
+      if (ref.name === "LineComment") comments.push({ from: ref.from, to: ref.to });
       if (ref.name === "StringLiteral") {
         try {
           unquote(query.slice(ref.from, ref.to));
@@ -123,8 +132,10 @@ function selectorsOf(query: string): Selector[] {
     },
   });
   if (problems.length > 0) throw problems[0]!;
-  if (tree.topNode.firstChild === null) throw new QueryRejected("the query is empty");
-  return selectors;
+  let expression = tree.topNode.firstChild;
+  while (expression?.name === "LineComment") expression = expression.nextSibling;
+  if (!expression) throw new QueryRejected("the query is empty");
+  return { selectors, comments };
 }
 
 /**
@@ -135,21 +146,28 @@ export function enforceNamespace(query: string, namespace: string): string {
   if (query.trim() === "") throw new QueryRejected("the query is empty");
   if (query.length > MAX_QUERY_LENGTH) throw new QueryRejected(`the query is longer than ${MAX_QUERY_LENGTH} characters`);
   const enforced = `${NAMESPACE_LABEL}=${JSON.stringify(namespace)}`;
-  const selectors = selectorsOf(query);
+  const { selectors, comments } = parse(query);
+  const within = (comment: { from: number }) => selectors.some((selector) => comment.from >= selector.node.from && comment.from < selector.node.to);
+  const edits = [
+    ...selectors.map((selector) => {
+      const kept = selector.matchers.filter((matcher) => matcherLabel(query, matcher) !== NAMESPACE_LABEL).map((matcher) => query.slice(matcher.from, matcher.to));
+      return { from: selector.node.from, to: selector.node.to, text: `${selector.metric ?? ""}{${[...kept, enforced].join(",")}}` };
+    }),
+    // A selector's own comments go with its rebuilt text.
+    ...comments.filter((comment) => !within(comment)).map((comment) => ({ ...comment, text: " " })),
+  ].sort((a, b) => b.from - a.from);
   let rewritten = query;
   // From the end, so earlier offsets stay right.
-  for (const selector of [...selectors].reverse()) {
-    const kept = selector.matchers.filter((matcher) => matcherLabel(query, matcher) !== NAMESPACE_LABEL).map((matcher) => query.slice(matcher.from, matcher.to));
-    const text = `${selector.metric ?? ""}{${[...kept, enforced].join(",")}}`;
-    rewritten = rewritten.slice(0, selector.node.from) + text + rewritten.slice(selector.node.to);
-  }
+  for (const edit of edits) rewritten = rewritten.slice(0, edit.from) + edit.text + rewritten.slice(edit.to);
   assertConfined(rewritten, namespace);
   return rewritten;
 }
 
-/** Every selector of `query` has exactly one namespace matcher, `= namespace`; throws otherwise. */
+/** `query` has no comments, and every selector has exactly one namespace matcher, `= namespace`; throws otherwise. */
 function assertConfined(query: string, namespace: string): void {
-  for (const selector of selectorsOf(query)) {
+  const { selectors, comments } = parse(query);
+  if (comments.length > 0) throw new QueryRejected("the query could not be confined to your project: it still has comments");
+  for (const selector of selectors) {
     const namespaceMatchers = selector.matchers.filter((matcher) => matcherLabel(query, matcher) === NAMESPACE_LABEL);
     const only = namespaceMatchers.length === 1 ? namespaceMatchers[0]! : undefined;
     const confined =

@@ -77,6 +77,10 @@ const ATTEMPTS: string[] = [
   'tenant_secret # {namespace="beta"}',
   'tenant_secret{namespace="alpha"} # comment\nor tenant_secret{namespace="beta"}',
   'tenant_secret{# not a matcher\nnamespace="beta"}',
+  // Prometheus ends a comment at \r as well as \n; lezer only at \n, so it would not see what follows \r.
+  'tenant_secret # comment\ror tenant_secret{namespace="beta"}',
+  "max_over_time( # \rtenant_secret{namespace=\"beta\"}[5m]\n)",
+  'tenant_secret{pod # \r=~"beta-.*"} or tenant_secret{job\n=~".*"}',
   // Parse errors, which a lenient parser could "recover" into something else.
   'tenant_secret{namespace="beta"',
   'tenant_secret{namespace="alpha"}) or (tenant_secret{namespace="beta"}',

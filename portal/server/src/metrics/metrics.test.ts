@@ -139,6 +139,11 @@ describe.skipIf(!prometheusPath || !promtoolPath)("the metrics API with a real P
       [`metrics/query?query=up&start=${end - 40 * 86400}&end=${end}&step=3600`, "start", /30 days/],
       [`metrics/query?query=up&start=${end - 86400}&end=${end}&step=1`, "step", /more than 11000 points/],
       ["metrics/query?query=up&step=-5", "step", /positive/],
+      ["metrics/query?query=up&step=99999999999y", "step", /at most 30 days/],
+      [`metrics/query?query=up&start=${"9".repeat(400)}&end=${"9".repeat(400)}`, "end", /unix seconds/],
+      ["metrics/query?query=up&start=2026-02-30T00:00:00Z&end=2026-03-02T00:00:00Z", "start", /RFC 3339/],
+      ["metrics/query?query=up&end=2026-11-26T24:00:00Z", "end", /RFC 3339/],
+      ["metrics?panel=cpu&end=1e20", "end", /unix seconds/],
       ["metrics/query?query=up&timeout=1h", "timeout", /unknown field/],
     ];
     for (const [path, field, message] of cases) {

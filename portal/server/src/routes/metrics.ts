@@ -48,7 +48,7 @@ export function metricsRoutes(router: Router<PortalState>, projects: Projects, m
     const access = projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
     access.catch(() => undefined);
     const input = parseInput(panelQuery, ctx.query);
-    ctx.body = await whileCheckingAccess(access, () => metrics.panel(ctx.params.name!, input));
+    ctx.body = await metrics.forUser(ctx.state.auth.user!.id, () => whileCheckingAccess(access, () => metrics.panel(ctx.params.name!, input)));
   });
 
   router.get("/:name/metrics/query", requireUser, async (ctx) => {
@@ -57,7 +57,7 @@ export function metricsRoutes(router: Router<PortalState>, projects: Projects, m
     // A repeated `query` is refused rather than picked from: a proxy and Prometheus could pick differently.
     if (Array.isArray(ctx.query.query)) throw invalidRequest([{ path: "query", message: "give exactly one query parameter" }]);
     const input = parseInput(promqlQuery, ctx.query);
-    const body = await whileCheckingAccess(access, () => metrics.query(ctx.params.name!, input));
+    const body = await metrics.forUser(ctx.state.auth.user!.id, () => whileCheckingAccess(access, () => metrics.query(ctx.params.name!, input)));
     ctx.type = "application/json";
     ctx.body = body;
   });

@@ -35,8 +35,15 @@ function timeRange<T>(read: () => T): T {
   }
 }
 
+/**
+ * Metrics requests one user may have running at once in a portal process: a project page asks for four
+ * charts at a time; more than two pages' worth would only take Prometheus' shared query slots from others.
+ */
+export const MAX_QUERIES_PER_USER = 8;
+
 export class Metrics {
   private readonly prometheus?: Prometheus;
+  private readonly running = new Map<string, number>();
 
   constructor(
     prometheusUrl: string | undefined,
@@ -83,6 +90,22 @@ export class Metrics {
     }
     const range = timeRange(() => queryTimeRange(input, this.now()));
     return (await prometheus.queryRange({ query, ...range })).body;
+  }
+
+  /** Runs `read` for `userId`, or answers 429 when that user already has MAX_QUERIES_PER_USER running. */
+  async forUser<T>(userId: string, read: () => Promise<T>): Promise<T> {
+    const running = this.running.get(userId) ?? 0;
+    if (running >= MAX_QUERIES_PER_USER) {
+      throw new AppError(429, "too_many_queries", `You have ${running} metrics queries running; wait for them to finish.`, undefined, { "Retry-After": "1" });
+    }
+    this.running.set(userId, running + 1);
+    try {
+      return await read();
+    } finally {
+      const left = (this.running.get(userId) ?? 1) - 1;
+      if (left === 0) this.running.delete(userId);
+      else this.running.set(userId, left);
+    }
   }
 
   /** The platform's dashboards (always there, unlike a project's own, which its spec can turn off). */
