@@ -43,7 +43,7 @@ export class Prometheus {
   }
 
   /** Runs a range query. Prometheus' own errors (bad query, too many points, time-out) are 400s with its message. */
-  async queryRange(range: RangeQuery): Promise<PrometheusResult> {
+  async queryRange(range: RangeQuery, signal?: AbortSignal): Promise<PrometheusResult> {
     const parameters = new URLSearchParams({
       query: range.query,
       start: String(range.start),
@@ -51,7 +51,7 @@ export class Prometheus {
       step: String(range.step),
       timeout: `${QUERY_TIMEOUT_S}s`,
     }).toString();
-    const { status, body } = await this.get(`api/v1/query_range?${parameters}`);
+    const { status, body } = await this.get(`api/v1/query_range?${parameters}`, signal);
     if (status === 200) return { body };
     let parsed: { status?: string; errorType?: string; error?: string } | undefined;
     try {
@@ -73,7 +73,7 @@ export class Prometheus {
   }
 
   // GET, not POST: Prometheus answers it measurably faster, and a query is at most MAX_QUERY_LENGTH long.
-  private get(path: string): Promise<{ status: number; body: string }> {
+  private get(path: string, signal?: AbortSignal): Promise<{ status: number; body: string }> {
     const url = new URL(path, this.base);
     const send = url.protocol === "https:" ? httpsRequest : request;
     return new Promise((resolve, reject) => {
@@ -101,6 +101,8 @@ export class Prometheus {
         },
       );
       outgoing.on("timeout", () => outgoing.destroy(new Error("timed out")));
+      // Prometheus stops evaluating a query whose client has gone.
+      signal?.addEventListener("abort", () => outgoing.destroy(new Error("aborted")), { once: true });
       outgoing.on("error", (error) => reject(error instanceof AppError ? error : unavailable(error.message)));
       outgoing.end();
     });

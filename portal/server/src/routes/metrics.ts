@@ -32,13 +32,20 @@ const promqlQuery = z.strictObject({
 /**
  * Runs `read` (a query for the namespace named in the URL) while the user's access to that project is
  * checked, and answers only once it is: the check costs as much as the portal's whole share of a chart's
- * latency. Nobody sees an answer they may not read; a stranger can only make Prometheus run the same bounded
- * queries they could run on their own project.
+ * latency. When the check fails the query is aborted, and this returns only once it has stopped, so the
+ * caller's per-user slot covers it: nobody can keep Prometheus busy through projects they cannot read.
  */
-async function whileCheckingAccess<T>(check: Promise<unknown>, read: () => Promise<T>): Promise<T> {
-  const answer = read();
+async function whileCheckingAccess<T>(check: Promise<unknown>, read: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const answer = read(controller.signal);
   answer.catch(() => undefined);
-  await check;
+  try {
+    await check;
+  } catch (error) {
+    controller.abort();
+    await answer.catch(() => undefined);
+    throw error;
+  }
   return answer;
 }
 
@@ -48,7 +55,7 @@ export function metricsRoutes(router: Router<PortalState>, projects: Projects, m
     const access = projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
     access.catch(() => undefined);
     const input = parseInput(panelQuery, ctx.query);
-    ctx.body = await metrics.forUser(ctx.state.auth.user!.id, () => whileCheckingAccess(access, () => metrics.panel(ctx.params.name!, input)));
+    ctx.body = await metrics.forUser(ctx.state.auth.user!.id, () => whileCheckingAccess(access, (signal) => metrics.panel(ctx.params.name!, input, signal)));
   });
 
   router.get("/:name/metrics/query", requireUser, async (ctx) => {
@@ -57,7 +64,7 @@ export function metricsRoutes(router: Router<PortalState>, projects: Projects, m
     // A repeated `query` is refused rather than picked from: a proxy and Prometheus could pick differently.
     if (Array.isArray(ctx.query.query)) throw invalidRequest([{ path: "query", message: "give exactly one query parameter" }]);
     const input = parseInput(promqlQuery, ctx.query);
-    const body = await metrics.forUser(ctx.state.auth.user!.id, () => whileCheckingAccess(access, () => metrics.query(ctx.params.name!, input)));
+    const body = await metrics.forUser(ctx.state.auth.user!.id, () => whileCheckingAccess(access, (signal) => metrics.query(ctx.params.name!, input, signal)));
     ctx.type = "application/json";
     ctx.body = body;
   });

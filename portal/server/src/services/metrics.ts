@@ -59,14 +59,14 @@ export class Metrics {
   }
 
   /** `namespace` is the project's name. */
-  async panel(namespace: string, request: PanelRequest): Promise<PanelAnswer> {
+  async panel(namespace: string, request: PanelRequest, signal?: AbortSignal): Promise<PanelAnswer> {
     const prometheus = this.connected();
     const range = timeRange(() => panelTimeRange(request, this.now()));
     const definition = PANEL_DEFINITIONS[request.panel];
     const window = panelWindow(range.step);
     const scope = { namespace, app: request.app };
     const answers = await Promise.all(
-      definition.queries(scope, window).map(async ({ query, suffix }) => chartSeries((await prometheus.queryRange({ query, ...range })).body, suffix)),
+      definition.queries(scope, window).map(async ({ query, suffix }) => chartSeries((await prometheus.queryRange({ query, ...range }, signal)).body, suffix)),
     );
     return {
       panel: request.panel,
@@ -79,7 +79,7 @@ export class Metrics {
   }
 
   /** The user's PromQL with the project's namespace enforced; Prometheus' own JSON. */
-  async query(namespace: string, input: { query: string; start?: string; end?: string; step?: string }): Promise<string> {
+  async query(namespace: string, input: { query: string; start?: string; end?: string; step?: string }, signal?: AbortSignal): Promise<string> {
     const prometheus = this.connected();
     let query: string;
     try {
@@ -89,7 +89,7 @@ export class Metrics {
       throw error;
     }
     const range = timeRange(() => queryTimeRange(input, this.now()));
-    return (await prometheus.queryRange({ query, ...range })).body;
+    return (await prometheus.queryRange({ query, ...range }, signal)).body;
   }
 
   /** Runs `read` for `userId`, or answers 429 when that user already has MAX_QUERIES_PER_USER running. */
