@@ -51,7 +51,10 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
     listener = await listen(
       databaseUrl,
       {
-        [AUTH_CHANNEL]: (userId) => authCache.dropUser(userId),
+        [AUTH_CHANNEL]: (userId) => {
+          authCache.dropUser(userId);
+          services.projects.memberships.dropUser(userId);
+        },
         [DEPLOYMENT_EVENTS_CHANNEL]: (deploymentId) => services.streams.notify(deploymentId),
         [DEPLOYMENT_CANCEL_CHANNEL]: (deploymentId) => runner.cancel(deploymentId),
       },
@@ -59,6 +62,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
       // Notifications may have been missed while (re)connecting: the cache starts over, streams re-read.
       () => {
         authCache.clear();
+        services.projects.memberships.clear();
         services.streams.notifyAll();
       },
     );

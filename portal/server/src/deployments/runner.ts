@@ -112,7 +112,7 @@ export class DeploymentRunner {
       await this.finish(deployment, outcome);
       log.info({ status: outcome.status, error: outcome.error }, "deployment finished");
       if (deployment.kind === "destroy" && outcome.status === "succeeded") {
-        await Project.query().deleteById(project.id);
+        await this.db.knex.transaction((trx) => this.projects.deleteRecords(trx, project.id));
         log.info("project deleted after its stack was destroyed");
       }
     } catch (error) {

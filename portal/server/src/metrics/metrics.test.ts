@@ -176,6 +176,16 @@ describe.skipIf(!prometheusPath || !promtoolPath)("the metrics API with a real P
     expect((await panel("panel=cpu", stranger)).status).toBe(404);
     expect((await portal.request("GET", "/api/projects/alpha/metrics/query?query=up", { cookie: stranger })).status).toBe(404);
     expect((await portal.request("GET", "/api/projects/alpha/metrics?panel=cpu")).status).toBe(401);
+
+    // A removed member loses access at once, not when the membership cache would expire (10 s).
+    const { json: list } = await portal.request("GET", "/api/projects/alpha/members", { cookie: owner });
+    const viewerId = list.items.find((person: { email: string }) => person.email === "viewer@example.com").userId;
+    expect((await portal.request("DELETE", `/api/projects/alpha/members/${viewerId}`, { cookie: owner })).status).toBe(204);
+    const removedAt = Date.now();
+    while ((await panel("panel=cpu", viewer)).status !== 404) {
+      expect(Date.now() - removedAt, "still readable after removal").toBeLessThan(3000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   });
 });
 

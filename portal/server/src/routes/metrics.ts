@@ -52,14 +52,14 @@ async function whileCheckingAccess<T>(check: Promise<unknown>, read: (signal: Ab
 /** Routes are relative to /api/projects (see app.ts). Every member may read a project's metrics. */
 export function metricsRoutes(router: Router<PortalState>, projects: Projects, metrics: Metrics): void {
   router.get("/:name/metrics", requireUser, async (ctx) => {
-    const access = projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+    const access = projects.assertMember(ctx.state.auth.user!, ctx.params.name!);
     access.catch(() => undefined);
     const input = parseInput(panelQuery, ctx.query);
     ctx.body = await metrics.forUser(ctx.state.auth.user!.id, () => whileCheckingAccess(access, (signal) => metrics.panel(ctx.params.name!, input, signal)));
   });
 
   router.get("/:name/metrics/query", requireUser, async (ctx) => {
-    const access = projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+    const access = projects.assertMember(ctx.state.auth.user!, ctx.params.name!);
     access.catch(() => undefined);
     // A repeated `query` is refused rather than picked from: a proxy and Prometheus could pick differently.
     if (Array.isArray(ctx.query.query)) throw invalidRequest([{ path: "query", message: "give exactly one query parameter" }]);

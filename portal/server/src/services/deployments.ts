@@ -110,7 +110,7 @@ export class Deployments {
       if (!current) throw notFound(`Project "${project.name}"`);
       if (current.stackCreatedAt !== null) return false;
       await audit(this.db.models, trx, { actorId: user.id, projectId: null, action: "project.delete", details: { name: project.name } });
-      await this.db.models.Project.query(trx).deleteById(project.id);
+      await this.projects.deleteRecords(trx, project.id);
       return true;
     });
     return deletedAtOnce ? undefined : this.create(user, project, "destroy");

@@ -13,6 +13,7 @@ import type { Project } from "../models/Project.js";
 import type { Role } from "../models/ProjectMember.js";
 import type { User } from "../models/User.js";
 import { audit } from "./audit.js";
+import { announceAuthChange, AuthCache } from "./auth-cache.js";
 import { appColumnsOf, appSpecOf, MASK, projectSpecOf } from "./project-spec.js";
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, developer: 1, owner: 2 };
@@ -40,11 +41,39 @@ function specProblems(error: ProjectSpecError, appIndex?: number): FieldProblem[
   }));
 }
 
+/** How long a "user X may read project Y" answer is trusted; changes drop it at once (see AuthCache). */
+export const MEMBERSHIP_TTL_MS = 10_000;
+
 export class Projects {
   constructor(
     private readonly db: Database,
     private readonly config: Config,
+    /** user + project name -> member, for assertMember; shared with the listener that drops changed users. */
+    readonly memberships = new AuthCache<true>(MEMBERSHIP_TTL_MS),
   ) {}
+
+  /**
+   * Whether `user` is a member of project `name` (any role); 404 otherwise, like `access`. For the metrics
+   * endpoints, where it runs beside every chart's query: a member's answer is kept for a few seconds, and
+   * dropped at once by whatever removes the membership (removeMember, deleteRecords announce it).
+   */
+  async assertMember(user: User, name: string): Promise<void> {
+    const key = `${user.id}\n${name}`;
+    if (this.memberships.get(key)) return;
+    const { rows } = await this.db.knex.raw<{ rows: unknown[] }>(
+      "select 1 from project_members m join projects p on p.id = m.project_id where p.name = ? and m.user_id = ?",
+      [name, user.id],
+    );
+    if (rows.length === 0) throw notFound(`Project "${name}"`);
+    this.memberships.set(key, user.id, true);
+  }
+
+  /** Deletes a project's records, and tells every portal process its members are members no more. */
+  async deleteRecords(trx: Knex | Knex.Transaction, projectId: string): Promise<void> {
+    const members: { userId: string }[] = await this.db.models.ProjectMember.query(trx).select("userId").where({ projectId });
+    await this.db.models.Project.query(trx).deleteById(projectId);
+    for (const member of members) await announceAuthChange(trx, member.userId);
+  }
 
   /** The project if `user` is a member with at least `minimum`; 404 for non-members (nothing to see), 403 for too small a role. */
   async access(user: User, name: string, minimum: Role): Promise<Membership> {
@@ -388,6 +417,7 @@ export class Projects {
       if (!member) throw notFound("That member");
       if (member.role === "owner") await this.keepAnOwner(trx, project, userId);
       await this.db.models.ProjectMember.query(trx).delete().where({ projectId: project.id, userId });
+      await announceAuthChange(trx, userId);
       await audit(this.db.models, trx, { actorId: actor.id, projectId: project.id, action: "member.remove", details: { userId } });
     });
   }
