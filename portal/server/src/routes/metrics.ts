@@ -35,12 +35,12 @@ const promqlQuery = z.strictObject({
  * latency. When the check fails the query is aborted, and this returns only once it has stopped, so the
  * caller's per-user slot covers it: nobody can keep Prometheus busy through projects they cannot read.
  */
-async function whileCheckingAccess<T>(check: Promise<unknown>, read: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function whileCheckingAccess<T>(checkAccess: () => Promise<void>, read: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const answer = read(controller.signal);
   answer.catch(() => undefined);
   try {
-    await check;
+    await checkAccess();
   } catch (error) {
     controller.abort();
     await answer.catch(() => undefined);
@@ -52,19 +52,21 @@ async function whileCheckingAccess<T>(check: Promise<unknown>, read: (signal: Ab
 /** Routes are relative to /api/projects (see app.ts). Every member may read a project's metrics. */
 export function metricsRoutes(router: Router<PortalState>, projects: Projects, metrics: Metrics): void {
   router.get("/:name/metrics", requireUser, async (ctx) => {
-    const access = projects.assertMember(ctx.state.auth.user!, ctx.params.name!);
-    access.catch(() => undefined);
+    const [user, name] = [ctx.state.auth.user!, ctx.params.name!];
     const input = parseInput(panelQuery, ctx.query);
-    ctx.body = await metrics.forUser(ctx.state.auth.user!.id, () => whileCheckingAccess(access, (signal) => metrics.panel(ctx.params.name!, input, signal)));
+    ctx.body = await metrics.forUser(user.id, () =>
+      whileCheckingAccess(() => projects.assertMember(user, name), (signal) => metrics.panel(name, input, signal)),
+    );
   });
 
   router.get("/:name/metrics/query", requireUser, async (ctx) => {
-    const access = projects.assertMember(ctx.state.auth.user!, ctx.params.name!);
-    access.catch(() => undefined);
     // A repeated `query` is refused rather than picked from: a proxy and Prometheus could pick differently.
     if (Array.isArray(ctx.query.query)) throw invalidRequest([{ path: "query", message: "give exactly one query parameter" }]);
+    const [user, name] = [ctx.state.auth.user!, ctx.params.name!];
     const input = parseInput(promqlQuery, ctx.query);
-    const body = await metrics.forUser(ctx.state.auth.user!.id, () => whileCheckingAccess(access, (signal) => metrics.query(ctx.params.name!, input, signal)));
+    const body = await metrics.forUser(user.id, () =>
+      whileCheckingAccess(() => projects.assertMember(user, name), (signal) => metrics.query(name, input, signal)),
+    );
     ctx.type = "application/json";
     ctx.body = body;
   });
