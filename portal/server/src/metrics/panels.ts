@@ -48,21 +48,19 @@ interface Matrix {
   data: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] };
 }
 
-/** Prometheus' `query_range` JSON as chart series, sorted by name. */
+/** Prometheus' `query_range` JSON as chart series. */
 export function chartSeries(body: string, suffix?: string): ChartSeries[] {
   const matrix = JSON.parse(body) as Matrix;
   if (matrix.data.resultType !== "matrix") return [];
-  return matrix.data.result
-    .map((series) => {
-      const app = series.metric.app ?? "all apps";
-      return {
-        name: suffix ? `${app} ${suffix}` : app,
-        labels: suffix ? { ...series.metric, direction: suffix } : series.metric,
-        values: series.values.map(([time, value]): [number, number | null] => {
-          const number = Number(value);
-          return [time, Number.isFinite(number) ? number : null];
-        }),
-      };
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return matrix.data.result.map((series) => {
+    const app = series.metric.app ?? "all apps";
+    return {
+      name: suffix ? `${app} ${suffix}` : app,
+      labels: suffix ? { ...series.metric, direction: suffix } : series.metric,
+      values: series.values.map(([time, value]): [number, number | null] => {
+        const number = Number(value);
+        return [time, Number.isFinite(number) ? number : null];
+      }),
+    };
+  });
 }

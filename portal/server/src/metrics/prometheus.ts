@@ -16,11 +16,6 @@ export interface RangeQuery {
   step: number;
 }
 
-export interface PrometheusResult {
-  /** Prometheus' own JSON, as it sent it. */
-  body: string;
-}
-
 export const metricsNotConfigured = () =>
   new AppError(
     503,
@@ -42,8 +37,11 @@ export class Prometheus {
     this.agent = this.base.protocol === "https:" ? new HttpsAgent({ keepAlive: true, maxSockets: 32 }) : new Agent({ keepAlive: true, maxSockets: 32 });
   }
 
-  /** Runs a range query. Prometheus' own errors (bad query, too many points, time-out) are 400s with its message. */
-  async queryRange(range: RangeQuery, signal?: AbortSignal): Promise<PrometheusResult> {
+  /**
+   * Runs a range query; answers Prometheus' own JSON, as it sent it. Its errors (bad query, too many points,
+   * time-out) are 400s with its message.
+   */
+  async queryRange(range: RangeQuery, signal?: AbortSignal): Promise<string> {
     const parameters = new URLSearchParams({
       query: range.query,
       start: String(range.start),
@@ -52,7 +50,7 @@ export class Prometheus {
       timeout: `${QUERY_TIMEOUT_S}s`,
     }).toString();
     const { status, body } = await this.get(`api/v1/query_range?${parameters}`, signal);
-    if (status === 200) return { body };
+    if (status === 200) return body;
     let parsed: { status?: string; errorType?: string; error?: string } | undefined;
     try {
       parsed = JSON.parse(body);

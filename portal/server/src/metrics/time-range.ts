@@ -1,9 +1,9 @@
 /**
  * The time arguments of the metrics API, read and bounded before anything reaches Prometheus: at most
  * 11,000 points per series (Prometheus' own limit, reported as a field error instead of its message) and at
- * most 30 days back from the end.
+ * most 30 days back from the end. Problems are 400s naming the field.
  */
-import type { FieldProblem } from "../errors.js";
+import { invalidRequest, type FieldProblem } from "../errors.js";
 
 export const MAX_POINTS = 11_000;
 export const MAX_RANGE_S = 30 * 24 * 3600;
@@ -67,11 +67,8 @@ export interface TimeRange {
   step: number;
 }
 
-export class TimeRangeProblems extends Error {
-  constructor(readonly problems: FieldProblem[]) {
-    super(problems.map((problem) => `${problem.path}: ${problem.message}`).join("; "));
-  }
-}
+const NOT_A_TIME = "must be unix seconds or an RFC 3339 time such as 2026-11-26T12:00:00Z";
+const NOT_A_STEP = "must be a positive number of seconds or a duration such as 30s, at most 30 days";
 
 function checkPoints(range: TimeRange, problems: FieldProblem[]): void {
   if (range.end - range.start > MAX_RANGE_S) problems.push({ path: "start", message: "must be at most 30 days before end" });
@@ -85,15 +82,15 @@ function checkPoints(range: TimeRange, problems: FieldProblem[]): void {
 export function queryTimeRange(input: { start?: string; end?: string; step?: string }, now: number): TimeRange {
   const problems: FieldProblem[] = [];
   const end = input.end === undefined ? now : timestamp(input.end);
-  if (end === undefined) problems.push({ path: "end", message: "must be unix seconds or an RFC 3339 time such as 2026-11-26T12:00:00Z" });
+  if (end === undefined) problems.push({ path: "end", message: NOT_A_TIME });
   const start = input.start === undefined ? (end ?? now) - 3600 : timestamp(input.start);
-  if (start === undefined) problems.push({ path: "start", message: "must be unix seconds or an RFC 3339 time such as 2026-11-26T12:00:00Z" });
+  if (start === undefined) problems.push({ path: "start", message: NOT_A_TIME });
   if (start !== undefined && end !== undefined && start > end) problems.push({ path: "start", message: "must not be after end" });
   const span = start !== undefined && end !== undefined ? end - start : 3600;
   const step = input.step === undefined ? Math.max(1, Math.ceil(span / PANEL_POINTS)) : stepSeconds(input.step);
-  if (step === undefined || step <= 0) problems.push({ path: "step", message: "must be a positive number of seconds or a duration such as 30s, at most 30 days" });
+  if (step === undefined || step <= 0) problems.push({ path: "step", message: NOT_A_STEP });
   if (problems.length === 0) checkPoints({ start: start!, end: end!, step: step! }, problems);
-  if (problems.length > 0) throw new TimeRangeProblems(problems);
+  if (problems.length > 0) throw invalidRequest(problems);
   return { start: start!, end: end!, step: step! };
 }
 
@@ -105,10 +102,10 @@ export function panelTimeRange(input: { range?: string; end?: string; step?: str
   if (span === undefined) problems.push({ path: "range", message: "must be a duration such as 1h, 6h, 24h or 7d" });
   else if (span < MIN_PANEL_RANGE_S || span > MAX_RANGE_S) problems.push({ path: "range", message: "must be from 5m to 30d" });
   const end = input.end === undefined ? now : timestamp(input.end);
-  if (end === undefined) problems.push({ path: "end", message: "must be unix seconds or an RFC 3339 time such as 2026-11-26T12:00:00Z" });
+  if (end === undefined) problems.push({ path: "end", message: NOT_A_TIME });
   const step = input.step === undefined ? Math.max(MIN_PANEL_STEP_S, Math.ceil((span ?? 3600) / PANEL_POINTS)) : stepSeconds(input.step);
-  if (step === undefined || step <= 0) problems.push({ path: "step", message: "must be a positive number of seconds or a duration such as 30s, at most 30 days" });
+  if (step === undefined || step <= 0) problems.push({ path: "step", message: NOT_A_STEP });
   if (problems.length === 0) checkPoints({ start: end! - span!, end: end!, step: step! }, problems);
-  if (problems.length > 0) throw new TimeRangeProblems(problems);
+  if (problems.length > 0) throw invalidRequest(problems);
   return { range, start: end! - span!, end: end!, step: step! };
 }

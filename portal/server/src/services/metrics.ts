@@ -2,11 +2,11 @@
  * A project's metrics: its panels (the SDK's PromQL for its namespace) and its users' own PromQL, confined
  * to its namespace, both through Prometheus' `query_range`.
  */
-import { AppError, invalidRequest } from "../errors.js";
+import { AppError } from "../errors.js";
 import { enforceNamespace, QueryRejected } from "../metrics/enforce.js";
 import { chartSeries, PANEL_DEFINITIONS, panelWindow, type ChartSeries, type PanelName } from "../metrics/panels.js";
 import { metricsNotConfigured, Prometheus } from "../metrics/prometheus.js";
-import { panelTimeRange, queryTimeRange, TimeRangeProblems, type TimeRange } from "../metrics/time-range.js";
+import { panelTimeRange, queryTimeRange, type TimeRange } from "../metrics/time-range.js";
 
 export interface PanelRequest {
   panel: PanelName;
@@ -24,15 +24,6 @@ export interface PanelAnswer extends TimeRange {
   window: string;
   series: ChartSeries[];
   grafanaUrl?: string;
-}
-
-function timeRange<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof TimeRangeProblems) throw invalidRequest(error.problems);
-    throw error;
-  }
 }
 
 /**
@@ -61,12 +52,12 @@ export class Metrics {
   /** `namespace` is the project's name. */
   async panel(namespace: string, request: PanelRequest, signal?: AbortSignal): Promise<PanelAnswer> {
     const prometheus = this.connected();
-    const range = timeRange(() => panelTimeRange(request, this.now()));
+    const range = panelTimeRange(request, this.now());
     const definition = PANEL_DEFINITIONS[request.panel];
     const window = panelWindow(range.step);
     const scope = { namespace, app: request.app };
     const answers = await Promise.all(
-      definition.queries(scope, window).map(async ({ query, suffix }) => chartSeries((await prometheus.queryRange({ query, ...range }, signal)).body, suffix)),
+      definition.queries(scope, window).map(async ({ query, suffix }) => chartSeries(await prometheus.queryRange({ query, ...range }, signal), suffix)),
     );
     return {
       panel: request.panel,
@@ -88,8 +79,8 @@ export class Metrics {
       if (error instanceof QueryRejected) throw new AppError(400, "invalid_query", `query: ${error.message}`, [{ path: "query", message: error.message }]);
       throw error;
     }
-    const range = timeRange(() => queryTimeRange(input, this.now()));
-    return (await prometheus.queryRange({ query, ...range }, signal)).body;
+    const range = queryTimeRange(input, this.now());
+    return prometheus.queryRange({ query, ...range }, signal);
   }
 
   /** Runs `read` for `userId`, or answers 429 when that user already has MAX_QUERIES_PER_USER running. */
