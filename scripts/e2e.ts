@@ -1,35 +1,53 @@
 /**
- * `npm run e2e`: a real deploy and destroy through the portal, with the real Pulumi engine, against the
- * cluster of the current kube context (kind works). Where there is no Pulumi CLI or no kube context it
- * says so plainly and exits 2: it never pretends to have run.
+ * `npm run e2e`: a real deploy and destroy through the portal, with the real Pulumi engine. The cluster is
+ * the one KUBECONFIG names, or, without KUBECONFIG, a local cluster started for the run (`npm run
+ * toolchain` builds it). Where there is no Pulumi CLI or no cluster it says so plainly and exits 2: it
+ * never pretends to have run. Checks what a user would: the Deployment is available with both replicas,
+ * and after the project is deleted its namespace is gone.
  */
-import { execFile } from "node:child_process";
-import { chmodSync, mkdtempSync } from "node:fs";
+import { mkdtempSync, chmodSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { setTimeout as sleep } from "node:timers/promises";
+import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { loadConfig } from "../portal/server/src/config.js";
+import { findPulumiCli } from "../portal/server/src/deployments/pulumi-cli.js";
 import { createLogger } from "../portal/server/src/logger.js";
 import { startPortal } from "../portal/server/src/server.js";
 import { Passwords } from "../portal/server/src/services/passwords.js";
+import { clusterBinaries, startCluster, type LocalCluster } from "./cluster/cluster.js";
 
-const run = promisify(execFile);
-const config = loadConfig({ ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), "babyhelm-e2e-")), PORT: "0", HOST: "127.0.0.1", DEPLOY_ENGINE: "pulumi" });
-
-async function notRun(reason: string): Promise<never> {
+function notRun(reason: string): never {
   console.log(`e2e: NOT RUN. ${reason}`);
   process.exit(2);
 }
 
 async function main() {
-  const cli = config.pulumi.cliPath ?? "pulumi";
-  const version = await run(cli, ["version"]).catch(() => undefined);
-  if (!version) await notRun(`No Pulumi CLI (${config.pulumi.cliPath ? `PULUMI_CLI_PATH=${config.pulumi.cliPath}` : "`pulumi` is not on PATH"}). Install it from https://www.pulumi.com/docs/install/ or set PULUMI_CLI_PATH.`);
-  const context = await run("kubectl", ["config", "current-context"]).catch(() => undefined);
-  if (!context) await notRun("No Kubernetes context (`kubectl config current-context` failed). Create a cluster, e.g. `kind create cluster`, or set KUBECONFIG.");
-  console.log(`e2e: pulumi ${version!.stdout.trim()}, kube context ${context!.stdout.trim()}`);
+  const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-e2e-"));
+  chmodSync(dataDir, 0o755);
+  const config = loadConfig({ ...process.env, DATA_DIR: join(dataDir, "portal"), PORT: "0", HOST: "127.0.0.1", DEPLOY_ENGINE: "pulumi" });
+  try {
+    console.log(`e2e: Pulumi CLI ${findPulumiCli(config.pulumi, process.env.PATH).path}`);
+  } catch (error) {
+    notRun((error as Error).message);
+  }
+  let cluster: LocalCluster | undefined;
+  if (!config.kubeconfig) {
+    try {
+      clusterBinaries();
+    } catch (error) {
+      notRun(`No KUBECONFIG, and no local cluster: ${(error as Error).message}.`);
+    }
+    cluster = await startCluster({ dataDir: join(dataDir, "cluster") });
+    config.kubeconfig = cluster.kubeconfigPath;
+    console.log(`e2e: started a local cluster (${cluster.server})`);
+  }
+  const kubeconfig = config.kubeconfig;
+  const kube = new KubeConfig();
+  kube.loadFromFile(kubeconfig);
+  const apps = kube.makeApiClient(AppsV1Api);
+  const core = kube.makeApiClient(CoreV1Api);
 
-  chmodSync(config.dataDir, 0o755);
   const portal = await startPortal(config, createLogger({ logLevel: "warn" }));
   const namespace = `babyhelm-e2e-${Date.now().toString(36)}`;
   try {
@@ -51,28 +69,34 @@ async function main() {
     await call("POST", `/api/projects/${namespace}/apps`, cookie, { name: "web", image: "nginx:1.27", port: 80, replicas: 2 });
     const deployment = (await call("POST", `/api/projects/${namespace}/deployments`, cookie, {})).json.deployment;
     const waitFor = async (id: string) => {
-      for (const deadline = Date.now() + 15 * 60_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 2000))) {
+      for (const deadline = Date.now() + 15 * 60_000; Date.now() < deadline; await sleep(1000)) {
         const current = (await call("GET", `/api/projects/${namespace}/deployments/${id}`, cookie)).json.deployment;
         if (["succeeded", "failed", "cancelled"].includes(current.status)) return current;
       }
       throw new Error(`deployment ${id} did not finish in 15 minutes`);
     };
     const deployed = await waitFor(deployment.id);
-    if (deployed.status !== "succeeded") throw new Error(`the deployment ${deployed.status}: ${deployed.error}\n${deployed.log}`);
-    await run("kubectl", ["-n", namespace, "rollout", "status", "deployment/web", "--timeout=120s"]);
-    console.log(`e2e: deployed ${namespace}/web, rolled out`);
+    if (deployed.status !== "succeeded") throw new Error(`the deployment ${deployed.status}: ${deployed.error}\n${JSON.stringify(deployed.log)}`);
+    const web = await apps.readNamespacedDeployment({ name: "web", namespace });
+    if (web.status?.availableReplicas !== 2) throw new Error(`deployment/web has ${web.status?.availableReplicas ?? 0} available replicas, not 2`);
+    console.log(`e2e: deployed ${namespace}/web, 2 replicas available`);
 
     await call("DELETE", `/api/projects/${namespace}`, cookie);
-    for (const deadline = Date.now() + 15 * 60_000; ; await new Promise((resolve) => setTimeout(resolve, 2000))) {
+    for (const deadline = Date.now() + 15 * 60_000; ; await sleep(1000)) {
       const gone = await fetch(`${portal.url}/api/projects/${namespace}`, { headers: { cookie } });
       if (gone.status === 404) break;
       if (Date.now() > deadline) throw new Error("the project was not destroyed in 15 minutes");
     }
-    const left = await run("kubectl", ["get", "namespace", namespace, "-o", "jsonpath={.status.phase}"]).catch(() => ({ stdout: "gone" }));
-    if (!["gone", "Terminating"].includes(left.stdout.trim())) throw new Error(`namespace ${namespace} is still ${left.stdout}`);
+    const left = await core.readNamespace({ name: namespace }).then(
+      (ns) => ns.status?.phase ?? "unknown",
+      (error: { code?: number }) => (error.code === 404 ? "gone" : Promise.reject(error)),
+    );
+    if (left !== "gone") throw new Error(`namespace ${namespace} is still there (${left})`);
     console.log(`e2e: PASSED (deployed and destroyed ${namespace})`);
   } finally {
     await portal.stop();
+    await cluster?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

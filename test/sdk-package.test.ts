@@ -1,15 +1,19 @@
 /**
  * The SDK as users get it: `npm pack -w sdk`, installed into a Pulumi program outside this repository,
- * type-checked against the shipped `.d.ts`, run under Pulumi's mock runtime, and its CLI run from the
- * compiled JavaScript.
+ * type-checked against the shipped `.d.ts`, run under Pulumi's mock runtime, deployed with the real Pulumi
+ * CLI and language host to the test run's local cluster, and its CLI run from the compiled JavaScript.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { AppsV1Api } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { namespaceExists, realPlatform } from "../portal/server/src/test-support/cluster.js";
+import { pulumiCli, type PulumiCli } from "./support/pulumi-cli.js";
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -18,14 +22,18 @@ const pinned = (name: string) => rootPackage.devDependencies[name] as string;
 
 const consumer = mkdtempSync(join(tmpdir(), "babyhelm-consumer-"));
 let packedFiles: string[] = [];
+// Unique namespaces: the test cluster is shared by the whole run.
+const suffix = randomBytes(3).toString("hex");
+const SHOP = `shop-${suffix}`;
+const TEAM = `team-${suffix}`;
 
 const program = `import * as pulumi from "@pulumi/pulumi";
 import { App, Project, UserNamespace, type ProjectSpecInput } from "@babyhelm/sdk";
 
-const spec: ProjectSpecInput = { name: "shop", apps: [{ name: "web", image: "nginx:1.27", port: 80, replicas: 2 }] };
+const spec: ProjectSpecInput = { name: "${SHOP}", apps: [{ name: "web", image: "nginx:1.27", port: 80, replicas: 2 }] };
 const project = new Project("shop", { spec });
-const team = new UserNamespace("team", { name: "team", quota: { cpu: "1" } });
-const api = new App("api", { namespace: team.name, project: "team", image: pulumi.output("ghcr.io/acme/api:v1"), port: 8080 });
+const team = new UserNamespace("team", { name: "${TEAM}", quota: { cpu: "1" } });
+const api = new App("api", { namespace: team.name, project: "${TEAM}", image: pulumi.output("ghcr.io/acme/api:v1"), port: 8080 });
 
 export const namespace: pulumi.Output<string> = project.namespaceName;
 export const apiUrl: string | undefined = api.url;
@@ -42,6 +50,11 @@ await pulumi.runtime.waitForRPCs();
 const namespace = await new Promise((resolve) => outputs.namespace.apply(resolve));
 console.log(JSON.stringify({ types: types.sort(), namespace, apiUrl: outputs.apiUrl }));
 `;
+
+let cli: PulumiCli | undefined;
+afterAll(() => {
+  if (cli) rmSync(cli.stateDir, { recursive: true, force: true });
+});
 
 describe("the packed @babyhelm/sdk in a Pulumi program outside the repository", () => {
   beforeAll(async () => {
@@ -69,6 +82,7 @@ describe("the packed @babyhelm/sdk in a Pulumi program outside the repository", 
       JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, outDir: "dist", skipLibCheck: false, types: [] }, include: ["index.ts"] }),
     );
     writeFileSync(join(dir, "index.ts"), program);
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: consumer\nruntime:\n  name: nodejs\n  options: { typescript: false }\nmain: dist/index.js\n");
     writeFileSync(join(dir, "run-with-mocks.mjs"), runner);
     writeFileSync(join(dir, "spec.yaml"), "name: shop\napps:\n  - { name: web, image: nginx:1.27, port: 80, secretEnv: { KEY: hidden-value } }\n");
     await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, maxBuffer: 16 << 20 });
@@ -87,8 +101,8 @@ describe("the packed @babyhelm/sdk in a Pulumi program outside the repository", 
   it("runs the program under Pulumi's mock runtime and creates the namespace and apps", async () => {
     const { stdout } = await run(process.execPath, ["run-with-mocks.mjs"], { cwd: join(consumer, "program") });
     const result = JSON.parse(stdout.trim().split("\n").at(-1)!);
-    expect(result.namespace).toBe("shop");
-    expect(result.apiUrl).toBe("http://api.team.svc.cluster.local:8080");
+    expect(result.namespace).toBe(SHOP);
+    expect(result.apiUrl).toBe(`http://api.${TEAM}.svc.cluster.local:8080`);
     expect(result.types).toEqual(
       expect.arrayContaining([
         "babyhelm:index:Project shop",
@@ -101,6 +115,23 @@ describe("the packed @babyhelm/sdk in a Pulumi program outside the repository", 
       ]),
     );
   }, 60_000);
+
+  it.skipIf(!realPlatform)("deploys with the real Pulumi CLI and language host, and destroys", async () => {
+    const platform = realPlatform!;
+    const dir = join(consumer, "program");
+    cli = pulumiCli(platform);
+    await cli.run(["stack", "init", "dev", "--secrets-provider", "passphrase"], dir);
+    const up = await cli.run(["up", "--yes", "--skip-preview", "--stack", "dev"], dir);
+    expect(up.stdout).toMatch(/\+ +\d+ created/);
+    const outputs = JSON.parse((await cli.run(["stack", "output", "--json", "--stack", "dev"], dir)).stdout);
+    expect(outputs).toEqual({ namespace: SHOP, apiUrl: `http://api.${TEAM}.svc.cluster.local:8080` });
+    const apps = platform.kube.makeApiClient(AppsV1Api);
+    expect((await apps.readNamespacedDeployment({ name: "web", namespace: SHOP })).status?.availableReplicas).toBe(2);
+    expect((await apps.readNamespacedDeployment({ name: "api", namespace: TEAM })).status?.availableReplicas).toBe(1);
+    await cli.run(["destroy", "--yes", "--skip-preview", "--stack", "dev"], dir);
+    expect(await namespaceExists(platform.kube, SHOP)).toBe(false);
+    expect(await namespaceExists(platform.kube, TEAM)).toBe(false);
+  }, 300_000);
 
   it("runs the installed babyhelm CLI from compiled JavaScript", async () => {
     const dir = join(consumer, "program");

@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { isAbsolute, join, resolve } from "node:path";
 import { URL } from "node:url";
 import { z } from "zod";
+import { toolchainHome } from "../../../toolchain/tools.mjs";
 
 export type Environment = "development" | "production" | "test";
 
@@ -35,7 +36,16 @@ export interface Config {
   bcryptRounds: number;
   prometheusUrl?: string;
   grafanaUrl?: string;
-  pulumi: { cliPath?: string; backendUrl?: string; passphrase?: string };
+  pulumi: {
+    /** PULUMI_CLI_PATH; unset: `pulumi` on PATH, else the CLI `npm run toolchain` built. */
+    cliPath?: string;
+    backendUrl?: string;
+    passphrase?: string;
+    /** PULUMI_HOME (plugins); unset with the toolchain's CLI: the toolchain's, where its provider is installed. */
+    home?: string;
+    /** Where `npm run toolchain` keeps what it built (BABYHELM_TOOLCHAIN_HOME, default ~/.cache/babyhelm/toolchain). */
+    toolchainHome: string;
+  };
   kubeconfig?: string;
   deploy: {
     /** `pulumi`, or `mock`: the test engine, which runs the project program under Pulumi's mock runtime. */
@@ -101,6 +111,8 @@ const envSchema = z.object({
   PULUMI_CLI_PATH: optionalText,
   PULUMI_BACKEND_URL: optionalText,
   PULUMI_CONFIG_PASSPHRASE: optionalText,
+  PULUMI_HOME: optionalText,
+  BABYHELM_TOOLCHAIN_HOME: optionalText,
   KUBECONFIG: optionalText,
   ADMIN_EMAILS: optionalText,
   WORKER_CONCURRENCY: z.string().regex(/^\d{1,3}$/, { message: "must be a whole number such as 2" }).transform(Number).refine((value) => value >= 1, { message: "must be at least 1" }).default(2),
@@ -172,6 +184,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = p
       cliPath: env.PULUMI_CLI_PATH,
       backendUrl: env.PULUMI_BACKEND_URL ?? `file://${join(dataDir, "pulumi-state")}`,
       passphrase: env.PULUMI_CONFIG_PASSPHRASE ?? generated?.pulumiPassphrase,
+      home: env.PULUMI_HOME,
+      toolchainHome: toolchainHome({ BABYHELM_TOOLCHAIN_HOME: env.BABYHELM_TOOLCHAIN_HOME, XDG_CACHE_HOME: environment.XDG_CACHE_HOME }),
     },
     kubeconfig: env.KUBECONFIG,
     deploy: { engine: env.DEPLOY_ENGINE, mockStepMs: env.MOCK_ENGINE_STEP_MS, concurrency: env.WORKER_CONCURRENCY, staleAfterMs: env.DEPLOY_STALE_AFTER_MS, timeoutMs: env.DEPLOY_TIMEOUT_MS },

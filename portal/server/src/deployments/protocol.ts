@@ -16,7 +16,7 @@ export interface EngineRequest {
   platform?: PlatformOptions;
   /** The stack's own working directory: Automation API workspaces must never be shared (pulumi/pulumi#8186). */
   workDir: string;
-  pulumi: { cliPath?: string; backendUrl?: string; passphrase?: string; kubeconfig?: string };
+  pulumi: { cliPath?: string; backendUrl?: string; passphrase?: string; home?: string; toolchainHome: string; kubeconfig?: string };
   /** Clear a lock left by the project's previous run, which was killed (cancelled, interrupted). */
   clearLock?: boolean;
   /** The test engine's pause per resource, to make runs observable. */
@@ -37,4 +37,4 @@ export type EngineMessage =
   | { type: "result"; summary: Record<string, number>; outputs: Record<string, unknown> }
   | { type: "error"; message: string };
 
-export const CLI_MISSING = "Pulumi CLI not found: install it or set PULUMI_CLI_PATH";
+export const CLI_MISSING = "Pulumi CLI not found: build it with `npm run toolchain`, install it on PATH, or set PULUMI_CLI_PATH";

@@ -5,34 +5,16 @@
  * read in `ps`, and repeats them in its error messages. The SDK marks secret values as Pulumi secrets, so
  * they are encrypted in state with the passphrase provider.
  */
-import { accessSync, constants, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { basename, delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CommandError, ConcurrentUpdateError, LocalWorkspace, PulumiCommand, type EngineEvent, type OpMap } from "@pulumi/pulumi/automation/index.js";
 import { createProjectProgram } from "@babyhelm/stack-project";
-import { CLI_MISSING, type EngineMessage, type EngineRequest, type ProgressEvent } from "./protocol.js";
+import { pulumiHome } from "../../../../toolchain/tools.mjs";
+import { findPulumiCli } from "./pulumi-cli.js";
+import { type EngineMessage, type EngineRequest, type ProgressEvent } from "./protocol.js";
 
 const PROJECT_NAME = "babyhelm-project";
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The CLI named by PULUMI_CLI_PATH, or `pulumi` on PATH; fails at once, naming the fix, when there is none. */
-function findCli(cliPath: string | undefined): string {
-  if (cliPath) {
-    if (!executable(cliPath)) throw new Error(`${CLI_MISSING} (PULUMI_CLI_PATH=${cliPath} is not an executable file)`);
-    return cliPath;
-  }
-  const found = (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, "pulumi")).find(executable);
-  if (!found) throw new Error(CLI_MISSING);
-  return found;
-}
 
 /**
  * Automation API only runs a CLI found at `<root>/bin/pulumi`; a CLI anywhere else (a versioned file name,
@@ -93,19 +75,24 @@ export function clearFileBackendLock(backendUrl: string | undefined, stack: stri
 }
 
 export async function runPulumiEngine(request: EngineRequest, send: (message: EngineMessage) => void, signal: AbortSignal): Promise<void> {
-  const cli = findCli(request.pulumi.cliPath);
+  const cli = findPulumiCli(request.pulumi, process.env.PATH);
+  const pulumiHomeDir = request.pulumi.home ?? (cli.fromToolchain ? pulumiHome({ BABYHELM_TOOLCHAIN_HOME: request.pulumi.toolchainHome }) : undefined);
   const stackName = request.spec.name;
   mkdirSync(request.workDir, { recursive: true });
   if (request.pulumi.backendUrl?.startsWith("file://")) mkdirSync(fileURLToPath(request.pulumi.backendUrl.replace(/^file:\/\/(?!\/)/, "file:///")), { recursive: true });
   if (request.clearLock) clearFileBackendLock(request.pulumi.backendUrl, stackName);
   const envVars: Record<string, string> = {
     PULUMI_SKIP_UPDATE_CHECK: "true",
-    PATH: `${dirname(cli)}${delimiter}${process.env.PATH ?? ""}`,
+    // Plugins are installed ahead (the toolchain installs the Kubernetes provider): a missing one fails at
+    // once, naming itself, instead of a download attempt at deploy time.
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PATH: `${dirname(cli.path)}${delimiter}${process.env.PATH ?? ""}`,
+    ...(pulumiHomeDir ? { PULUMI_HOME: pulumiHomeDir } : {}),
     ...(request.pulumi.backendUrl ? { PULUMI_BACKEND_URL: request.pulumi.backendUrl } : {}),
     ...(request.pulumi.passphrase ? { PULUMI_CONFIG_PASSPHRASE: request.pulumi.passphrase } : {}),
     ...(request.pulumi.kubeconfig ? { KUBECONFIG: request.pulumi.kubeconfig } : {}),
   };
-  const pulumiCommand = await PulumiCommand.get({ root: cliRoot(cli, request.workDir) });
+  const pulumiCommand = await PulumiCommand.get({ root: cliRoot(cli.path, request.workDir) });
   send({ type: "stack" });
   const stack = await LocalWorkspace.createOrSelectStack(
     // The same program `pulumi up` runs in stacks/project, given the spec directly.
