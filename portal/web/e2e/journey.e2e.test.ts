@@ -1,13 +1,16 @@
 /**
  * The whole journey in a real browser (Debian chromium driven by playwright-core) against the real portal:
- * embedded PostgreSQL, a real SMTP capture, the Vite build served by Koa, and the real Pulumi engine path
- * without a Pulumi CLI, so the deploy fails with the message that names the fix. Each step is screenshotted
- * into test-output/e2e. Without chromium the test is skipped with the reason, except under CI=true.
+ * embedded PostgreSQL, a real SMTP capture, the Vite build served by Koa, and the real Pulumi engine (the
+ * toolchain's CLI) deploying nginx to the test run's local cluster. Each step is screenshotted into
+ * test-output/e2e. Without chromium or the toolchain the test is skipped with the reason, except under
+ * CI=true.
  */
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { requiredTool } from "../../../sdk/src/test-support/tools.js";
+import { toolchainHome } from "../../../toolchain/tools.mjs";
+import { realPlatform } from "../../server/src/test-support/cluster.js";
 import { metricsFixture } from "../../server/src/test-support/metrics-fixture.js";
 import { startPrometheus, type RunningPrometheus } from "../../server/src/test-support/prometheus.js";
 import { signUp, startTestPortal, type TestPortal } from "../../server/src/test-support/portal.js";
@@ -20,7 +23,6 @@ const promtoolPath = requiredTool("promtool", "prometheus");
 
 const EMAIL = "journey@example.com";
 const PASSWORD = "correct horse battery staple";
-const CLI_MISSING = "Pulumi CLI not found: install it or set PULUMI_CLI_PATH";
 
 let portal: TestPortal | undefined;
 let browser: Browser | undefined;
@@ -29,14 +31,14 @@ let context: BrowserContext | undefined;
 const pageProblems: string[] = [];
 const consoleErrors: string[] = [];
 
-describe.skipIf(!chromiumPath)("the portal in a real browser", () => {
+describe.skipIf(!chromiumPath || !realPlatform)("the portal in a real browser", () => {
   beforeAll(async () => {
     freshScreenshotFolder();
     await buildWebApp();
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     portal = await startTestPortal({
-      env: { PORT: String(port), PUBLIC_URL: url, DEPLOY_ENGINE: "pulumi", PULUMI_CLI_PATH: "" },
+      env: { PORT: String(port), PUBLIC_URL: url, DEPLOY_ENGINE: "pulumi", KUBECONFIG: realPlatform!.kubeconfig, BABYHELM_TOOLCHAIN_HOME: toolchainHome() },
     });
     expect(portal.url).toBe(url);
     browser = await launchChromium(chromiumPath!);
@@ -57,7 +59,7 @@ describe.skipIf(!chromiumPath)("the portal in a real browser", () => {
     await portal?.stop();
   }, 60_000);
 
-  it("registers, confirms through the mailed link, logs in, builds a project, deploys without Pulumi and logs out", async () => {
+  it("registers, confirms through the mailed link, logs in, builds a project, deploys it for real and logs out", async () => {
     const page = await context!.newPage();
     try {
       await journey(page);
@@ -69,7 +71,7 @@ describe.skipIf(!chromiumPath)("the portal in a real browser", () => {
       throw error;
     }
     expect(pageProblems).toEqual([]);
-  }, 240_000);
+  }, 420_000);
 });
 
 async function journey(page: Page): Promise<void> {
@@ -155,12 +157,11 @@ async function journey(page: Page): Promise<void> {
   await review.getByRole("button", { name: "Deploy", exact: true }).click();
   await review.waitFor({ state: "hidden" });
 
-  // 8. Without a Pulumi CLI it fails, and the page says why and how to fix it.
+  // 8. The real engine deploys nginx to the local cluster; the page follows it to the end.
   const deployment = page.getByRole("region", { name: /^Deployment \d+$/ });
-  await deployment.getByRole("alert").filter({ hasText: CLI_MISSING }).waitFor({ timeout: 120_000 });
-  await deployment.getByText("failed", { exact: true }).waitFor();
-  await page.getByRole("listitem").filter({ hasText: /#\d+ up/ }).getByText("failed", { exact: true }).waitFor();
-  await screenshot(page, "11-deploy-failed");
+  await deployment.getByText("succeeded", { exact: true }).waitFor({ timeout: 240_000 });
+  await page.getByRole("listitem").filter({ hasText: /#\d+ up/ }).getByText("succeeded", { exact: true }).waitFor();
+  await screenshot(page, "11-deploy-succeeded");
 
   // Members: the only owner has no Remove button; a teammate is added, and removed after a confirmation.
   await signUp(portal!, "mate@example.com");
@@ -181,7 +182,7 @@ async function journey(page: Page): Promise<void> {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
   await page.waitForURL(`${url}/projects`);
   const card = page.getByRole("listitem").filter({ hasText: "Shop" });
-  await card.getByText("failed", { exact: true }).waitFor();
+  await card.getByText("succeeded", { exact: true }).waitFor();
   expect(await card.textContent()).toContain("1 app");
   await screenshot(page, "12-projects-list");
 
@@ -190,7 +191,7 @@ async function journey(page: Page): Promise<void> {
   await phone.setViewportSize({ width: 390, height: 844 });
   await phone.goto("/projects/shop");
   await phone.getByRole("heading", { level: 1, name: "Shop" }).waitFor();
-  await phone.getByRole("region", { name: /^Deployment \d+$/ }).getByText(CLI_MISSING).waitFor();
+  await phone.getByRole("region", { name: /^Deployment \d+$/ }).getByText("succeeded", { exact: true }).waitFor();
   await phone.getByRole("region", { name: "Manifests" }).getByRole("button", { name: "Show" }).click();
   await phone.locator("pre[aria-label=Manifests]").waitFor();
   const overflow = await horizontalOverflow(phone);

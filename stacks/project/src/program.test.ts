@@ -25,7 +25,12 @@ describe("stacks/project", () => {
     withConfig({ "babyhelm:spec": spec }, ["babyhelm:spec"]);
     let outputs: ReturnType<typeof buildProjectStack> | undefined;
     const recorded = await recordResources(() => (outputs = buildProjectStack(readProjectConfig())));
-    const created = recorded.filter((resource) => resource.custom).map((resource) => revealSecrets(resource.inputs).value);
+    const objects = recorded.filter((resource) => resource.custom && !resource.type.startsWith("pulumi:providers:"));
+    const created = objects.map((resource) => revealSecrets(resource.inputs).value);
+    // One provider, which updates Secrets and ConfigMaps in place instead of replacing them.
+    expect(recorded.filter((resource) => resource.type === "pulumi:providers:kubernetes").map((resource) => resource.inputs)).toEqual([
+      expect.objectContaining({ enableSecretMutable: "true", enableConfigMapMutable: "true" }),
+    ]);
     expect(created).toHaveLength((await renderProject(spec)).length);
     expect(created).toEqual(expect.arrayContaining(await renderProject(spec)));
     expect(outputs!.apps).toEqual(["web"]);

@@ -2,6 +2,7 @@
  * The per-project Pulumi program. `pulumi up` runs it through `index.ts` with the spec from stack config;
  * the portal runs `createProjectProgram` inline through the Automation API with the stored spec.
  */
+import * as k8s from "@pulumi/kubernetes";
 import { Project, type PlatformOptions } from "@babyhelm/sdk";
 
 export { readProjectConfig } from "./config.js";
@@ -13,9 +14,15 @@ export interface ProjectProgramArgs {
   platform?: PlatformOptions;
 }
 
-/** Creates the project's resources and returns the stack outputs. */
+/**
+ * Creates the project's resources and returns the stack outputs. The Kubernetes provider updates Secrets
+ * and ConfigMaps in place: by default it replaces them on any change, which for BabyHelm's fixed object
+ * names means delete, then create (a rotated secret would be missing for a moment, and pods starting
+ * then fail). Pods still roll on a secret change: the pod template carries the secret's checksum.
+ */
 export function buildProjectStack(args: ProjectProgramArgs) {
-  const project = new Project(projectName(args.spec), { spec: args.spec as never, platform: args.platform });
+  const provider = new k8s.Provider("kubernetes", { enableSecretMutable: true, enableConfigMapMutable: true });
+  const project = new Project(projectName(args.spec), { spec: args.spec as never, platform: args.platform }, { providers: [provider] });
   return {
     namespace: project.namespaceName,
     apps: Object.keys(project.apps),

@@ -1,8 +1,13 @@
 /**
  * Deployments through the queue, on real PostgreSQL, with the test engine (the real project program under
- * Pulumi's mocks, in its own process) and, without a Pulumi CLI, the real engine.
+ * Pulumi's mocks, in its own process) and, without a Pulumi CLI, the real engine. The same behaviours with
+ * the real engine and cluster: real-deploy, real-queue and real-interruptions tests.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI_MISSING } from "./protocol.js";
 import { signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
 import { createProject, deploy, readEvents, waitForDeployment, waitForStatus } from "../test-support/projects.js";
 
@@ -145,7 +150,8 @@ describe("a deployment that runs too long", () => {
 
 describe("without a Pulumi CLI", () => {
   it("fails a deployment within seconds with a message that names the fix, and loses nothing", async () => {
-    const real = await startTestPortal({ env: { DEPLOY_ENGINE: "pulumi", PULUMI_CLI_PATH: "" } });
+    // No CLI anywhere: none named, none on PATH, no toolchain built.
+    const real = await startTestPortal({ env: { DEPLOY_ENGINE: "pulumi", PULUMI_CLI_PATH: "", BABYHELM_TOOLCHAIN_HOME: mkdtempSync(join(tmpdir(), "babyhelm-no-toolchain-")) } });
     try {
       const cookie = await signUp(real, "real@example.com");
       await createProject(real, cookie, "shop", [{ name: "web", image: "nginx:1.27", port: 80, secretEnv: { KEY: "kept-secret" } }]);
@@ -153,7 +159,7 @@ describe("without a Pulumi CLI", () => {
       const failed = await waitForDeployment(real, cookie, "shop", await deploy(real, cookie, "shop"), 20_000);
       expect(Date.now() - started).toBeLessThan(15_000);
       expect(failed.status).toBe("failed");
-      expect(failed.error).toBe("Pulumi CLI not found: install it or set PULUMI_CLI_PATH");
+      expect(failed.error).toBe(CLI_MISSING);
       const project = await real.request("GET", "/api/projects/shop", { cookie });
       expect(project.json.project.apps).toEqual([expect.objectContaining({ name: "web", secretEnv: { KEY: "********" } })]);
       // The stack never reached the engine: the project can still be deleted without it.
