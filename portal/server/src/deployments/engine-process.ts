@@ -5,10 +5,11 @@
  * portal goes away (stdin ends) or sends SIGINT/SIGTERM, the run is cancelled.
  */
 import { runMockEngine } from "./mock-engine.js";
+import { killTree } from "./process-tree.js";
 import type { EngineMessage, EngineRequest } from "./protocol.js";
 import { describeEngineError, runPulumiEngine } from "./pulumi-engine.js";
 
-/** After the portal is gone, the engine gets this long to stop cleanly before it ends its process group. */
+/** After the portal is gone, the engine gets this long to stop cleanly before it kills its process tree. */
 const ORPHAN_GRACE_MS = 10_000;
 
 const abort = new AbortController();
@@ -16,15 +17,28 @@ const send = (message: EngineMessage) => process.stdout.write(`${JSON.stringify(
 // Writing to a portal that is gone fails with EPIPE: the engine stops on its own (stdin ends), so ignore it.
 process.stdout.on("error", () => undefined);
 
-async function readRequest(): Promise<EngineRequest> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) {
-    chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
-    const newline = text.indexOf("\n");
-    if (newline >= 0) return JSON.parse(text.slice(0, newline)) as EngineRequest;
-  }
-  throw new Error("no deployment request on stdin");
+/**
+ * The first line of stdin. Read with listeners, not `for await`: leaving a `for await` loop destroys the
+ * stream, and stdin must stay open to tell when the portal is gone.
+ */
+function readRequest(): Promise<EngineRequest> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      const text = Buffer.concat(chunks).toString("utf8");
+      const newline = text.indexOf("\n");
+      if (newline < 0) return;
+      process.stdin.off("data", onData).off("end", onEnd);
+      try {
+        resolve(JSON.parse(text.slice(0, newline)) as EngineRequest);
+      } catch (error) {
+        reject(error);
+      }
+    };
+    const onEnd = () => reject(new Error("no deployment request on stdin"));
+    process.stdin.on("data", onData).once("end", onEnd);
+  });
 }
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => abort.abort());
@@ -33,10 +47,10 @@ try {
   const request = await readRequest();
   // The portal keeps stdin open for the whole run: when it closes, the portal is gone. No engine may outlive
   // it for long, so the next portal can safely clear the stack's lock: after a grace period this process
-  // ends its whole group (it leads one: the runner starts it detached), the Pulumi CLI and plugins included.
+  // ends its whole tree, the Pulumi CLI and its plugins (each in a group of its own) included.
   process.stdin.on("end", () => {
     abort.abort();
-    setTimeout(() => process.kill(-process.pid, "SIGKILL"), ORPHAN_GRACE_MS).unref();
+    setTimeout(() => killTree(process.pid), ORPHAN_GRACE_MS);
   });
   process.stdin.resume();
   await (request.engine === "mock" ? runMockEngine : runPulumiEngine)(request, send, abort.signal);

@@ -4,7 +4,7 @@
  * deployable by the next run (the file backend's real lock released or cleared), with nothing stored lost.
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readdirSync, existsSync, readFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, existsSync, readFileSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AppsV1Api } from "@kubernetes/client-node";
@@ -21,18 +21,32 @@ import { freezeRollouts, thawRollouts, waitForRolloutWait } from "../test-suppor
 const suffix = randomBytes(3).toString("hex");
 const app = { name: "web", image: "nginx:1.27", port: 80, secretEnv: { TOKEN: "kept-across-interruptions" } };
 
-/** No process of the killed run is left: nothing mentions its stack's working directory any more. */
+/** The live processes working in a stack's directory: the Pulumi CLI and its plugins run there. */
 function processesUsing(path: string): number[] {
   return readdirSync("/proc")
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(path) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+        const inside = readlinkSync(`/proc/${pid}/cwd`).startsWith(path) || readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(path);
+        return inside && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
       } catch {
         return false;
       }
     })
     .map(Number);
+}
+
+function describeProcesses(pids: number[]): string {
+  return pids
+    .map((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(" ");
+        return `${pid} (parent ${stat[3]}, group ${stat[4]}): ${readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").slice(0, 160)}`;
+      } catch {
+        return `${pid} (gone)`;
+      }
+    })
+    .join("; ");
 }
 
 function stackLocks(dataDir: string, stack: string): string[] {
@@ -189,7 +203,7 @@ describe.skipIf(!realPlatform)("a portal killed with SIGKILL during a real deplo
     await first.exited;
     // The orphaned engine stops by itself, its Pulumi CLI and plugins with it.
     for (const deadline = Date.now() + 30_000; processesUsing(workDir).length > 0; await new Promise((resolve) => setTimeout(resolve, 250))) {
-      if (Date.now() > deadline) throw new Error(`processes of the killed run are still alive: ${processesUsing(workDir).join(", ")}`);
+      if (Date.now() > deadline) throw new Error(`processes of the killed run are still alive: ${describeProcesses(processesUsing(workDir))}`);
     }
 
     const second = startMain(env);

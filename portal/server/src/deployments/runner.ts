@@ -3,8 +3,8 @@
  * process of its own (engine-process.ts); this side feeds it the request, stores its progress, keeps a
  * heartbeat, stops it on cancel or time-out, and records how it ended. A run whose heartbeat stops (its
  * portal was killed) is marked failed as "interrupted" by whichever portal notices, and its queue is
- * unlocked. The engine leads a process group of its own, so killing it takes the Pulumi CLI and its
- * plugins along: after a kill no engine can still hold the stack, and the next run may clear its lock.
+ * unlocked. Killing an engine kills its whole process tree (process-tree.ts), the Pulumi CLI and its
+ * plugins included: after a kill no engine can still hold the stack, and the next run may clear its lock.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -19,6 +19,7 @@ import type { Projects } from "../services/projects.js";
 import { DEPLOYMENT_JOBS_SCHEMA } from "../jobs/worker.js";
 import { DEPLOYMENT_EVENTS_CHANNEL, DEPLOYMENT_JOB_KEY_PREFIX, DEPLOY_TASK } from "./channels.js";
 import { EventWriter, maskSecrets } from "./event-writer.js";
+import { killTree } from "./process-tree.js";
 import type { EngineMessage, EngineName, EngineRequest } from "./protocol.js";
 
 export interface RunnerOptions {
@@ -129,7 +130,7 @@ export class DeploymentRunner {
     events: EventWriter,
   ): Promise<EngineOutcome> {
     return new Promise((resolve) => {
-      // detached: the engine leads a process group, so a kill reaches the Pulumi CLI and plugins too.
+      // detached: the engine leads a process group of its own, apart from the portal's (see cancel).
       const child = spawn(process.execPath, [...ENGINE_NODE_ARGS, ENGINE_PROCESS], { stdio: ["pipe", "pipe", "pipe"], detached: true });
       const entry: RunningEngine = { child };
       this.running.set(deployment.id, entry);
@@ -212,7 +213,7 @@ export class DeploymentRunner {
 
   /**
    * A cancel request for a run in this process: SIGINT to the engine alone (it asks Pulumi to stop cleanly;
-   * a second SIGINT to the CLI would make Pulumi abandon the update at once), then SIGKILL to its group.
+   * a second SIGINT to the CLI would make Pulumi abandon the update at once), then SIGKILL to its tree.
    */
   cancel(deploymentId: string, reason = "cancelled", graceMs = CANCEL_GRACE_MS): void {
     const entry = this.running.get(deploymentId);
@@ -221,11 +222,7 @@ export class DeploymentRunner {
     entry.child.kill("SIGINT");
     setTimeout(() => {
       if (entry.child.exitCode !== null || entry.child.signalCode !== null || entry.child.pid === undefined) return;
-      try {
-        process.kill(-entry.child.pid, "SIGKILL");
-      } catch {
-        entry.child.kill("SIGKILL");
-      }
+      killTree(entry.child.pid);
     }, graceMs).unref();
   }
 
