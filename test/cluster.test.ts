@@ -29,10 +29,13 @@ function launch(args: string[]): { child: ChildProcess; output: () => string; ku
     child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
     child.once("exit", (code) => reject(new Error(`the launcher exited (${code}) before printing KUBECONFIG:\n${output}`)));
   });
+  kubeconfigLine.catch(() => undefined); // awaited by the tests that expect the line; the others watch the exit
+
   return { child, output: () => output, kubeconfigLine };
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
 
 function componentPids(): Record<string, number> {
   const dir = join(dataDir, "pids");
@@ -48,7 +51,7 @@ const alive = (pid: number) => {
 };
 
 afterAll(async () => {
-  for (const child of launched) if (child.exitCode === null) child.kill("SIGTERM");
+  for (const child of launched) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   await Promise.all(launched.map(exited));
   rmSync(dataDir, { recursive: true, force: true });
 });

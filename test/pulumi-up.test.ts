@@ -44,7 +44,7 @@ describe.skipIf(!realPlatform)("plain `pulumi up` of stacks/project against the 
 
     const up = await cli.run(["up", "--yes", "--skip-preview", ...stack], projectDir);
     expect(up.stdout).toMatch(/\+ +\d+ created/);
-    const outputs = JSON.parse((await cli.run(["stack", "output", "--json", ...stack], projectDir)).stdout);
+    const outputs = JSON.parse((await cli.run(["stack", "output", "--json", "--stack", "dev"], projectDir)).stdout);
     expect(outputs).toMatchObject({ namespace: name, apps: ["web", "worker"] });
 
     const apps = platform.kube.makeApiClient(AppsV1Api);

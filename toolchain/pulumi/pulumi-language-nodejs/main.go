@@ -36,9 +36,8 @@ import (
 const exitCodeErrorAlreadyReported = 32
 
 func main() {
+	// -v and --logtostderr, which the engine may pass, are registered by the SDK's logging package.
 	tracing := flag.String("tracing", "", "tracing endpoint, handed on to the program")
-	flag.Bool("logtostderr", false, "accepted for the engine's sake; logs go to stderr")
-	flag.Int("v", 0, "accepted for the engine's sake")
 	flag.Parse()
 
 	host := &languageHost{tracing: *tracing}
@@ -236,11 +235,15 @@ func (h *languageHost) About(context.Context, *pulumirpc.AboutRequest) (*pulumir
 func (h *languageHost) GetProgramDependencies(
 	_ context.Context, req *pulumirpc.GetProgramDependenciesRequest,
 ) (*pulumirpc.GetProgramDependenciesResponse, error) {
-	directory := req.GetInfo().GetProgramDirectory()
-	manifest, err := readManifest(filepath.Join(directory, "package.json"))
+	manifestPath, err := findManifest(req.GetInfo().GetProgramDirectory())
 	if err != nil {
 		return nil, err
 	}
+	manifest, err := readManifest(manifestPath)
+	if err != nil {
+		return nil, err
+	}
+	directory := filepath.Dir(manifestPath)
 	response := &pulumirpc.GetProgramDependenciesResponse{}
 	for _, name := range sortedKeys(manifest.Dependencies, manifest.DevDependencies) {
 		installed := "not installed"
@@ -303,10 +306,15 @@ type plugin struct{ Name, Version, Server string }
 // resourcePlugins follows the program's dependencies (and theirs, peers included, resolved as Node
 // resolves them) and lists the packages that declare a resource plugin in package.json's "pulumi".
 func resourcePlugins(programDirectory string) ([]plugin, error) {
-	root, err := readManifest(filepath.Join(programDirectory, "package.json"))
+	manifestPath, err := findManifest(programDirectory)
 	if err != nil {
 		return nil, err
 	}
+	root, err := readManifest(manifestPath)
+	if err != nil {
+		return nil, err
+	}
+	programDirectory = filepath.Dir(manifestPath)
 	found := map[string]plugin{}
 	seen := map[string]bool{}
 	var visit func(fromDirectory string, names []string)
@@ -347,6 +355,26 @@ func resourcePlugins(programDirectory string) ([]plugin, error) {
 		plugins = append(plugins, found[key])
 	}
 	return plugins, nil
+}
+
+// findManifest finds the program's package.json: in its directory or above (main may be a subdirectory
+// such as dist/).
+func findManifest(directory string) (string, error) {
+	dir, err := filepath.Abs(directory)
+	if err != nil {
+		return "", err
+	}
+	for {
+		candidate := filepath.Join(dir, "package.json")
+		if _, err := os.Stat(candidate); err == nil {
+			return candidate, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no package.json in %s or above it", directory)
+		}
+		dir = parent
+	}
 }
 
 // resolvePackageFile finds node_modules/<name>/<parts...> from directory upwards, as Node does.

@@ -5,12 +5,13 @@
  * the Pulumi state on disk.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AppsV1Api, CoreV1Api, type V1Pod } from "@kubernetes/client-node";
 import { parseProjectSpec, type ProjectSpecInput } from "@babyhelm/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toolchainHome } from "../../../../toolchain/tools.mjs";
+import { pulumiHome } from "../../../../toolchain/tools.mjs";
 import { namespaceExists, realPlatform } from "../test-support/cluster.js";
 import { expectClusterToMatchRender, liveProjectObjects } from "../test-support/live-objects.js";
 import { signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
@@ -33,6 +34,8 @@ const worker = { name: "worker", image: "busybox:1.36", command: ["sleep", "3600
 
 let portal: TestPortal;
 let owner: string;
+/** Every command line the portal gave the CLI: the real CLI, behind a wrapper that writes them down. */
+let argvLog: string;
 
 /** The spec the portal deploys: its own answer, with the secret values it masks put back. */
 async function deployedSpec(secrets: Record<string, Record<string, string>>): Promise<ProjectSpecInput> {
@@ -53,7 +56,13 @@ describe.skipIf(!realPlatform)("deploying through the portal with the real engin
   const core = () => platform.kube.makeApiClient(CoreV1Api);
 
   beforeAll(async () => {
-    portal = await startTestPortal({ env: { DEPLOY_ENGINE: "pulumi", KUBECONFIG: platform.kubeconfig, BABYHELM_TOOLCHAIN_HOME: toolchainHome() } });
+    const dir = mkdtempSync(join(tmpdir(), "babyhelm-cli-wrapper-"));
+    argvLog = join(dir, "argv.log");
+    writeFileSync(argvLog, "");
+    writeFileSync(join(dir, "pulumi-wrapped"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec '${platform.pulumi}' "$@"\n`);
+    chmodSync(join(dir, "pulumi-wrapped"), 0o755);
+    // A CLI named by PULUMI_CLI_PATH gets no PULUMI_HOME from the toolchain: it is given here.
+    portal = await startTestPortal({ env: { DEPLOY_ENGINE: "pulumi", KUBECONFIG: platform.kubeconfig, PULUMI_CLI_PATH: join(dir, "pulumi-wrapped"), PULUMI_HOME: pulumiHome() } });
     owner = await signUp(portal, "real@example.com");
     await createProject(portal, owner, name, [web, worker], { cpu: "2", memory: "2Gi", pods: 10 });
   });
@@ -85,6 +94,10 @@ describe.skipIf(!realPlatform)("deploying through the portal with the real engin
     expect(state).not.toContain(SECRET);
     expect(state).not.toContain(Buffer.from(SECRET).toString("base64"));
     expect(JSON.stringify(first)).not.toContain(SECRET);
+    // No secret value on a command line, where every local user can read it.
+    expect(readFileSync(argvLog, "utf8")).toMatch(/^up .*--exec-kind auto\.inline/m);
+    expect(readFileSync(argvLog, "utf8")).not.toContain(SECRET);
+    expect(portal.logs.join("")).not.toContain(SECRET);
   }, 300_000);
 
   it("enforces Pod Security, the quota and the LimitRange for real, for pods sent straight to the API server", async () => {
@@ -135,6 +148,8 @@ describe.skipIf(!realPlatform)("deploying through the portal with the real engin
     expect(Buffer.from(secret.data!.API_KEY!, "base64").toString()).toBe(NEW_SECRET);
     expect((await apps().readNamespacedDeployment({ name: "worker", namespace: name })).status?.availableReplicas).toBe(2);
     await expectClusterToMatchRender(platform.kube, await deployedSpec({ web: { API_KEY: NEW_SECRET } }));
+
+    for (const secret of [SECRET, NEW_SECRET]) expect(readFileSync(argvLog, "utf8") + portal.logs.join("") + JSON.stringify(update)).not.toContain(secret);
 
     const unchanged = await deployAndWait();
     expect(Object.keys(unchanged.summary ?? {})).toEqual(["same"]);

@@ -124,6 +124,26 @@ describe.skipIf(!realPlatform)("real deployments that are interrupted", () => {
     portal = await startTestPortal({ env: { ...engineEnv, DATABASE_URL: portal.config.databaseUrl!, DATA_DIR: portal.config.dataDir } });
     await deploysAgain(project);
   }, 600_000);
+
+  it("a failing CLI is reported by its own error line, with no secret in it, and the stack is left as it was", async () => {
+    const project = `failing-${suffix}`;
+    await deployed(project);
+    await portal.stop();
+    // The state was encrypted with another passphrase: the real CLI refuses to decrypt it.
+    const wrong = await startTestPortal({ env: { ...engineEnv, DATABASE_URL: portal.config.databaseUrl!, DATA_DIR: portal.config.dataDir, PULUMI_CONFIG_PASSPHRASE: "not the passphrase" } });
+    try {
+      const failed = await waitForDeployment(wrong, owner, project, await deploy(wrong, owner, project), 120_000);
+      expect(failed.status).toBe("failed");
+      expect(failed.error).toMatch(/^pulumi failed: error: .*incorrect passphrase/);
+      expect(JSON.stringify(failed) + wrong.logs.join("")).not.toContain("kept-across-interruptions");
+    } finally {
+      await wrong.stop();
+    }
+    portal = await startTestPortal({ env: { ...engineEnv, DATABASE_URL: portal.config.databaseUrl!, DATA_DIR: portal.config.dataDir } });
+    const next = await waitForDeployment(portal, owner, project, await deploy(portal, owner, project), 240_000);
+    expect(next.status, `${next.error}\n${next.log}`).toBe("succeeded");
+    expect(Object.keys(next.summary ?? {})).toEqual(["same"]);
+  }, 600_000);
 });
 
 describe.skipIf(!realPlatform)("a portal killed with SIGKILL during a real deployment", () => {
