@@ -1,15 +1,18 @@
 /**
  * `npm run bench`: prints figures against their targets. A script, not a test: these machines are noisy.
- * `npm run bench -- web render` runs only the named sections (render, portal, projects, metrics, web).
+ * `npm run bench -- web render` runs only the named sections (render, portal, projects, metrics, web, deploy).
+ * `deploy` needs the toolchain (`npm run toolchain`); without it a full run says so and goes on.
  */
 import { printSummary, type BenchResult } from "./measure.js";
+import { findBinary } from "../toolchain/tools.mjs";
+import { benchDeploy } from "./deploy.js";
 import { benchMetrics } from "./metrics.js";
 import { benchPortal, startServers } from "./portal.js";
 import { benchProjects } from "./projects.js";
 import { benchRender } from "./render.js";
 import { benchWeb } from "./web.js";
 
-const SECTIONS = ["render", "portal", "projects", "metrics", "web"];
+const SECTIONS = ["render", "portal", "projects", "metrics", "web", "deploy"];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !SECTIONS.includes(name));
 if (unknown.length > 0) {
@@ -31,4 +34,6 @@ if (wanted("portal") || wanted("projects")) {
 }
 if (wanted("metrics")) results.push(...(await benchMetrics()));
 if (wanted("web")) results.push(...(await benchWeb()));
+if (only.includes("deploy") || (wanted("deploy") && findBinary("pulumi"))) results.push(...(await benchDeploy()));
+else if (wanted("deploy")) console.log("deploy: NOT RUN (no toolchain: `npm run toolchain` builds the Pulumi CLI and the local cluster)");
 printSummary(results);

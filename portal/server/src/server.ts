@@ -91,6 +91,8 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
     const recover = () => runner.recover(jobs!.utils(DEPLOYMENT_JOBS_SCHEMA)).catch((error: unknown) => logger.warn({ err: error }, "recovering interrupted deployments failed"));
     await recover();
     const recovery = setInterval(recover, config.deploy.staleAfterMs);
+    // Tests start many portals that never deploy: theirs warm up after their first run instead.
+    if (config.env !== "test") runner.warmUp();
     let stopping = false;
     const app = createApp({ config, logger, database, services, isStopping: () => stopping });
     const server = createServer(app.callback());

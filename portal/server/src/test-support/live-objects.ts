@@ -46,7 +46,9 @@ export async function getJson<T>(kube: KubeConfig, path: string): Promise<T | un
 
 const apiPrefix = (apiVersion: string) => (apiVersion === "v1" ? "/api/v1" : `/apis/${apiVersion}`);
 
-const key = (object: KubernetesObject) => `${object.kind} ${object.metadata?.namespace ?? "-"}/${object.metadata?.name}`;
+/** The objects of both libraries: the SDK's renders and the API server's JSON. */
+type AnyObject = { kind?: string; metadata?: { name?: string; namespace?: string } };
+const key = (object: AnyObject) => `${object.kind} ${object.metadata?.namespace ?? "-"}/${object.metadata?.name}`;
 
 /** The project's objects in the cluster: its namespace, what is in it, and its dashboard in the monitoring namespace. */
 export async function liveProjectObjects(kube: KubeConfig, project: string): Promise<KubernetesObject[]> {
@@ -68,15 +70,15 @@ export async function expectClusterToMatchRender(kube: KubeConfig, spec: Project
   const rendered = await renderProject(spec);
   const live = await liveProjectObjects(kube, rendered[0]!.metadata!.name!);
   expect(live.map(key).sort()).toEqual(rendered.map(key).sort());
-  for (const object of rendered) {
+  for (const object of rendered as unknown as (AnyObject & Record<string, unknown>)[]) {
     const actual = live.find((candidate) => key(candidate) === key(object))! as KubernetesObject & Record<string, unknown>;
     if (object.kind === "Secret") {
-      const { stringData, ...rest } = object as KubernetesObject & { stringData?: Record<string, string> };
+      const { stringData, ...rest } = object as AnyObject & { stringData?: Record<string, string> };
       expect(actual, key(object)).toMatchObject(rest);
       const decoded = Object.fromEntries(Object.entries((actual.data as Record<string, string>) ?? {}).map(([name, value]) => [name, Buffer.from(value, "base64").toString()]));
       expect(decoded, `${key(object)} data`).toEqual(stringData ?? {});
     } else {
-      expect(actual, key(object)).toMatchObject(object as Record<string, unknown>);
+      expect(actual, key(object)).toMatchObject(object);
     }
   }
 }
