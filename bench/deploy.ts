@@ -25,7 +25,7 @@ import { login, startServers, type Servers } from "./portal.js";
 
 const run = promisify(execFile);
 const projectDir = fileURLToPath(new URL("../stacks/project", import.meta.url));
-const ROUNDS = 2;
+const ROUNDS = 3;
 const MANY = 10;
 
 const apps = [
