@@ -21,7 +21,7 @@ import { findBinary, pulumiHome } from "../toolchain/tools.mjs";
 import { descendants } from "../portal/server/src/deployments/process-tree.js";
 import { startCluster, type LocalCluster } from "../scripts/cluster/cluster.js";
 import { median, type BenchResult } from "./measure.js";
-import { login, startServers, type Servers } from "./portal.js";
+import { portalCall, startServers, type Servers } from "./portal.js";
 
 const run = promisify(execFile);
 const projectDir = fileURLToPath(new URL("../stacks/project", import.meta.url));
@@ -182,16 +182,7 @@ export async function benchDeploy(): Promise<BenchResult[]> {
 }
 
 async function portalClient(servers: Servers) {
-  const cookie = (await login(servers)).headers.getSetCookie()[0]!.split(";")[0]!;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${servers.portal}${path}`, {
-      method,
-      headers: { cookie, ...(method === "GET" ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json() as Promise<any>;
-  };
+  const call = await portalCall(servers);
   return {
     async createProject(name: string) {
       await call("POST", "/api/projects", { name, quota });

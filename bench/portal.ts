@@ -46,6 +46,20 @@ export async function login(servers: Servers): Promise<Response> {
   });
 }
 
+/** A JSON client of the bench portal, logged in as its user; 4xx and 5xx answers throw. */
+export async function portalCall(servers: Servers): Promise<(method: string, path: string, body?: unknown) => Promise<any>> {
+  const cookie = (await login(servers)).headers.getSetCookie()[0]!.split(";")[0]!;
+  return async (method, path, body) => {
+    const response = await fetch(`${servers.portal}${path}`, {
+      method,
+      headers: { cookie, ...(method === "GET" ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+}
+
 /** Runs `task` on `concurrency` loops for `seconds`; returns completions per second. */
 async function perSecond(concurrency: number, seconds: number, task: () => Promise<unknown>): Promise<number> {
   const deadline = performance.now() + seconds * 1000;

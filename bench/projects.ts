@@ -7,7 +7,7 @@
  */
 import knexFactory from "knex";
 import { knexSnakeCaseMappers } from "objection";
-import { login, type Servers } from "./portal.js";
+import { portalCall, type Servers } from "./portal.js";
 import type { BenchResult } from "./measure.js";
 
 const DEPLOYMENTS = 20;
@@ -21,16 +21,7 @@ function percentile(samples: number[], p: number): number {
 export async function benchProjects(servers: Servers): Promise<BenchResult[]> {
   const knex = knexFactory({ client: "pg", connection: servers.databaseUrl, pool: { min: 0, max: 2 }, ...knexSnakeCaseMappers() });
   try {
-    const cookie = (await login(servers)).headers.getSetCookie()[0]!.split(";")[0]!;
-    const call = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${servers.portal}${path}`, {
-        method,
-        headers: { cookie, ...(method === "GET" ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return response.json() as Promise<any>;
-    };
+    const call = await portalCall(servers);
     await call("POST", "/api/projects", { name: "bench", quota: { cpu: "1", memory: "1Gi" } });
     await call("POST", "/api/projects/bench/apps", { name: "web", image: "nginx:1.27", port: 80 });
 

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { CoreV1Api, KubeConfig, NetworkingV1Api } from "@kubernetes/client-node";
 import { afterAll, describe, expect, it } from "vitest";
 import { realPlatform } from "../portal/server/src/test-support/cluster.js";
+import { isAlive as alive } from "../portal/server/src/test-support/process.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-cluster-test-"));
@@ -42,13 +43,6 @@ function componentPids(): Record<string, number> {
   return Object.fromEntries(readdirSync(dir).map((file) => [file.replace(/\.pid$/, ""), Number(readFileSync(join(dir, file), "utf8"))]));
 }
 
-const alive = (pid: number) => {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-};
 
 afterAll(async () => {
   for (const child of launched) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");

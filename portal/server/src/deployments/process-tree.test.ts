@@ -1,16 +1,10 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { isAlive as alive } from "../test-support/process.js";
 import { describe, expect, it } from "vitest";
 import { descendants, killTree } from "./process-tree.js";
 
-const alive = (pid: number) => {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-};
 
 describe("killing an engine's process tree", () => {
   it("reaches grandchildren in process groups of their own, as Pulumi starts its plugins", async () => {

@@ -3,10 +3,11 @@
  * command line, a failing CLI is reported by its own error line, and a CLI that ignores cancellation is
  * killed with its process group, after which the next run clears the lock it left.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { isAlive as alive } from "../test-support/process.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFakePulumi, FAKE_CLI_ERROR, type FakePulumi } from "../test-support/fake-pulumi.js";
 import { signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
@@ -39,14 +40,6 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-/** Running, not a zombie waiting for whoever inherited it to reap it. */
-const alive = (pid: number) => {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-};
 
 describe("the real engine with a failing CLI", () => {
   it("shows the CLI's own error, and no secret reaches a command line, a response or a log", async () => {

@@ -4,18 +4,16 @@
  * deployable by the next run (the file backend's real lock released or cleared), with nothing stored lost.
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readdirSync, existsSync, readFileSync, readlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { AppsV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toolchainHome } from "../../../../toolchain/tools.mjs";
-import { freePort } from "../db/embedded.js";
 import { realPlatform } from "../test-support/cluster.js";
-import { createTestDatabase, signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
-import { startMain, waitForOutput, type Started } from "../test-support/process.js";
+import { mainPortalSetup, signUpOn, type MainPortalSetup } from "../test-support/main-portal.js";
+import { signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
+import { isAlive, startMain, waitForOutput, type Started } from "../test-support/process.js";
 import { createProject, deploy, waitForDeployment, waitForStatus } from "../test-support/projects.js";
-import { startSmtpCapture, tokenFrom, type SmtpCapture } from "../test-support/smtp.js";
 import { freezeRollouts, thawRollouts, waitForRolloutWait } from "../test-support/stuck-rollout.js";
 
 const suffix = randomBytes(3).toString("hex");
@@ -28,7 +26,7 @@ function processesUsing(path: string): number[] {
     .filter((pid) => {
       try {
         const inside = readlinkSync(`/proc/${pid}/cwd`).startsWith(path) || readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(path);
-        return inside && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+        return inside && isAlive(Number(pid));
       } catch {
         return false;
       }
@@ -148,42 +146,25 @@ describe.skipIf(!realPlatform)("real deployments that are interrupted", () => {
 
 describe.skipIf(!realPlatform)("a portal killed with SIGKILL during a real deployment", () => {
   const platform = realPlatform!;
-  let smtp: SmtpCapture;
+  let setup: MainPortalSetup;
   let env: Record<string, string>;
-  let base: string;
   const started: Started[] = [];
   beforeAll(async () => {
-    smtp = await startSmtpCapture();
-    const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-real-kill-"));
-    chmodSync(dataDir, 0o755);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    env = {
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      DATABASE_URL: await createTestDatabase(),
-      SMTP_URL: smtp.url,
-      BCRYPT_ROUNDS: "4",
+    setup = await mainPortalSetup("babyhelm-real-kill-", {
       DEPLOY_ENGINE: "pulumi",
       DEPLOY_STALE_AFTER_MS: "1500",
       KUBECONFIG: platform.kubeconfig,
       BABYHELM_TOOLCHAIN_HOME: toolchainHome(),
-    };
+    });
+    env = setup.env;
   });
   afterAll(async () => {
     for (const portal of started) if (portal.child.exitCode === null) portal.child.kill("SIGKILL");
-    await smtp?.close();
+    await setup?.smtp.close();
   });
 
-  const call = async (method: string, path: string, cookie?: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { ...(cookie ? { cookie } : {}), ...(method === "GET" ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : undefined, headers: response.headers };
-  };
+  const call = (method: string, path: string, cookie?: string, body?: unknown) => setup.call(method, path, cookie, body);
+  const cookieJar: { owner?: string } = {};
   const finished = async (project: string, id: string, timeoutMs = 240_000) => {
     for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
       const { deployment } = (await call("GET", `/api/projects/${project}/deployments/${id}`, cookieJar.owner)).json;
@@ -191,17 +172,13 @@ describe.skipIf(!realPlatform)("a portal killed with SIGKILL during a real deplo
     }
     throw new Error(`deployment ${id} did not finish`);
   };
-  const cookieJar: { owner?: string } = {};
 
   it("leaves a run the next portal marks interrupted; the killed engine is gone and the next run deploys", async () => {
     const project = `killed-${suffix}`;
     const first = startMain(env);
     started.push(first);
     await waitForOutput(first, "portal listening");
-    await call("POST", "/api/auth/register", undefined, { email: "ops@example.com", password: "correct horse battery", name: "Ops" });
-    await call("POST", "/api/auth/confirm", undefined, { token: tokenFrom(await smtp.waitFor((mail) => mail.to.includes("ops@example.com"))) });
-    const login = await call("POST", "/api/auth/login", undefined, { email: "ops@example.com", password: "correct horse battery" });
-    const cookie = (cookieJar.owner = login.headers.getSetCookie()[0]!.split(";")[0]!);
+    const cookie = (cookieJar.owner = await signUpOn(setup, "ops@example.com"));
     expect((await call("POST", "/api/projects", cookie, { name: project, quota: { cpu: "1", memory: "1Gi", pods: 6 } })).status).toBe(201);
     expect((await call("POST", `/api/projects/${project}/apps`, cookie, app)).status).toBe(201);
     const initial = await finished(project, (await call("POST", `/api/projects/${project}/deployments`, cookie, {})).json.deployment.id);

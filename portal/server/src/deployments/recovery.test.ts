@@ -2,58 +2,28 @@
  * A portal killed in the middle of a deployment (SIGKILL: no shutdown at all). Another portal on the same
  * database marks the run failed as interrupted, unlocks the project's queue, and the next deployment runs.
  */
-import { chmodSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../db/embedded.js";
-import { createTestDatabase } from "../test-support/portal.js";
+import { mainPortalSetup, signUpOn, type MainPortalSetup } from "../test-support/main-portal.js";
 import { startMain, waitForOutput, type Started } from "../test-support/process.js";
-import { startSmtpCapture, tokenFrom, type SmtpCapture } from "../test-support/smtp.js";
 
-let smtp: SmtpCapture;
+let setup: MainPortalSetup;
 let env: Record<string, string>;
-let base: string;
 const started: Started[] = [];
 
 beforeAll(async () => {
-  smtp = await startSmtpCapture();
-  const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-recovery-"));
-  chmodSync(dataDir, 0o755);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  env = {
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    DATABASE_URL: await createTestDatabase(),
-    SMTP_URL: smtp.url,
-    BCRYPT_ROUNDS: "4",
-    DEPLOY_ENGINE: "mock",
-    MOCK_ENGINE_STEP_MS: "1500",
-    DEPLOY_STALE_AFTER_MS: "1500",
-  };
+  setup = await mainPortalSetup("babyhelm-recovery-", { DEPLOY_ENGINE: "mock", MOCK_ENGINE_STEP_MS: "1500", DEPLOY_STALE_AFTER_MS: "1500" });
+  env = setup.env;
 });
 afterAll(async () => {
   for (const portal of started) if (portal.child.exitCode === null) portal.child.kill("SIGKILL");
-  await smtp?.close();
+  await setup?.smtp.close();
 });
 
-async function call(method: string, path: string, cookie?: string, body?: unknown) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(cookie ? { cookie } : {}), ...(method === "GET" ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined, headers: response.headers };
-}
+const call = (method: string, path: string, cookie?: string, body?: unknown) => setup.call(method, path, cookie, body);
 
 /** Registers, confirms and logs in a new user with a one-app project; returns the session cookie. */
 async function userWithProject(email: string, project: string): Promise<string> {
-  await call("POST", "/api/auth/register", undefined, { email, password: "correct horse battery", name: "Ops" });
-  await call("POST", "/api/auth/confirm", undefined, { token: tokenFrom(await smtp.waitFor((mail) => mail.to.includes(email))) });
-  const login = await call("POST", "/api/auth/login", undefined, { email, password: "correct horse battery" });
-  const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;
+  const cookie = await signUpOn(setup, email);
   expect((await call("POST", "/api/projects", cookie, { name: project, quota: { cpu: "1", memory: "1Gi" } })).status).toBe(201);
   expect((await call("POST", `/api/projects/${project}/apps`, cookie, { name: "web", image: "nginx:1.27", port: 80 })).status).toBe(201);
   return cookie;

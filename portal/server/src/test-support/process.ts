@@ -1,5 +1,6 @@
 /** The portal as a process of its own, as `npm start` runs it. */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
@@ -39,3 +40,12 @@ export async function waitForOutput(started: Started, text: string, timeoutMs = 
   }
 }
 
+
+/** Running, not gone and not a zombie waiting for whoever inherited it to reap it. */
+export function isAlive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
