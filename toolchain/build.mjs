@@ -79,7 +79,7 @@ async function ensureTool(tool) {
     return;
   }
   const ambient = onPath(tool);
-  if (ambient && tool.binaries.length === 1 && !tool.data) {
+  if (ambient) {
     console.log(`✓ ${label}: using ${ambient} from PATH`);
     return;
   }
@@ -87,8 +87,9 @@ async function ensureTool(tool) {
   const partial = `${target}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(join(partial, "bin"), { recursive: true });
+  let workDir = join(toolchainSourceDir, tool.directory);
   try {
-    const workDir = prepareWorkDir(tool);
+    workDir = prepareWorkDir(tool);
     for (const { binary, package: pkg } of tool.binaries) {
       const started = Date.now();
       console.log(`… building ${binary} from ${tool.module}@${moduleVersion(tool)}`);
@@ -105,6 +106,8 @@ async function ensureTool(tool) {
   } catch (error) {
     rmSync(partial, { recursive: true, force: true });
     throw error;
+  } finally {
+    if (workDir !== join(toolchainSourceDir, tool.directory)) rmSync(workDir, { recursive: true, force: true });
   }
 }
 

@@ -21,7 +21,7 @@ export const toolchainSourceDir = dirname(fileURLToPath(import.meta.url));
  * @property {string} [tags]          Go build tags
  * @property {(version: string, release: string) => string[]} ldflags  -X flags that stamp the version
  * @property {{ binary: string, args: string[], expect: (version: string) => string }} [onPath]
- *   a binary that may be used from PATH instead, when its version output contains `expect(version)`
+ *   for a tool of one binary: it may be used from PATH instead, when its version output contains `expect(version)`
  * @property {"provider-schema"} [generate]  a step that must run in a scratch copy before the build
  * @property {{ from: string, files: string[] }[]} [data]  files copied out of the module into the tool's directory
  */
@@ -75,7 +75,6 @@ export const tools = [
         `-X ${pkg}.gitTreeState=clean`,
       ]);
     },
-    onPath: { binary: "kube-apiserver", args: ["--version"], expect: (version) => `Kubernetes ${version}` },
   },
   {
     name: "kwok",
