@@ -123,15 +123,21 @@ function prepareWorkDir(tool) {
   rmSync(scratch, { recursive: true, force: true });
   cpSync(source, scratch, { recursive: true });
   if (tool.generate === "provider-schema") {
-    const moduleDir = goListModuleDir(tool, scratch);
+    const moduleDir = goModuleDir(tool, scratch);
     run("go", ["run", "./embedschema", "-version", tool.release ?? "", "-from", join(moduleDir, "cmd", "pulumi-resource-kubernetes"), "-to", scratch], scratch, tool);
   }
   return scratch;
 }
 
-/** @param {import("./tools.mjs").Tool} tool @param {string} workDir */
-function goListModuleDir(tool, workDir) {
-  return run("go", ["list", "-m", "-f", "{{.Dir}}", tool.module], workDir, tool).trim();
+/**
+ * Where the module's files are, downloading it first: `go list -m` leaves Dir empty for a module not in the
+ * cache yet (a new machine).
+ * @param {import("./tools.mjs").Tool} tool @param {string} workDir
+ */
+function goModuleDir(tool, workDir) {
+  const { Dir: dir, Error: error } = JSON.parse(run("go", ["mod", "download", "-json", tool.module], workDir, tool));
+  if (!dir) throw new Error(`go mod download ${tool.module}@${moduleVersion(tool)} gave no directory${error ? `: ${error}` : ""}`);
+  return dir;
 }
 
 /**
@@ -159,7 +165,7 @@ function goBuild(tool, workDir, pkg, output) {
 /** @param {import("./tools.mjs").Tool} tool @param {string} workDir @param {string} targetDir */
 function copyData(tool, workDir, targetDir) {
   if (!tool.data) return;
-  const moduleDir = goListModuleDir(tool, workDir);
+  const moduleDir = goModuleDir(tool, workDir);
   const share = join(targetDir, "share");
   mkdirSync(share, { recursive: true });
   for (const { from, files } of tool.data) {
