@@ -77,16 +77,27 @@ export const tools = [
     },
   },
   {
+    name: "kube-state-metrics",
+    directory: "kube-state-metrics",
+    module: "k8s.io/kube-state-metrics/v2",
+    binaries: [{ binary: "kube-state-metrics", package: "k8s.io/kube-state-metrics/v2" }],
+    ldflags: (version) => [`-X github.com/prometheus/common/version.Version=${version}`],
+    // `kube-state-metrics version` (it has no --version flag) prints "kube-state-metrics, version v2.15.0 (...)".
+    onPath: { binary: "kube-state-metrics", args: ["version"], expect: (version) => `kube-state-metrics, version ${version} ` },
+  },
+  {
     name: "kwok",
     directory: "kwok",
     module: "sigs.k8s.io/kwok",
     binaries: [{ binary: "kwok", package: "sigs.k8s.io/kwok/cmd/kwok" }],
     ldflags: () => [],
     // kwok does nothing without stage definitions: nodes become Ready and pods Running through these.
+    // The Logs and ClusterLogs CRDs let a test say at run time which file a pod's container logs come from.
     data: [
       { from: "kustomize/stage/node/fast", files: ["node-initialize.yaml"] },
       { from: "kustomize/stage/node/heartbeat-with-lease", files: ["node-heartbeat-with-lease.yaml"] },
       { from: "kustomize/stage/pod/fast", files: ["pod-ready.yaml", "pod-complete.yaml", "pod-delete.yaml"] },
+      { from: "kustomize/crd/bases", files: ["kwok.x-k8s.io_logs.yaml", "kwok.x-k8s.io_clusterlogs.yaml"] },
     ],
   },
 ];

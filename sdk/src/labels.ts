@@ -7,6 +7,8 @@ export const APP_LABEL = "babyhelm.io/app";
 export const OWNER_ANNOTATION = "babyhelm.io/owner";
 export const DISPLAY_NAME_ANNOTATION = "babyhelm.io/display-name";
 export const SECRET_ENV_CHECKSUM_ANNOTATION = "babyhelm.io/secret-env-checksum";
+/** On the pod template: a new value rolls the pods, as `kubectl rollout restart` does, but through the spec. */
+export const RESTARTED_AT_ANNOTATION = "babyhelm.io/restarted-at";
 
 export type Labels = Record<string, string>;
 

@@ -9,7 +9,7 @@ import type {
   SecretObject,
   ServiceObject,
 } from "../kubernetes.js";
-import { appLabels, appSelector, SECRET_ENV_CHECKSUM_ANNOTATION } from "../labels.js";
+import { appLabels, appSelector, RESTARTED_AT_ANNOTATION, SECRET_ENV_CHECKSUM_ANNOTATION } from "../labels.js";
 import type { ResolvedPlatformOptions } from "../platform.js";
 import type { AppSpec } from "../spec/schema.js";
 
@@ -98,6 +98,15 @@ function isHighlyAvailable(app: AppSpec): boolean {
   return app.autoscale ? app.autoscale.min >= 2 : (app.replicas ?? DEFAULT_REPLICAS) >= 2;
 }
 
+function podAnnotations(app: AppSpec, context: AppBuildContext): { annotations?: Record<string, string> } {
+  const annotations: Record<string, string> = {};
+  if (app.secretEnv && Object.keys(app.secretEnv).length > 0) {
+    annotations[SECRET_ENV_CHECKSUM_ANNOTATION] = secretEnvChecksum(context.project, app.name, app.secretEnv);
+  }
+  if (app.restartedAt) annotations[RESTARTED_AT_ANNOTATION] = app.restartedAt;
+  return Object.keys(annotations).length > 0 ? { annotations } : {};
+}
+
 export function buildDeployment(app: AppSpec, context: AppBuildContext): DeploymentObject {
   const labels = appLabels(context.project, app.name);
   const replicas = app.autoscale ? undefined : (app.replicas ?? DEFAULT_REPLICAS);
@@ -128,12 +137,7 @@ export function buildDeployment(app: AppSpec, context: AppBuildContext): Deploym
         ? { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }
         : { type: "RollingUpdate" },
       template: {
-        metadata: {
-          labels,
-          ...(app.secretEnv && Object.keys(app.secretEnv).length > 0
-            ? { annotations: { [SECRET_ENV_CHECKSUM_ANNOTATION]: secretEnvChecksum(context.project, app.name, app.secretEnv) } }
-            : {}),
-        },
+        metadata: { labels, ...podAnnotations(app, context) },
         spec: {
           // Apps do not talk to the Kubernetes API; a mounted token would only be something to steal.
           automountServiceAccountToken: false,

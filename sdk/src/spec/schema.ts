@@ -17,6 +17,14 @@ export const MAX_ENV_ENTRIES = 100;
 /** Per app and per map: far below Kubernetes' 1 MiB for a Secret and ~1.5 MiB for a Deployment. */
 export const MAX_ENV_TOTAL_BYTES = 256 * 1024;
 
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** `restartedAt`: a moment, so that setting it again (to now) changes the pod template and restarts the pods. */
+function timestampProblem(value: string): string | undefined {
+  if (RFC3339.test(value) && !Number.isNaN(Date.parse(value))) return undefined;
+  return `${shown(value)} is not a time; use RFC 3339, such as 2026-12-01T12:00:00Z`;
+}
+
 /**
  * Strict objects list the fields they do allow. The message carries those names to `formatIssues`,
  * which turns an unknown key into one line per key with a suggestion.
@@ -122,6 +130,7 @@ const appFields = strictObject({
   healthCheck: healthCheckSchema.optional(),
   domain: z.string().superRefine(checked(domainProblem)).optional(),
   autoscale: autoscaleSchema.optional(),
+  restartedAt: z.string().superRefine(checked(timestampProblem)).optional(),
 });
 
 export const appSchema = appFields.superRefine(checkAppFields, { when: (payload) => isRecord(payload.value) }).transform((app) =>

@@ -24,6 +24,8 @@ export class AppRecord extends Model {
   healthCheckPath!: string | null;
   domain!: string | null;
   autoscale!: { min: number; max: number; cpuPercent: number } | null;
+  /** RFC 3339; a restart sets it to now, which changes the pod template. */
+  restartedAt!: string | null;
   createdAt!: Date;
   updatedAt!: Date;
 

@@ -18,6 +18,9 @@ export class Project extends Model {
   monitoringDashboard!: boolean;
   /** When a deployment first reached the engine; until then the project has no stack to destroy. */
   stackCreatedAt!: Date | null;
+  /** Where health alerts are POSTed, signed with the secret (encrypted with SECRETS_KEY). */
+  webhookUrl!: string | null;
+  webhookSecretEncrypted!: string | null;
   createdAt!: Date;
   updatedAt!: Date;
 

@@ -33,6 +33,7 @@ export function appSpecOf(project: Project, app: AppRecord, mode: SecretMode): A
   if (app.healthCheckPath) spec.healthCheck = { path: app.healthCheckPath };
   if (app.domain) spec.domain = app.domain;
   if (app.autoscale) spec.autoscale = app.autoscale;
+  if (app.restartedAt) spec.restartedAt = app.restartedAt;
   return spec;
 }
 
@@ -49,7 +50,7 @@ export function projectSpecOf(project: Project, apps: AppRecord[], mode: SecretM
 /** The columns of an app, from a parsed ProjectSpec app; secret values are encrypted here and nowhere else. */
 export function appColumnsOf(
   projectId: string,
-  app: { name: string; image: string; port?: number; replicas?: number; command?: string[]; args?: string[]; env?: Record<string, string>; secretEnv?: Record<string, string>; resources: { cpu: string; memory: string }; healthCheck?: { path: string }; domain?: string; autoscale?: { min: number; max: number; cpuPercent: number } },
+  app: { name: string; image: string; port?: number; replicas?: number; command?: string[]; args?: string[]; env?: Record<string, string>; secretEnv?: Record<string, string>; resources: { cpu: string; memory: string }; healthCheck?: { path: string }; domain?: string; autoscale?: { min: number; max: number; cpuPercent: number }; restartedAt?: string },
   key: Buffer,
 ) {
   const secretKeys = Object.keys(app.secretEnv ?? {});
@@ -68,5 +69,6 @@ export function appColumnsOf(
     healthCheckPath: app.healthCheck?.path ?? null,
     domain: app.domain ?? null,
     autoscale: app.autoscale ?? null,
+    restartedAt: app.restartedAt ?? null,
   };
 }

@@ -374,6 +374,7 @@ export class Projects {
       healthCheck: app.healthCheckPath ? { path: app.healthCheckPath } : null,
       domain: app.domain,
       autoscale: app.autoscale,
+      restartedAt: app.restartedAt,
       createdAt: app.createdAt,
       updatedAt: app.updatedAt,
     };
