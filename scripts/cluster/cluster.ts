@@ -1,7 +1,10 @@
 /**
  * A local Kubernetes control plane as plain processes, built by the toolchain: etcd, kube-apiserver,
  * kube-controller-manager, kube-scheduler, and kwok, which plays the kubelet of a few fake nodes (pods
- * become Running and Ready; no container runs, no image is pulled, no NetworkPolicy is enforced).
+ * become Running and Ready; no container runs, no image is pulled, no NetworkPolicy is enforced). kwok also
+ * serves the kubelet's container-log endpoint, from files named by its Logs and ClusterLogs objects (see
+ * portal/server/src/test-support/pod-logs.ts), so `kubectl logs` and the portal read logs through the API
+ * server as on a real cluster.
  * Everything else is the real thing: the API server's validation and admission (Pod Security,
  * ResourceQuota, LimitRange), the controllers (Deployments, ReplicaSets, EndpointSlices, quota, garbage
  * collection, namespaces) and the scheduler. Ports are random free loopback ports, remembered in the data
@@ -15,7 +18,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { KubeConfig } from "@kubernetes/client-node";
 import { findBinary, toolDirectory, tools } from "../../toolchain/tools.mjs";
 import { ensurePki, type Pki } from "./pki.js";
-import { applyPlatformObjects, nodesReady, reconcileIngresses } from "./platform.js";
+import { applyKwokCrds, applyPlatformObjects, nodesReady, reconcileIngresses } from "./platform.js";
 import { freePort, logTail, portIsFree, startComponent, stopComponent, stopLeftovers, type Component } from "./processes.js";
 
 export interface ClusterOptions {
@@ -41,7 +44,10 @@ interface Ports {
   etcdPeer: number;
   apiserver: number;
   scheduler: number;
+  /** kwok's kubelet-like server (container logs), the fake nodes' kubelet endpoint. */
+  kwok: number;
 }
+const PORT_NAMES: (keyof Ports)[] = ["etcdClient", "etcdPeer", "apiserver", "scheduler", "kwok"];
 
 const BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"] as const;
 type Binary = (typeof BINARIES)[number];
@@ -56,22 +62,34 @@ export function clusterBinaries(): Record<Binary, string> {
   return found as Record<Binary, string>;
 }
 
-function kwokStages(): string[] {
+/** The files the toolchain copied out of kwok's module: stage definitions (kwok's --config) and CRDs. */
+function kwokShare(): { stages: string[]; crds: string[] } {
   const kwok = tools.find((tool) => tool.name === "kwok")!;
   const share = join(toolDirectory(kwok), "share");
-  return kwok.data!.flatMap(({ files }) => files.map((file) => join(share, file)));
+  const files = (crds: boolean) =>
+    kwok.data!.filter(({ from }) => from.startsWith("kustomize/crd") === crds).flatMap(({ files }) => files.map((file) => join(share, file)));
+  return { stages: files(false), crds: files(true) };
 }
 
+/** The remembered ports while all are free (a port added since is chosen anew), else new ones. */
 async function choosePorts(dataDir: string): Promise<Ports> {
   const file = join(dataDir, "ports.json");
+  let remembered: Partial<Ports> = {};
   if (existsSync(file)) {
-    const remembered = JSON.parse(readFileSync(file, "utf8")) as Ports;
+    remembered = JSON.parse(readFileSync(file, "utf8")) as Partial<Ports>;
     const free = await Promise.all(Object.values(remembered).map((port) => portIsFree(port)));
-    if (free.every(Boolean)) return remembered;
+    if (!free.every(Boolean)) remembered = {};
   }
-  const ports: Ports = { etcdClient: await freePort(), etcdPeer: await freePort(), apiserver: await freePort(), scheduler: await freePort() };
+  const ports: Partial<Ports> = { ...remembered };
+  const taken = new Set(Object.values(remembered));
+  for (const name of PORT_NAMES.filter((name) => remembered[name] === undefined)) {
+    let port = await freePort();
+    while (taken.has(port)) port = await freePort();
+    taken.add(port);
+    ports[name] = port;
+  }
   writeFileSync(file, `${JSON.stringify(ports)}\n`);
-  return ports;
+  return ports as Ports;
 }
 
 /** The address the API server advertises for the `kubernetes` Service: the first non-loopback IPv4. */
@@ -140,6 +158,8 @@ export async function startCluster(options: ClusterOptions): Promise<LocalCluste
   const server = `https://127.0.0.1:${ports.apiserver}`;
   const kubeconfigPath = join(dataDir, "kubeconfig");
   writeKubeconfig(kubeconfigPath, server, pki);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(kubeconfigPath);
   const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
   const components: Component[] = [];
   const stop = async () => {
@@ -187,11 +207,21 @@ export async function startCluster(options: ClusterOptions): Promise<LocalCluste
         `--service-account-signing-key-file=${pki.adminKey}`,
         "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
         "--service-cluster-ip-range=10.96.0.0/16",
+        // Logs, exec and port-forward go to the pod's node: kwok's server, at the node's InternalIP (its
+        // Hostname, kwok-node-N, resolves nowhere) and kubelet port, serving the admin certificate.
+        "--kubelet-preferred-address-types=InternalIP",
+        `--kubelet-certificate-authority=${pki.caCert}`,
+        `--kubelet-client-certificate=${pki.adminCert}`,
+        `--kubelet-client-key=${pki.adminKey}`,
         "--profiling=false",
       ]),
     );
     await waitFor("kube-apiserver", deadline, components, async () => (await get(`${server}/readyz`, pki)).status === 200);
     log(`kube-apiserver ready on ${server}`);
+
+    const share = kwokShare();
+    // Established before kwok starts, so its watches of Logs and ClusterLogs find them at once.
+    await waitFor("kwok's CRDs", deadline, components, () => applyKwokCrds(kubeConfig, share.crds));
 
     const kubeconfigFlag = `--kubeconfig=${kubeconfigPath}`;
     components.push(
@@ -221,18 +251,21 @@ export async function startCluster(options: ClusterOptions): Promise<LocalCluste
       ]),
       startComponent(dataDir, "kwok", binaries.kwok, [
         kubeconfigFlag,
-        ...kwokStages().map((stage) => `--config=${stage}`),
+        ...share.stages.map((stage) => `--config=${stage}`),
         "--manage-all-nodes=true",
         "--cidr=10.244.0.1/16",
         "--node-ip=127.0.0.1",
+        `--node-port=${ports.kwok}`,
+        `--server-address=127.0.0.1:${ports.kwok}`,
+        `--tls-cert-file=${pki.adminCert}`,
+        `--tls-private-key-file=${pki.adminKey}`,
+        "--enable-crds=Logs,ClusterLogs",
         "--node-lease-duration-seconds=40",
       ]),
     );
 
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(kubeconfigPath);
     await waitFor("the platform objects", deadline, components, async () => {
-      await applyPlatformObjects(kubeConfig);
+      await applyPlatformObjects(kubeConfig, { kubeletPort: ports.kwok });
       return true;
     });
     await waitFor("Ready nodes", deadline, components, () => nodesReady(kubeConfig));
@@ -242,8 +275,6 @@ export async function startCluster(options: ClusterOptions): Promise<LocalCluste
     throw error;
   }
 
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(kubeconfigPath);
   let stopping = false;
   const ingressLoop = (async () => {
     while (!stopping) {

@@ -1,16 +1,30 @@
 /**
  * What makes the local cluster platform-ready: the namespaces and IngressClass projects rely on (the
- * platform stack installs them on a real cluster), fake nodes for kwok, and the one duty of an ingress
- * controller that Pulumi waits for: an Ingress gets a load-balancer address once every backend Service
- * has ready endpoints. No traffic is served; the address says so (127.0.0.1, nothing listens for it).
+ * platform stack installs them on a real cluster), fake nodes for kwok (whose kubelet endpoint is kwok's
+ * server, so pod logs work), kwok's Logs and ClusterLogs CRDs, and the one duty of an ingress controller
+ * that Pulumi waits for: an Ingress gets a load-balancer address once every backend Service has ready
+ * endpoints. No traffic is served; the address says so (127.0.0.1, nothing listens for it).
  */
-import { CoreV1Api, DiscoveryV1Api, NetworkingV1Api, type KubeConfig, type V1Ingress, type V1Node } from "@kubernetes/client-node";
+import { readFileSync } from "node:fs";
+import {
+  ApiextensionsV1Api,
+  CoreV1Api,
+  DiscoveryV1Api,
+  NetworkingV1Api,
+  loadAllYaml,
+  type KubeConfig,
+  type V1CustomResourceDefinition,
+  type V1Ingress,
+  type V1Node,
+} from "@kubernetes/client-node";
 import { DEFAULT_PLATFORM_OPTIONS } from "@babyhelm/sdk";
 
 export const NODE_NAMES = ["kwok-node-0", "kwok-node-1", "kwok-node-2"];
 /** The controller name ingress-nginx registers its IngressClass with. */
 const INGRESS_CONTROLLER = "k8s.io/ingress-nginx";
 const LOAD_BALANCER_ADDRESS = "127.0.0.1";
+/** Where the API server reaches a fake node's "kubelet": kwok's server, which listens on loopback. */
+const NODE_ADDRESS = "127.0.0.1";
 
 function isConflict(error: unknown): boolean {
   return (error as { code?: number }).code === 409;
@@ -24,7 +38,7 @@ async function createUnlessExists(create: () => Promise<unknown>): Promise<void>
   }
 }
 
-function fakeNode(name: string): V1Node {
+function fakeNode(name: string, kubeletPort: number): V1Node {
   return {
     metadata: {
       name,
@@ -35,11 +49,42 @@ function fakeNode(name: string): V1Node {
       // Room for many projects; quotas, not nodes, are what limits a project here.
       allocatable: { cpu: "32", memory: "256Gi", pods: "110" },
       capacity: { cpu: "32", memory: "256Gi", pods: "110" },
+      ...kubeletEndpoint(name, kubeletPort),
     },
   };
 }
 
-export async function applyPlatformObjects(kubeConfig: KubeConfig): Promise<void> {
+function kubeletEndpoint(name: string, port: number): Pick<NonNullable<V1Node["status"]>, "addresses" | "daemonEndpoints"> {
+  return {
+    addresses: [
+      { type: "InternalIP", address: NODE_ADDRESS },
+      { type: "Hostname", address: name },
+    ],
+    daemonEndpoints: { kubeletEndpoint: { Port: port } },
+  };
+}
+
+/**
+ * kwok's Logs and ClusterLogs CRDs (from the toolchain's copy of its module), created unless they exist;
+ * true once all are Established.
+ */
+export async function applyKwokCrds(kubeConfig: KubeConfig, files: string[]): Promise<boolean> {
+  const extensions = kubeConfig.makeApiClient(ApiextensionsV1Api);
+  const crds = files.flatMap((file) => loadAllYaml(readFileSync(file, "utf8")) as V1CustomResourceDefinition[]).filter(Boolean);
+  let established = true;
+  for (const crd of crds) {
+    await createUnlessExists(() => extensions.createCustomResourceDefinition({ body: crd }));
+    const stored = await extensions.readCustomResourceDefinition({ name: crd.metadata!.name! });
+    established &&= stored.status?.conditions?.some((c) => c.type === "Established" && c.status === "True") ?? false;
+  }
+  return established;
+}
+
+/**
+ * The namespaces, the IngressClass and the fake nodes, each created unless it exists. A node kept from an
+ * earlier start (whose kwok port may have been another) gets the current kubelet endpoint.
+ */
+export async function applyPlatformObjects(kubeConfig: KubeConfig, options: { kubeletPort: number }): Promise<void> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const networking = kubeConfig.makeApiClient(NetworkingV1Api);
   for (const name of [DEFAULT_PLATFORM_OPTIONS.ingressNamespace, DEFAULT_PLATFORM_OPTIONS.monitoringNamespace]) {
@@ -55,7 +100,17 @@ export async function applyPlatformObjects(kubeConfig: KubeConfig): Promise<void
       },
     }),
   );
-  for (const name of NODE_NAMES) await createUnlessExists(() => core.createNode({ body: fakeNode(name) }));
+  for (const name of NODE_NAMES) {
+    await createUnlessExists(() => core.createNode({ body: fakeNode(name, options.kubeletPort) }));
+    const node = await core.readNode({ name });
+    const status = node.status ?? {};
+    const hasAddress = status.addresses?.some((address) => address.type === "InternalIP" && address.address === NODE_ADDRESS);
+    if (status.daemonEndpoints?.kubeletEndpoint?.Port === options.kubeletPort && hasAddress) continue;
+    // A conflict with kwok's heartbeat is retried by the caller.
+    const endpoint = kubeletEndpoint(name, options.kubeletPort);
+    const others = (status.addresses ?? []).filter((address) => address.type !== "InternalIP" && address.type !== "Hostname");
+    await core.replaceNodeStatus({ name, body: { ...node, status: { ...status, ...endpoint, addresses: [...endpoint.addresses!, ...others] } } });
+  }
 }
 
 export async function nodesReady(kubeConfig: KubeConfig): Promise<boolean> {
