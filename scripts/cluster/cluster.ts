@@ -15,6 +15,7 @@ import { request } from "node:https";
 import { networkInterfaces } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 import { KubeConfig } from "@kubernetes/client-node";
 import { findBinary, toolDirectory, tools } from "../../toolchain/tools.mjs";
 import { ensurePki, type Pki } from "./pki.js";
@@ -68,8 +69,11 @@ function kwokShare(): { stages: string[]; crds: string[] } {
   const share = join(toolDirectory(kwok), "share");
   const files = (crds: boolean) =>
     kwok.data!.filter(({ from }) => from.startsWith("kustomize/crd") === crds).flatMap(({ files }) => files.map((file) => join(share, file)));
-  return { stages: files(false), crds: files(true) };
+  return { stages: [...files(false), ...OWN_STAGES], crds: files(true) };
 }
+
+/** Stages of BabyHelm's own, beside kwok's: failures a developer can ask for by image (see each file). */
+const OWN_STAGES = ["pod-image-pull-backoff.yaml"].map((file) => fileURLToPath(new URL(`./stages/${file}`, import.meta.url)));
 
 /** The remembered ports while all are free (a port added since is chosen anew), else new ones. */
 async function choosePorts(dataDir: string): Promise<Ports> {

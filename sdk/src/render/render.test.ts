@@ -162,6 +162,12 @@ describe("renderProject", () => {
     expect(find(objects, "PodDisruptionBudget", "web")).toBeDefined();
   });
 
+  it("restarts pods through the spec: restartedAt becomes a pod-template annotation, and without it there is none", async () => {
+    const { deployment } = await deploymentOf({ restartedAt: "2026-12-01T12:00:00.000Z" });
+    expect(deployment.spec.template.metadata?.annotations).toEqual({ "babyhelm.io/restarted-at": "2026-12-01T12:00:00.000Z" });
+    expect((await deploymentOf({})).deployment.spec.template.metadata).not.toHaveProperty("annotations");
+  });
+
   it("gives an app with a port a Service and probes: HTTP with a health check path, TCP without", async () => {
     const http = await deploymentOf({ port: 8080, healthCheck: { path: "/healthz" } });
     expect(containerOf(http.deployment).readinessProbe).toMatchObject({ httpGet: { path: "/healthz", port: "http" } });

@@ -27,6 +27,7 @@ export const INVALID_SPECS: InvalidSpecCase[] = [
   { title: "image with colons only", yaml: app("").replace("nginx:1.27", '"nginx:::"'), expected: ['apps[0].image: "nginx:::" is not a valid image reference'] },
   { title: "uppercase image repository", yaml: app("").replace("nginx:1.27", "Nginx:1.27"), expected: ["apps[0].image: ", "repository names must be lowercase"] },
   { title: "image with a space", yaml: app("").replace("nginx:1.27", '"nginx 1.27"'), expected: ['apps[0].image: "nginx 1.27" is not a valid image reference'] },
+  { title: "restartedAt that is not a time", yaml: app("    restartedAt: yesterday\n"), expected: ['apps[0].restartedAt: "yesterday" is not a time; use RFC 3339, such as 2026-12-01T12:00:00Z'] },
   { title: "port 0", yaml: app("    port: 0\n"), expected: ["apps[0].port: 0 is out of range: use a whole number from 1 to 65535"] },
   { title: "port 70000", yaml: app("    port: 70000\n"), expected: ["apps[0].port: 70000 is out of range"] },
   { title: "port as text", yaml: app('    port: "80"\n'), expected: ["apps[0].port: expected a number, got text"] },
