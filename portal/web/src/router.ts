@@ -24,6 +24,7 @@ export const routes: RouteRecordRaw[] = [
   { path: "/projects/new", name: "new-project", component: () => import("./pages/NewProjectPage.vue"), meta: { title: "New project" } },
   { path: "/projects/:name", name: "project", component: () => import("./pages/ProjectPage.vue"), meta: { title: "Project" } },
   { path: "/projects/:name/apps/new", name: "new-app", component: () => import("./pages/AppFormPage.vue"), meta: { title: "Add an app" } },
+  { path: "/projects/:name/apps/:app/status", name: "app-status", component: () => import("./pages/AppStatusPage.vue"), meta: { title: "App status" } },
   { path: "/projects/:name/apps/:app", name: "edit-app", component: () => import("./pages/AppFormPage.vue"), meta: { title: "Edit app" } },
   { path: "/:pathMatch(.*)*", name: "not-found", component: () => import("./pages/NotFoundPage.vue"), meta: { public: true, title: "Not found" } },
 ];

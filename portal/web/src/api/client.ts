@@ -26,6 +26,11 @@ export function onUnauthenticated(handler: () => void): void {
   unauthenticatedHandler = handler;
 }
 
+/** For the few requests that cannot go through axios (streamed answers): a 401 there means the same. */
+export function reportUnauthenticated(): void {
+  unauthenticatedHandler();
+}
+
 function toApiError(error: unknown): Promise<never> {
   const apiError = ApiError.from(error as AxiosError);
   const url = (error as AxiosError).config?.url ?? "";

@@ -84,6 +84,13 @@ export const useProjectsStore = defineStore("projects", () => {
     return deployment;
   }
 
+  /** A rolling restart is a deploy (it changes the app's restartedAt): followed like one, listed like one. */
+  async function restartApp(project: string, app: string): Promise<DeploymentSummary> {
+    const deployment = (await api.post<{ deployment: DeploymentSummary }>(path(project, `/apps/${encodeURIComponent(app)}/restart`))).data.deployment;
+    deployments.value = [deployment, ...deployments.value];
+    return deployment;
+  }
+
   async function deployment(project: string, id: string): Promise<Deployment> {
     return (await api.get<{ deployment: Deployment }>(path(project, `/deployments/${encodeURIComponent(id)}`))).data.deployment;
   }
@@ -100,5 +107,5 @@ export const useProjectsStore = defineStore("projects", () => {
     }
   }
 
-  return { list, listLoaded, current, deployments, members, loadList, create, load, update, remove, loadMembers, setMember, removeMember, saveApp, removeApp, manifests, spec, deploy, deployment, cancel, track };
+  return { list, listLoaded, current, deployments, members, loadList, create, load, update, remove, loadMembers, setMember, removeMember, saveApp, removeApp, manifests, spec, deploy, restartApp, deployment, cancel, track };
 });
