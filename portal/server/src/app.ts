@@ -23,11 +23,14 @@ import { memberRoutes } from "./routes/members.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { projectRoutes } from "./routes/projects.js";
 import { statusRoutes } from "./routes/status.js";
+import { alertRoutes } from "./routes/alerts.js";
 import { DeploymentStreams } from "./deployments/streams.js";
 import { Deployments } from "./services/deployments.js";
 import { Metrics } from "./services/metrics.js";
 import { Projects } from "./services/projects.js";
 import { ProjectStatuses } from "./services/status.js";
+import { HealthAlerts } from "./services/health-alerts.js";
+import { Webhooks } from "./services/webhooks.js";
 import { Accounts } from "./services/accounts.js";
 import { ApiTokens } from "./services/api-tokens.js";
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleLimits } from "./services/login-throttle.js";
@@ -61,7 +64,9 @@ export function createServices({ config, logger, database, throttle, authCache =
   const streams = new DeploymentStreams();
   const metrics = new Metrics(config.prometheusUrl, config.grafanaUrl);
   const statuses = ProjectStatuses.fromKubeconfig(config.kubeconfig, logger);
-  return { passwords, sessions, apiTokens, loginThrottle, accounts, projects, deployments, streams, metrics, statuses };
+  const webhooks = new Webhooks(database, config);
+  const healthAlerts = new HealthAlerts(database, statuses, config, logger);
+  return { passwords, sessions, apiTokens, loginThrottle, accounts, projects, deployments, streams, metrics, statuses, webhooks, healthAlerts };
 }
 
 const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>BabyHelm</title></head>
@@ -99,6 +104,7 @@ export function createApp(options: AppOptions): Koa<PortalState> {
   deploymentRoutes(projectsRouter, services.projects, services.deployments, services.streams);
   metricsRoutes(projectsRouter, services.projects, services.metrics);
   statusRoutes(projectsRouter, services.projects, services.deployments, services.statuses);
+  alertRoutes(projectsRouter, services.projects, services.webhooks, services.healthAlerts);
   // 405 (and never 501) for a known path with another method, in the JSON error shape.
   const allowed = { throw: true, methodNotAllowed, notImplemented: methodNotAllowed };
   const projectsMiddleware = compose([projectsRouter.routes(), projectsRouter.allowedMethods(allowed)] as Middleware<PortalState>[]);

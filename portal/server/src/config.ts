@@ -47,6 +47,8 @@ export interface Config {
     toolchainHome: string;
   };
   kubeconfig?: string;
+  /** How often every deployed project's health is read for alerts; 0: never. */
+  healthWatchIntervalMs: number;
   deploy: {
     /** `pulumi`, or `mock`: the test engine, which runs the project program under Pulumi's mock runtime. */
     engine: "pulumi" | "mock";
@@ -121,6 +123,7 @@ const envSchema = z.object({
   DEPLOY_STALE_AFTER_MS: z.string().regex(/^\d{3,9}$/, { message: "must be a number of milliseconds, at least 100" }).transform(Number).default(30_000),
   DEPLOY_TIMEOUT_MS: z.string().regex(/^\d{4,9}$/, { message: "must be a number of milliseconds, at least 1000" }).transform(Number).default(3_600_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HEALTH_WATCH_INTERVAL_MS: z.string().regex(/^\d{1,9}$/, { message: "must be a number of milliseconds (0 turns health alerts off)" }).transform(Number).default(30_000),
 });
 
 interface GeneratedSecrets {
@@ -191,5 +194,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = p
     deploy: { engine: env.DEPLOY_ENGINE, mockStepMs: env.MOCK_ENGINE_STEP_MS, concurrency: env.WORKER_CONCURRENCY, staleAfterMs: env.DEPLOY_STALE_AFTER_MS, timeoutMs: env.DEPLOY_TIMEOUT_MS },
     adminEmails,
     logLevel: env.LOG_LEVEL,
+    healthWatchIntervalMs: env.HEALTH_WATCH_INTERVAL_MS,
   };
 }

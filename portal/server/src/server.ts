@@ -9,6 +9,7 @@ import type { Config } from "./config.js";
 import { bindModels, createKnex, migrateToLatest, type Database } from "./db/database.js";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.js";
 import { DEPLOYMENT_JOBS_SCHEMA, JOBS_SCHEMA, SEND_EMAIL, startJobs, type Jobs } from "./jobs/worker.js";
+import { DELIVER_WEBHOOK } from "./services/webhooks.js";
 import type { MailMessage } from "./mail/messages.js";
 import { ACCOUNT_TASKS } from "./services/accounts.js";
 import { createMailer } from "./mail/mailer.js";
@@ -80,6 +81,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
           concurrency: ACCOUNT_WORKER_CONCURRENCY,
           tasks: {
             [SEND_EMAIL]: async (payload) => mailer.send(payload as MailMessage),
+            [DELIVER_WEBHOOK]: async (payload, helpers) => services.webhooks.deliver(payload as { alertId: string }, helpers),
             [ACCOUNT_TASKS.register]: async (payload) => services.accounts.completeRegistration(payload as Parameters<typeof services.accounts.completeRegistration>[0]),
             [ACCOUNT_TASKS.resend]: async (payload) => services.accounts.completeResend(payload as { email: string }),
             [ACCOUNT_TASKS.reset]: async (payload) => services.accounts.completePasswordResetRequest(payload as { email: string }),
@@ -93,6 +95,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
     const recovery = setInterval(recover, config.deploy.staleAfterMs);
     // Tests start many portals that never deploy: theirs warm up after their first run instead.
     if (config.env !== "test") runner.warmUp();
+    services.healthAlerts.start(config.healthWatchIntervalMs);
     let stopping = false;
     const app = createApp({ config, logger, database, services, isStopping: () => stopping });
     const server = createServer(app.callback());
@@ -121,6 +124,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
         });
         // 2. Stop the engines this process runs (their deployments end as cancelled) and the worker;
         // 3. close the pool; 4. stop the embedded database.
+        await services.healthAlerts.stop();
         await runner.stopAll();
         await jobs?.stop();
         await listener?.stop();

@@ -164,8 +164,8 @@ describe("renderProject", () => {
 
   it("restarts pods through the spec: restartedAt becomes a pod-template annotation, and without it there is none", async () => {
     const { deployment } = await deploymentOf({ restartedAt: "2026-12-01T12:00:00.000Z" });
-    expect(deployment.spec.template.metadata?.annotations).toEqual({ "babyhelm.io/restarted-at": "2026-12-01T12:00:00.000Z" });
-    expect((await deploymentOf({})).deployment.spec.template.metadata).not.toHaveProperty("annotations");
+    expect(deployment.spec!.template.metadata?.annotations).toEqual({ "babyhelm.io/restarted-at": "2026-12-01T12:00:00.000Z" });
+    expect((await deploymentOf({})).deployment.spec!.template.metadata).not.toHaveProperty("annotations");
   });
 
   it("gives an app with a port a Service and probes: HTTP with a health check path, TCP without", async () => {

@@ -62,3 +62,12 @@ export function pendingAccountMessage(to: string, resetUrl: string): MailMessage
     { url: resetUrl, label: "Set your password" },
   );
 }
+
+export function healthAlertMessage(to: string, alert: { project: string; app: string; kind: "degraded" | "recovered"; reason: string | null; url: string }): MailMessage {
+  const subject = alert.kind === "degraded" ? `${alert.project}/${alert.app} is not healthy` : `${alert.project}/${alert.app} is healthy again`;
+  const paragraphs =
+    alert.kind === "degraded"
+      ? [`The app ${alert.app} of your project ${alert.project} is not healthy.`, alert.reason ?? "Some of its pods are not ready.", "You get one message when it is healthy again."]
+      : [`The app ${alert.app} of your project ${alert.project} is healthy again: all its pods are ready.`];
+  return message(to, subject, paragraphs, { url: alert.url, label: "See the app" });
+}

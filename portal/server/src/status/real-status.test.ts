@@ -9,12 +9,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { AppsV1Api, CoreV1Api, type V1Pod } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, type V1ContainerStatus, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pulumiHome } from "../../../../toolchain/tools.mjs";
 import { freePort } from "../db/embedded.js";
 import { realPlatform } from "../test-support/cluster.js";
 import { simulateLogs, type SimulatedLogs } from "../test-support/pod-logs.js";
+import { crashLooping, reportContainer as report, runningPods } from "../test-support/pod-status.js";
 import { signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
 import { createProject, deploy, waitForDeployment } from "../test-support/projects.js";
 import type { AppStatus, ProjectStatus } from "./types.js";
@@ -59,16 +60,8 @@ describe.skipIf(!realPlatform)("what runs, read from the cluster", () => {
   const platform = realPlatform!;
   const core = () => platform.kube.makeApiClient(CoreV1Api);
   const apps = () => platform.kube.makeApiClient(AppsV1Api);
-  const podsOf = async (app: string, namespace = name): Promise<V1Pod[]> =>
-    (await core().listNamespacedPod({ namespace, labelSelector: `babyhelm.io/app=${app}` })).items.filter((pod) => !pod.metadata?.deletionTimestamp);
-  /** What a kubelet would write for a container, through the status subresource (kwok leaves Running pods alone). */
-  const reportContainer = async (pod: V1Pod, ready: boolean, container: Record<string, unknown>) => {
-    const current = await core().readNamespacedPodStatus({ name: pod.metadata!.name!, namespace: name });
-    const flag = ready ? "True" : "False";
-    current.status!.conditions = current.status!.conditions!.map((condition) => (condition.type === "Ready" || condition.type === "ContainersReady" ? { ...condition, status: flag } : condition));
-    current.status!.containerStatuses = current.status!.containerStatuses!.map((status) => ({ ...status, ready, ...container }));
-    await core().replaceNamespacedPodStatus({ name: pod.metadata!.name!, namespace: name, body: current });
-  };
+  const podsOf = (app: string, namespace = name) => runningPods(platform.kube, namespace, app);
+  const reportContainer = (pod: V1Pod, ready: boolean, container: Partial<V1ContainerStatus>) => report(platform.kube, pod, ready, container);
   const simulated: SimulatedLogs[] = [];
 
   beforeAll(async () => {
@@ -117,11 +110,7 @@ describe.skipIf(!realPlatform)("what runs, read from the cluster", () => {
 
   it("reports a crash loop with its exit code, restarts and the kubelet's warning, and recovery once the pod is replaced", async () => {
     const [pod] = await podsOf("web");
-    await reportContainer(pod!, false, {
-      restartCount: 4,
-      state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 1m20s restarting failed container" } },
-      lastState: { terminated: { exitCode: 1, reason: "Error", startedAt: new Date(Date.now() - 5000), finishedAt: new Date() } },
-    });
+    await reportContainer(pod!, false, crashLooping(1, 4));
     await core().createNamespacedEvent({
       namespace: name,
       body: {

@@ -1,0 +1,41 @@
+import type Router from "@koa/router";
+import { z } from "zod";
+import { requireUser } from "../http/auth.js";
+import type { PortalState } from "../http/state.js";
+import { parseInput } from "../http/validation.js";
+import type { HealthAlerts } from "../services/health-alerts.js";
+import type { Projects } from "../services/projects.js";
+import { webhookUrlProblem, type Webhooks } from "../services/webhooks.js";
+
+const webhookBody = z.strictObject({
+  url: z.string({ message: "is required: the URL alerts are POSTed to" }).superRefine((value, ctx) => {
+    const problem = webhookUrlProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
+});
+
+/** Routes are relative to /api/projects (see app.ts). Every member sees the alerts; only owners set where they go. */
+export function alertRoutes(router: Router<PortalState>, projects: Projects, webhooks: Webhooks, alerts: HealthAlerts): void {
+  router.get("/:name/alerts", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+    ctx.body = { items: await alerts.list(project.id) };
+  });
+
+  router.get("/:name/webhook", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
+    ctx.body = { webhook: webhooks.present(project) };
+  });
+
+  /** A new secret every time: the answer is the only place it is ever shown. */
+  router.put("/:name/webhook", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
+    const { url } = parseInput(webhookBody, ctx.request.body);
+    ctx.body = { webhook: await webhooks.set(ctx.state.auth.user!, project, url) };
+  });
+
+  router.delete("/:name/webhook", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
+    await webhooks.clear(ctx.state.auth.user!, project);
+    ctx.status = 204;
+  });
+}
