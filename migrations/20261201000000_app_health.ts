@@ -20,6 +20,8 @@ export async function up(knex: Knex): Promise<void> {
     table.text("announced").notNullable();
     // The succeeded deployment the last alert was about: a new one that leaves the app degraded alerts again.
     table.bigInteger("announced_deployment_id");
+    // When the status it was decided on was read: a process holding an older read cannot undo a newer change.
+    table.timestamp("observed_at", { useTz: true }).notNullable();
     table.timestamp("updated_at", { useTz: true }).notNullable().defaultTo(knex.fn.now());
     table.primary(["project_id", "app"]);
   });

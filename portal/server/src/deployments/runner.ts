@@ -288,10 +288,11 @@ export class DeploymentRunner {
   /** Stops every engine of this process (shutdown, which must end within seconds): they end as cancelled. */
   async stopAll(): Promise<void> {
     this.stopping = true;
-    // A spare waits for its request: without one (stdin ends) it exits at once.
+    // A spare holds nothing yet; ending its stdin would stop it only once its imports have loaded (seconds,
+    // longer under load, and past the 5 s a shutdown may take), so it is killed.
     const spare = this.spare;
     const spareExited = spare && spare.exitCode === null && spare.signalCode === null ? new Promise((resolve) => spare.once("exit", resolve)) : undefined;
-    spare?.stdin?.end();
+    spare?.kill("SIGKILL");
     const exits = [...this.running.entries()].map(([id, entry]) => {
       const exited = new Promise((resolve) => entry.child.once("exit", resolve));
       this.cancel(id, "cancelled: the portal shut down while this deployment ran; deploy again", 2000);

@@ -66,7 +66,8 @@ export function statusRoutes(router: Router<PortalState>, projects: Projects, de
     if (follow && open >= FOLLOWS_PER_USER) {
       throw new AppError(429, "too_many_log_streams", `You follow ${open} logs already; close one (or stop following) first.`, undefined, { "Retry-After": "5" });
     }
-    const asEvents = ctx.accepts("text/event-stream", "text/plain") === "text/event-stream" && ctx.get("accept").includes("text/event-stream");
+    // Event streams for those who ask (EventSource, the web app); plain lines for curl and scripts.
+    const asEvents = ctx.get("accept").includes("text/event-stream");
     const stream = new PassThrough();
     let closed = false;
     const write = (text: string) => !closed && stream.write(text);

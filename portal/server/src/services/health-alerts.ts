@@ -123,15 +123,15 @@ export class HealthAlerts {
     for (const row of rows) announced.set(row.app, { health: row.announced, deploymentId: row.announcedDeploymentId === null ? null : String(row.announcedDeploymentId) });
     for (const app of status.apps) {
       const kind = alertFor(announced.get(app.name), app.health, project.lastDeploymentId);
-      if (kind) await this.announce(project, app, kind, announced.get(app.name));
+      if (kind) await this.announce(project, app, kind, announced.get(app.name), new Date(status.readAt));
     }
   }
 
   /** Makes the change of announced health, and when this process is the one that made it, queues the messages. */
-  private async announce(project: WatchedProject, app: AppStatus, kind: AlertKind, expected: Announced | undefined): Promise<void> {
+  private async announce(project: WatchedProject, app: AppStatus, kind: AlertKind, expected: Announced | undefined, observedAt: Date): Promise<void> {
     await this.db.knex.transaction(async (trx) => {
       const next: Announced = { health: kind === "degraded" ? "degraded" : "healthy", deploymentId: project.lastDeploymentId };
-      if (!(await claim(trx, project.id, app.name, expected, next))) return;
+      if (!(await claim(trx, project.id, app.name, expected, next, observedAt))) return;
       const recent = await trx("health_alerts").where({ projectId: project.id }).where("created_at", ">", trx.raw("now() - interval '1 hour'")).count<{ count: string }[]>("id as count");
       const suppressed = Number(recent[0]?.count ?? 0) >= ALERTS_PER_PROJECT_PER_HOUR;
       const owners: string[] = suppressed
@@ -162,9 +162,13 @@ export class HealthAlerts {
   }
 }
 
-/** The conditional write: true only for the one process whose write changed what was announced. */
-async function claim(trx: Knex.Transaction, projectId: string, app: string, expected: Announced | undefined, next: Announced): Promise<boolean> {
-  const values = { projectId, app, announced: next.health, announcedDeploymentId: next.deploymentId, updatedAt: trx.fn.now() };
+/**
+ * The conditional write: true only for the one process whose write changed what was announced, from what it
+ * read, on a status read after the one the last change was decided on. Without that last condition a
+ * process with a read from a moment ago would announce again what another process had just announced over.
+ */
+async function claim(trx: Knex.Transaction, projectId: string, app: string, expected: Announced | undefined, next: Announced, observedAt: Date): Promise<boolean> {
+  const values = { projectId, app, announced: next.health, announcedDeploymentId: next.deploymentId, observedAt, updatedAt: trx.fn.now() };
   if (!expected) {
     const inserted = await trx("app_health").insert(values).onConflict(["project_id", "app"]).ignore().returning("app");
     return inserted.length > 0;
@@ -172,6 +176,7 @@ async function claim(trx: Knex.Transaction, projectId: string, app: string, expe
   const updated = await trx("app_health")
     .where({ projectId, app, announced: expected.health })
     .andWhere((query) => (expected.deploymentId === null ? query.whereNull("announcedDeploymentId") : query.where("announcedDeploymentId", expected.deploymentId)))
-    .update({ announced: next.health, announcedDeploymentId: next.deploymentId, updatedAt: trx.fn.now() });
+    .andWhere("observedAt", "<", observedAt)
+    .update({ announced: next.health, announcedDeploymentId: next.deploymentId, observedAt, updatedAt: trx.fn.now() });
   return updated > 0;
 }

@@ -45,11 +45,13 @@ export class ProjectStatuses {
 
   private async read(project: string, specApps: string[]): Promise<ProjectStatus> {
     if (!this.reader) return emptyStatus(project, "not_configured", "This portal is not connected to a cluster (KUBECONFIG is not set), so it cannot show what runs.", this.now());
+    // The moment the read starts is its time: what it sees is at least this fresh (health alerts order reads by it).
+    const startedAt = this.now();
     try {
       const namespace = await this.reader.namespace(project);
-      if (!namespace) return emptyStatus(project, "connected", "The project has not been deployed yet: deploy it to see its apps run.", this.now());
+      if (!namespace) return emptyStatus(project, "connected", "The project has not been deployed yet: deploy it to see its apps run.", startedAt);
       const objects = await this.reader.objects(project);
-      return projectStatus(project, specApps, objects, this.now());
+      return projectStatus(project, specApps, objects, startedAt);
     } catch (error) {
       if (!(error instanceof ClusterUnreachable)) throw error;
       this.logger.warn({ project, reason: error.message }, "the cluster could not be read");
