@@ -1,17 +1,24 @@
 /**
  * The whole journey in a real browser (Debian chromium driven by playwright-core) against the real portal:
  * embedded PostgreSQL, a real SMTP capture, the Vite build served by Koa, and the real Pulumi engine (the
- * toolchain's CLI) deploying nginx to the test run's local cluster. Each step is screenshotted into
+ * toolchain's CLI) deploying nginx to the test run's local cluster. After the deploy the owner sets a webhook
+ * (a real HTTP server here), and a pod of the app is made to crash as a kubelet would report it and given logs
+ * as kwok serves them: the apps table, the owner's mail, the signed webhook POST, the health alerts, the app
+ * page and its live log view follow. Each step is screenshotted into
  * test-output/e2e. Without chromium or the toolchain the test is skipped with the reason, except under
  * CI=true.
  */
+import { createHmac } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { requiredTool } from "../../../sdk/src/test-support/tools.js";
 import { toolchainHome } from "../../../toolchain/tools.mjs";
 import { realPlatform } from "../../server/src/test-support/cluster.js";
 import { metricsFixture } from "../../server/src/test-support/metrics-fixture.js";
+import { simulateLogs, type SimulatedLogs } from "../../server/src/test-support/pod-logs.js";
+import { crashLooping, reportContainer, runningPods } from "../../server/src/test-support/pod-status.js";
 import { startPrometheus, type RunningPrometheus } from "../../server/src/test-support/prometheus.js";
 import { signUp, startTestPortal, type TestPortal } from "../../server/src/test-support/portal.js";
 import { createProject } from "../../server/src/test-support/projects.js";
@@ -27,6 +34,11 @@ const PASSWORD = "correct horse battery staple";
 let portal: TestPortal | undefined;
 let browser: Browser | undefined;
 let context: BrowserContext | undefined;
+let podLogs: SimulatedLogs | undefined;
+/** The project's webhook: a real HTTP server that takes every POST. */
+let receiver: Server | undefined;
+let receiverUrl = "";
+const deliveries: { headers: IncomingHttpHeaders; body: string }[] = [];
 /** Uncaught errors in the page and Content-Security-Policy refusals: a journey that passes has none. */
 const pageProblems: string[] = [];
 const consoleErrors: string[] = [];
@@ -38,11 +50,23 @@ describe.skipIf(!chromiumPath || !realPlatform)("the portal in a real browser", 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     portal = await startTestPortal({
-      env: { PORT: String(port), PUBLIC_URL: url, DEPLOY_ENGINE: "pulumi", KUBECONFIG: realPlatform!.kubeconfig, BABYHELM_TOOLCHAIN_HOME: toolchainHome() },
+      // The health watcher sweeps every half second, so the alert of a crash comes within the poller's 5 s.
+      env: { PORT: String(port), PUBLIC_URL: url, DEPLOY_ENGINE: "pulumi", KUBECONFIG: realPlatform!.kubeconfig, BABYHELM_TOOLCHAIN_HOME: toolchainHome(), HEALTH_WATCH_INTERVAL_MS: "500" },
     });
     expect(portal.url).toBe(url);
+    receiver = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        deliveries.push({ headers: request.headers, body });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver!.listen(0, "127.0.0.1", resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks/babyhelm`;
     browser = await launchChromium(chromiumPath!);
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", baseURL: url });
+    // The clipboard, for the webhook secret's Copy button.
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", baseURL: url, permissions: ["clipboard-read", "clipboard-write"] });
     context.setDefaultTimeout(20_000);
     context.on("weberror", (error) => pageProblems.push(`uncaught: ${error.error().message}`));
     context.on("console", (message) => {
@@ -57,9 +81,11 @@ describe.skipIf(!chromiumPath || !realPlatform)("the portal in a real browser", 
     await context?.close();
     await browser?.close();
     await portal?.stop();
+    await podLogs?.remove();
+    await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
   }, 60_000);
 
-  it("registers, confirms through the mailed link, logs in, builds a project, deploys it for real and logs out", async () => {
+  it("registers, confirms through the mailed link, logs in, builds a project, deploys it for real, sees it crash and logs out", async () => {
     const page = await context!.newPage();
     try {
       await journey(page);
@@ -178,15 +204,111 @@ async function journey(page: Page): Promise<void> {
   await removal.getByRole("button", { name: "Remove member" }).click();
   await teammate.waitFor({ state: "detached" });
 
+  // Owners choose where alerts go besides their mail: a webhook, whose signing secret is shown once.
+  const webhookCard = page.getByRole("region", { name: "Alert webhook" });
+  expect((await webhookCard.getByTestId("webhook-url").textContent())?.trim()).toBe("none");
+  const webhookField = webhookCard.getByLabel("Webhook URL");
+  await webhookField.fill("hooks.example.com/babyhelm");
+  await webhookCard.getByRole("button", { name: "Set webhook" }).click();
+  await webhookCard.getByText("must be an absolute http or https URL").waitFor();
+  await webhookField.fill(receiverUrl);
+  await webhookCard.getByRole("button", { name: "Set webhook" }).click();
+  const secretBox = webhookCard.getByTestId("webhook-secret");
+  await secretBox.waitFor();
+  const secret = ((await secretBox.locator("code").textContent()) ?? "").trim();
+  expect(secret).toMatch(/^whsec_/);
+  expect(await secretBox.textContent()).toContain("it will not be shown again");
+  await secretBox.getByRole("button", { name: "Copy secret" }).click();
+  await secretBox.getByText("Copied.").waitFor();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+  expect((await webhookCard.getByTestId("webhook-url").textContent())?.trim()).toBe(receiverUrl);
+  await screenshot(page, "11b-webhook-secret");
+  // Reloaded, the page knows the URL and nothing of the secret.
+  await page.reload();
+  await heading("Shop").waitFor();
+  await webhookCard.getByTestId("webhook-url").getByText(receiverUrl).waitFor();
+  expect(await page.content()).not.toContain("whsec_");
+
+  // 9. The app crashes, as the kubelet reports it: its pod keeps exiting with code 1.
+  const kube = realPlatform!.kube;
+  const [crashing] = await runningPods(kube, "shop", "web");
+  expect(crashing, "a pod of web in the cluster").toBeDefined();
+  const podName = crashing!.metadata!.name!;
+  await reportContainer(kube, crashing!, false, crashLooping(1, 3));
+  // The status poller (every 5 s) brings it to the apps table: degraded, and why.
+  await appRow.getByTestId("health").filter({ hasText: "degraded" }).waitFor();
+  const reason = (await appRow.getByTestId("reason").textContent()) ?? "";
+  expect(reason).toContain("CrashLoopBackOff");
+  expect(reason).toContain("code 1");
+  expect(await page.getByRole("heading", { level: 1, name: "Shop" }).locator("..").textContent()).toContain("health degraded");
+  // The portal's watcher mails the owner, and the alerts section, read again on the change, lists it.
+  const alertMail = await portal!.smtp.waitFor((candidate) => candidate.to.includes(EMAIL) && candidate.subject === "shop/web is not healthy", 30_000);
+  expect(alertMail.text).toContain("CrashLoopBackOff");
+  expect(alertMail.text).toContain(`${url}/projects/shop/apps/web/status`);
+  const alerts = page.getByRole("region", { name: "Health alerts" });
+  const degradedAlert = alerts.getByRole("listitem").filter({ hasText: "degraded" });
+  await degradedAlert.waitFor();
+  expect(await degradedAlert.getByRole("link", { name: "web" }).count()).toBe(1);
+  expect(await degradedAlert.getByTestId("alert-reason").textContent()).toContain("CrashLoopBackOff");
+  // The webhook got it, signed with the secret shown once, as the section's how-to says to check.
+  await expect.poll(() => deliveries.length, { timeout: 30_000 }).toBeGreaterThan(0);
+  const [delivery] = deliveries;
+  expect(delivery!.headers["x-babyhelm-event"]).toBe("app.degraded");
+  const signed = `${delivery!.headers["x-babyhelm-timestamp"]}.${delivery!.body}`;
+  expect(delivery!.headers["x-babyhelm-signature"]).toBe(`sha256=${createHmac("sha256", secret).update(signed).digest("hex")}`);
+  expect(JSON.parse(delivery!.body)).toMatchObject({ type: "app.degraded", project: "shop", app: "web", health: "degraded" });
+  // The section follows the POST on the poller's next answers, until it is delivered.
+  await expect.poll(async () => (await degradedAlert.getByTestId("alert-delivery").textContent())?.trim(), { timeout: 30_000 }).toBe("Mailed to 1 owner · webhook delivered after 1 attempt");
+  await screenshot(page, "12-app-degraded");
+
+  // 10. Its pod prints lines, as kwok (playing the kubelet) serves them through the API server.
+  podLogs = await simulateLogs(kube, { namespace: "shop", podName, container: "web" });
+  podLogs.append(["/docker-entrypoint.sh: Configuration complete; ready for start up", "2030/01/01 10:00:00 [emerg] 1#1: host not found in upstream \"api:8080\""]);
+
+  // The app page: the pod and what is wrong with it.
+  const logRequests: string[] = [];
+  page.on("request", (request) => {
+    if (/\/api\/projects\/shop\/apps\/web\/logs/.test(request.url())) logRequests.push(request.url());
+  });
+  await appRow.getByRole("link", { name: "Status" }).click();
+  await page.waitForURL(`${url}/projects/shop/apps/web/status`);
+  await heading("web").waitFor();
+  const pods = page.getByRole("region", { name: "Pods" });
+  const podRow = pods.locator(`tr[data-pod="${podName}"]`);
+  await podRow.waitFor();
+  const problem = (await podRow.locator("td[data-label=Problem]").textContent()) ?? "";
+  expect(problem).toContain("CrashLoopBackOff");
+  expect(problem).toContain("code 1");
+  expect((await podRow.locator("td[data-label=Restarts]").textContent())?.trim()).toBe("3");
+  expect((await podRow.locator("td[data-label=Ready]").textContent())?.trim()).toBe("no");
+  // The live log view opens with the page: the lines so far.
+  const logView = page.getByRole("list", { name: "Logs of web" });
+  await logView.getByText("Configuration complete; ready for start up").waitFor();
+  await logView.getByText("host not found in upstream").waitFor();
+  await screenshot(page, "13-app-status");
+
+  // One more line arrives while the view follows.
+  expect(await page.getByLabel("Follow").isChecked()).toBe(true);
+  podLogs.append("2030/01/01 10:00:05 [notice] 1#1: exiting");
+  await logView.getByText("[notice] 1#1: exiting").waitFor();
+  expect((await logView.getByRole("listitem").allTextContents()).map((text) => text.trim()).filter((text) => /start up|upstream|exiting/.test(text))).toHaveLength(3);
+  await expect.poll(() => page.getByTestId("logs-counts").textContent()).toContain("3 lines received");
+  // On the stream that was already open: followed, not read again.
+  expect(logRequests).toHaveLength(1);
+  expect(new URL(logRequests[0]!).searchParams.get("follow")).toBe("true");
+  expect(await page.getByTestId("logs-ended").count()).toBe(0);
+  await logView.scrollIntoViewIfNeeded();
+  await screenshot(page, "14-app-logs");
+
   // The projects list shows the last deployment's status too.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
   await page.waitForURL(`${url}/projects`);
   const card = page.getByRole("listitem").filter({ hasText: "Shop" });
   await card.getByText("succeeded", { exact: true }).waitFor();
   expect(await card.textContent()).toContain("1 app");
-  await screenshot(page, "12-projects-list");
+  await screenshot(page, "15-projects-list");
 
-  // 9. A phone: the project page fits 390 px without sideways scrolling.
+  // 11. A phone: the project page fits 390 px without sideways scrolling.
   const phone = await context!.newPage();
   await phone.setViewportSize({ width: 390, height: 844 });
   await phone.goto("/projects/shop");
@@ -195,30 +317,30 @@ async function journey(page: Page): Promise<void> {
   await phone.getByRole("region", { name: "Manifests" }).getByRole("button", { name: "Show" }).click();
   await phone.locator("pre[aria-label=Manifests]").waitFor();
   const overflow = await horizontalOverflow(phone);
-  await screenshot(phone, "13-project-phone-390");
+  await screenshot(phone, "16-project-phone-390");
   expect(overflow.scrollWidth, `project page wider than the phone: ${overflow.widest.join(", ")}`).toBeLessThanOrEqual(overflow.innerWidth);
   // The widest form too.
   await phone.getByRole("link", { name: "Add app" }).click();
   await phone.getByRole("heading", { level: 1, name: "Add an app" }).waitFor();
   await phone.getByRole("button", { name: "Add variable" }).click();
   const formOverflow = await horizontalOverflow(phone);
-  await screenshot(phone, "14-app-form-phone-390");
+  await screenshot(phone, "17-app-form-phone-390");
   expect(formOverflow.scrollWidth, `app form wider than the phone: ${formOverflow.widest.join(", ")}`).toBeLessThanOrEqual(formOverflow.innerWidth);
   await phone.close();
 
-  // 10. Log out: back on the login page, and protected pages lead there.
+  // 12. Log out: back on the login page, and protected pages lead there.
   const session = (await context!.cookies(url)).find((cookie) => cookie.name === "bh_session");
   expect(session).toBeDefined();
   await page.getByRole("button", { name: "Log out" }).click();
   await page.waitForURL(`${url}/login`);
   await heading("Log in").waitFor();
   await expectNav(page, ["Log in", "Sign up"]);
-  await screenshot(page, "15-logged-out");
+  await screenshot(page, "18-logged-out");
   await page.goto("/projects/shop");
   await page.waitForURL((target) => target.pathname === "/login" && target.searchParams.get("redirect") === "/projects/shop");
   await heading("Log in").waitFor();
   expect(await page.getByText("Shop").count()).toBe(0);
-  await screenshot(page, "16-protected-page-redirects");
+  await screenshot(page, "19-protected-page-redirects");
   // The session is gone on the server too, not just forgotten by the page.
   expect((await portal!.request("GET", "/api/me", { cookie: `${session!.name}=${session!.value}` })).status).toBe(401);
 }

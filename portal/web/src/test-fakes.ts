@@ -12,6 +12,8 @@ export interface FakeRequest {
   method: string;
   url: string;
   params: unknown;
+  /** The JSON body sent, parsed; undefined without one. */
+  body: unknown;
 }
 
 export type FakeAnswer = { status?: number; data: unknown } | Promise<{ status?: number; data: unknown }>;
@@ -21,7 +23,8 @@ export function fakeApi(answer: (request: FakeRequest) => FakeAnswer | undefined
   const requests: FakeRequest[] = [];
   const original = api.defaults.adapter;
   const adapter: AxiosAdapter = async (config: InternalAxiosRequestConfig) => {
-    const request = { method: (config.method ?? "get").toUpperCase(), url: config.url ?? "", params: config.params };
+    const body = typeof config.data === "string" && config.data !== "" ? (JSON.parse(config.data) as unknown) : config.data;
+    const request = { method: (config.method ?? "get").toUpperCase(), url: config.url ?? "", params: config.params, body };
     requests.push(request);
     const given = await (answer(request) ?? { status: 404, data: { error: { code: "not_found", message: `No fake for ${request.method} ${request.url}.` } } });
     const response: AxiosResponse = { data: given.data, status: given.status ?? 200, statusText: "", headers: {}, config };

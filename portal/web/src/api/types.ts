@@ -232,3 +232,32 @@ export interface LogQuery {
   previous?: boolean;
   follow?: boolean;
 }
+
+/**
+ * GET /api/projects/:name/alerts: what the portal told the owners (and the webhook) about an app's health,
+ * newest first, at most 50. A copy of HealthAlert in portal/server/src/services/health-alerts.ts.
+ */
+export type HealthAlertKind = "degraded" | "recovered";
+
+/** pending: queued or being retried. suppressed: over the hourly limit of alerts, recorded but not sent. */
+export type WebhookDeliveryStatus = "pending" | "delivered" | "failed" | "suppressed";
+
+export interface HealthAlert {
+  id: string;
+  app: string;
+  kind: HealthAlertKind;
+  reason: string | null;
+  /** The newest deployment that had succeeded when the alert was made. */
+  deploymentId: string | null;
+  /** Owners mailed (0 when rate-limited). */
+  mailedTo: number;
+  /** null: the project had no webhook then. */
+  webhook: { status: WebhookDeliveryStatus; attempts: number } | null;
+  createdAt: string;
+}
+
+/** GET /api/projects/:name/webhook (owners): where alerts are POSTed. The secret is only in the answer to PUT. */
+export interface ProjectWebhook {
+  url: string;
+  secret?: string;
+}

@@ -57,6 +57,8 @@ async function openProject(status: ProjectStatus) {
     if (url === "/projects/shop/status") return { data: status };
     if (url === "/projects/shop/metrics") return { status: 503, data: { error: { code: "metrics_not_configured", message: "No Prometheus." } } };
     if (url === "/projects/shop/deployments/3") return { data: { deployment: { ...project.lastDeployment, log: "" } } };
+    if (url === "/projects/shop/alerts") return { data: { items: [] } };
+    if (url === "/projects/shop/webhook") return { data: { webhook: null } };
     return undefined;
   });
   ({ wrapper } = await mountPage(ProjectPage, "/projects/shop", freshPinia()));
