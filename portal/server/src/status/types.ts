@@ -1,6 +1,6 @@
 /**
  * The answer of `GET /api/projects/:name/status`: what runs in a project's namespace, read live from the
- * cluster. The web's copy of these types is in portal/web/src/api/types.ts.
+ * cluster. The web app imports these types (portal/web/src/api/types.ts): they are the one definition.
  */
 
 /** healthy: every desired pod ready. progressing: a rollout under way. degraded: pods failing or a rollout stalled. missing: nothing in the cluster. */
