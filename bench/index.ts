@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints figures against their targets. A script, not a test: these machines are noisy.
- * `npm run bench -- web render` runs only the named sections (render, portal, projects, metrics, web, deploy).
- * `deploy` needs the toolchain (`npm run toolchain`); without it a full run says so and goes on.
+ * `npm run bench -- web render` runs only the named sections (render, portal, projects, metrics, web, deploy, status).
+ * `deploy` and `status` need the toolchain (`npm run toolchain`); without it a full run says so and goes on.
  */
 import { printSummary, type BenchResult } from "./measure.js";
 import { findBinary } from "../toolchain/tools.mjs";
@@ -10,9 +10,10 @@ import { benchMetrics } from "./metrics.js";
 import { benchPortal, startServers } from "./portal.js";
 import { benchProjects } from "./projects.js";
 import { benchRender } from "./render.js";
+import { benchStatus } from "./status.js";
 import { benchWeb } from "./web.js";
 
-const SECTIONS = ["render", "portal", "projects", "metrics", "web", "deploy"];
+const SECTIONS = ["render", "portal", "projects", "metrics", "web", "deploy", "status"];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !SECTIONS.includes(name));
 if (unknown.length > 0) {
@@ -36,4 +37,6 @@ if (wanted("metrics")) results.push(...(await benchMetrics()));
 if (wanted("web")) results.push(...(await benchWeb()));
 if (only.includes("deploy") || (wanted("deploy") && findBinary("pulumi"))) results.push(...(await benchDeploy()));
 else if (wanted("deploy")) console.log("deploy: NOT RUN (no toolchain: `npm run toolchain` builds the Pulumi CLI and the local cluster)");
+if (only.includes("status") || (wanted("status") && (process.env.KUBECONFIG || (findBinary("kube-apiserver") && findBinary("kwok"))))) results.push(...(await benchStatus()));
+else if (wanted("status")) console.log("status: NOT RUN (no toolchain: `npm run toolchain` builds the local cluster)");
 printSummary(results);

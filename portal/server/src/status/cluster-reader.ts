@@ -3,12 +3,16 @@
  * the project's name as the namespace, so no input can reach another tenant, and only objects BabyHelm
  * labelled (events have no labels: the Warning ones of the namespace are read and picked per app).
  */
+import { Agent } from "node:https";
 import {
   AppsV1Api,
   AutoscalingV2Api,
   CoreV1Api,
   KubeConfig,
   NetworkingV1Api,
+  ServerConfiguration,
+  createConfiguration,
+  type RequestContext,
   type CoreV1Event,
   type V1Deployment,
   type V1Ingress,
@@ -57,6 +61,33 @@ async function withTimeout<T>(what: string, read: Promise<T>, ms: number): Promi
   }
 }
 
+/** Idle connections to the API server close after this (the API server's own idle timeout is 90 s). */
+export const IDLE_CONNECTION_MS = 30_000;
+
+/**
+ * client-node gives every request a new https.Agent, so each one opens a connection and does a TLS
+ * handshake; a status read makes eight. This swaps in one keep-alive agent for the kubeconfig's TLS
+ * credentials; new credentials (e.g. from an exec plugin) get a new agent, and the old one's idle
+ * connections close after IDLE_CONNECTION_MS. Proxy agents are left as they are.
+ */
+export class ConnectionReuse {
+  private current: { key: string; agent: Agent } | undefined;
+
+  async pre(context: RequestContext): Promise<RequestContext> {
+    const agent = context.getAgent();
+    if (!agent || agent.constructor !== Agent) return context;
+    const options = (agent as Agent).options;
+    const key = [options.ca, options.cert, options.key, options.pfx, options.passphrase, options.rejectUnauthorized, options.servername].map(String).join("\0");
+    if (this.current?.key !== key) this.current = { key, agent: new Agent({ ...options, keepAlive: true, timeout: IDLE_CONNECTION_MS }) };
+    context.setAgent(this.current.agent);
+    return context;
+  }
+
+  async post<T>(response: T): Promise<T> {
+    return response;
+  }
+}
+
 /** Whether a namespace is one the portal deployed for this project: never report on, or alert for, someone else's. */
 export function ownsNamespace(namespace: V1Namespace, project: string): boolean {
   const labels = namespace.metadata?.labels ?? {};
@@ -75,10 +106,14 @@ export class ClusterReader {
     readonly kube: KubeConfig,
     private readonly timeoutMs = READ_TIMEOUT_MS,
   ) {
-    this.core = kube.makeApiClient(CoreV1Api);
-    this.apps = kube.makeApiClient(AppsV1Api);
-    this.autoscaling = kube.makeApiClient(AutoscalingV2Api);
-    this.networking = kube.makeApiClient(NetworkingV1Api);
+    // As kube.makeApiClient does, plus connections kept open between reads.
+    const cluster = kube.getCurrentCluster();
+    if (!cluster) throw new Error("the kubeconfig has no current cluster");
+    const configuration = createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kube }, promiseMiddleware: [new ConnectionReuse()] });
+    this.core = new CoreV1Api(configuration);
+    this.apps = new AppsV1Api(configuration);
+    this.autoscaling = new AutoscalingV2Api(configuration);
+    this.networking = new NetworkingV1Api(configuration);
   }
 
   static fromFile(path: string, timeoutMs?: number): ClusterReader {
