@@ -3,7 +3,7 @@
  * event loop: the real portal (embedded PostgreSQL, default bcrypt cost) and a bare Koa app that returns
  * the same JSON as GET /api/me, as the baseline. Prints their addresses as one JSON line.
  */
-import { chmodSync, mkdtempSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,5 +45,6 @@ console.log(JSON.stringify({ portal: portal.url, bare: `http://127.0.0.1:${(bare
 process.on("SIGTERM", async () => {
   bareServer.close();
   await portal.stop();
+  rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);
 });

@@ -109,7 +109,7 @@ describe.skipIf(!realPlatform)("real deployments that are interrupted", () => {
     const project = `timeout-${suffix}`;
     await deployed(project);
     // The same database and data directory, served by a portal whose deployments may take 20 seconds.
-    await portal.stop();
+    await portal.stop({ keepDataDir: true });
     const hasty = await startTestPortal({ env: { ...engineEnv, DATABASE_URL: portal.config.databaseUrl!, DATA_DIR: portal.config.dataDir, DEPLOY_TIMEOUT_MS: "20000" } });
     try {
       const id = await newImageStuck(project, hasty);
@@ -117,7 +117,7 @@ describe.skipIf(!realPlatform)("real deployments that are interrupted", () => {
       expect(timedOut.status).toBe("cancelled");
       expect(timedOut.error).toMatch(/still running after .*DEPLOY_TIMEOUT_MS/);
     } finally {
-      await hasty.stop();
+      await hasty.stop({ keepDataDir: true });
     }
     portal = await startTestPortal({ env: { ...engineEnv, DATABASE_URL: portal.config.databaseUrl!, DATA_DIR: portal.config.dataDir } });
     await deploysAgain(project);
@@ -126,7 +126,7 @@ describe.skipIf(!realPlatform)("real deployments that are interrupted", () => {
   it("a failing CLI is reported by its own error line, with no secret in it, and the stack is left as it was", async () => {
     const project = `failing-${suffix}`;
     await deployed(project);
-    await portal.stop();
+    await portal.stop({ keepDataDir: true });
     // The state was encrypted with another passphrase: the real CLI refuses to decrypt it.
     const wrong = await startTestPortal({ env: { ...engineEnv, DATABASE_URL: portal.config.databaseUrl!, DATA_DIR: portal.config.dataDir, PULUMI_CONFIG_PASSPHRASE: "not the passphrase" } });
     try {
@@ -135,7 +135,7 @@ describe.skipIf(!realPlatform)("real deployments that are interrupted", () => {
       expect(failed.error).toMatch(/^pulumi failed: error: .*incorrect passphrase/);
       expect(JSON.stringify(failed) + wrong.logs.join("")).not.toContain("kept-across-interruptions");
     } finally {
-      await wrong.stop();
+      await wrong.stop({ keepDataDir: true });
     }
     portal = await startTestPortal({ env: { ...engineEnv, DATABASE_URL: portal.config.databaseUrl!, DATA_DIR: portal.config.dataDir } });
     const next = await waitForDeployment(portal, owner, project, await deploy(portal, owner, project), 240_000);

@@ -13,6 +13,7 @@ import pino from "pino";
 import type { TestProject } from "vitest/node";
 import { clusterBinaries, startCluster, type LocalCluster } from "../../../../scripts/cluster/cluster.js";
 import { startEmbeddedPostgres } from "../db/embedded.js";
+import { removeStaleLeftovers } from "./leftovers.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -43,6 +44,8 @@ async function startTestCluster(project: TestProject): Promise<LocalCluster | un
 }
 
 export default async function setup(project: TestProject) {
+  const { removed } = removeStaleLeftovers();
+  if (removed > 0) console.warn(`removed ${removed} leftovers of killed test runs from ${tmpdir()}`);
   const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-test-pg-"));
   // As root, PostgreSQL runs as `postgres`, which must be able to reach its data directory.
   chmodSync(dataDir, 0o755);

@@ -3,7 +3,7 @@
  * server on a free port, and its log lines kept for inspection.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -56,7 +56,8 @@ export interface TestPortal {
   smtp: SmtpCapture;
   logs: string[];
   request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
-  stop(): Promise<void>;
+  /** Stops it and removes the data dir this helper made, unless `keepDataDir` (the next portal starts on it). */
+  stop(options?: { keepDataDir?: boolean }): Promise<void>;
 }
 
 /** The `name=value` of a Set-Cookie header, for sending back. */
@@ -65,9 +66,14 @@ export function sessionCookieFrom(response: ApiResponse): string | undefined {
   return header?.split(";")[0];
 }
 
+/** Data dirs this helper made and no portal has removed yet: the last portal to stop on one removes it. */
+const createdDataDirs = new Set<string>();
+
 export async function startTestPortal(options: { env?: Record<string, string>; throttle?: ThrottleLimits } = {}): Promise<TestPortal> {
   const smtp = await startSmtpCapture();
-  const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-portal-"));
+  // A test that names DATA_DIR (a portal restarted on the data of one it stopped) gets no new one.
+  const dataDir = options.env?.DATA_DIR ?? mkdtempSync(join(tmpdir(), "babyhelm-portal-"));
+  if (!options.env?.DATA_DIR) createdDataDirs.add(dataDir);
   const config = loadConfig({
     NODE_ENV: "test",
     DATA_DIR: dataDir,
@@ -121,9 +127,10 @@ export async function startTestPortal(options: { env?: Record<string, string>; t
     smtp,
     logs,
     request,
-    async stop() {
+    async stop(stopOptions = {}) {
       await portal.stop();
       await smtp.close();
+      if (!stopOptions.keepDataDir && createdDataDirs.delete(config.dataDir)) rmSync(config.dataDir, { recursive: true, force: true });
     },
   };
 }
