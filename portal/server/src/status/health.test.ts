@@ -97,6 +97,12 @@ describe("a rollout", () => {
     expect(rolloutOf(deployment(2, { replicas: 2, updatedReplicas: 2, availableReplicas: 2, observedGeneration: 1 }, 2)).state).toBe("progressing");
   });
 
+  it("stays complete when a pod crashes after the new ReplicaSet became available: the app is degraded, not rolling", () => {
+    const crashedSince = deployment(1, { replicas: 1, readyReplicas: 0, updatedReplicas: 1, availableReplicas: 0, conditions: [{ type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: 'ReplicaSet "web-abc" has successfully progressed.' }] });
+    expect(rolloutOf(crashedSince)).toEqual({ state: "complete", reason: null, message: null });
+    expect(appStatus(app({ deployment: crashedSince, pods: [pod("web-abc-1", "Running", crashLoop(1))] }), NOW)).toMatchObject({ health: "degraded", rollout: { state: "complete" } });
+  });
+
   it("is stalled past its deadline, or when pods cannot be created (e.g. the quota), with the controller's words", () => {
     const deadline = deployment(1, { conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: 'ReplicaSet "web-abc" has timed out progressing.' }] });
     expect(rolloutOf(deadline)).toEqual({ state: "stalled", reason: "ProgressDeadlineExceeded", message: 'ReplicaSet "web-abc" has timed out progressing.' });

@@ -157,7 +157,10 @@ export function rolloutOf(deployment: V1Deployment): Rollout {
   const desired = deployment.spec?.replicas ?? 1;
   const status = deployment.status ?? {};
   const observed = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0);
-  const done = observed && (status.updatedReplicas ?? 0) >= desired && (status.replicas ?? 0) <= (status.updatedReplicas ?? 0) && (status.availableReplicas ?? 0) >= desired;
+  // A rollout that reached its new ReplicaSet is over, even when a pod has crashed since: that is the
+  // app's health (its pods), not a rollout in progress.
+  const reached = (status.availableReplicas ?? 0) >= desired || progressing?.reason === "NewReplicaSetAvailable";
+  const done = observed && (status.updatedReplicas ?? 0) >= desired && (status.replicas ?? 0) <= (status.updatedReplicas ?? 0) && reached;
   return done ? { state: "complete", reason: null, message: null } : { state: "progressing", reason: progressing?.reason ?? null, message: progressing?.message ?? null };
 }
 
