@@ -10,6 +10,7 @@ import { fetchAlerts } from "../api/alerts.js";
 import { ApiError } from "../api/errors.js";
 import type { HealthAlert, ProjectStatus } from "../api/types.js";
 import { alertsBehind } from "./healthAlerts.js";
+import { singleFlight } from "./singleFlight.js";
 import { useProjectStatus } from "./useProjectStatus.js";
 
 /** Poller answers (5 s apart while the tab is visible) to wait for an alert the list lacks: about a minute. */
@@ -28,8 +29,6 @@ export function useProjectAlerts(project: MaybeRefOrGetter<string>, options: { l
   const loading = shallowRef(false);
 
   let name = toValue(project);
-  let inFlight: Promise<void> | null = null;
-  let queued: Promise<void> | null = null;
   let controller: AbortController | undefined;
   let followUps = ALERT_FOLLOW_UPS;
   let health: string | null = null;
@@ -51,19 +50,10 @@ export function useProjectAlerts(project: MaybeRefOrGetter<string>, options: { l
       error.value = caught instanceof ApiError ? caught : new ApiError(0, "unknown", "Something went wrong.");
     } finally {
       loading.value = false;
-      inFlight = null;
     }
   }
 
-  function refresh(): Promise<void> {
-    if (stopped) return Promise.resolve();
-    if (!inFlight) return (inFlight = run());
-    queued ??= inFlight.then(() => {
-      queued = null;
-      return refresh();
-    });
-    return queued;
-  }
+  const { refresh, busy } = singleFlight(run, () => stopped);
 
   watch(
     () => toValue(project),
@@ -90,7 +80,7 @@ export function useProjectAlerts(project: MaybeRefOrGetter<string>, options: { l
     if (changed) {
       followUps = ALERT_FOLLOW_UPS;
       void refresh();
-    } else if (followUps > 0 && alerts.value && !inFlight && alertsBehind(alerts.value, status, last)) {
+    } else if (followUps > 0 && alerts.value && !busy() && alertsBehind(alerts.value, status, last)) {
       followUps--;
       void refresh();
     }

@@ -10,6 +10,7 @@
 import { computed, shallowRef, toValue, watch, type MaybeRefOrGetter, type ShallowRef } from "vue";
 import { ApiError } from "../api/errors.js";
 import { fetchProjectStatus } from "../api/status.js";
+import { singleFlight } from "./singleFlight.js";
 import type { AppStatus, ProjectStatus } from "../api/types.js";
 
 export const STATUS_POLL_MS = 5_000;
@@ -35,8 +36,6 @@ function createPoller(project: string): Poller {
   const error = shallowRef<ApiError | null>(null);
   const loading = shallowRef(false);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let inFlight: Promise<void> | null = null;
-  let queued: Promise<void> | null = null;
   let controller: AbortController | undefined;
   let backoff = 0;
   let stopped = false;
@@ -65,27 +64,18 @@ function createPoller(project: string): Poller {
       quiet = true;
     } finally {
       loading.value = false;
-      inFlight = null;
     }
     backoff = quiet ? Math.min(backoff + 1, Math.ceil(Math.log2(STATUS_MAX_POLL_MS / STATUS_POLL_MS))) : 0;
     schedule();
   }
 
-  function refresh(): Promise<void> {
-    if (stopped) return Promise.resolve();
-    if (!inFlight) return (inFlight = run());
-    // The answer on its way may predate what prompted this call (a deploy that just ended): one more after it.
-    queued ??= inFlight.then(() => {
-      queued = null;
-      return refresh();
-    });
-    return queued;
-  }
+  // A refresh asked for during a request (a deploy that just ended) runs once more after it.
+  const { refresh, busy } = singleFlight(run, () => stopped);
 
   function onVisibility() {
     if (hidden()) return;
     backoff = 0;
-    if (!inFlight) void refresh();
+    if (!busy()) void refresh();
   }
   document.addEventListener("visibilitychange", onVisibility);
 
