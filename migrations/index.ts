@@ -6,10 +6,12 @@ import * as accounts from "./20261126000000_accounts.js";
 import * as projects from "./20261126000100_projects.js";
 import * as projectOwners from "./20261126000200_project_owners.js";
 import * as appHealth from "./20261201000000_app_health.js";
+import * as operations from "./20261202000000_operations.js";
 
 export const migrations = [
   { name: "20261126000000_accounts", ...accounts },
   { name: "20261126000100_projects", ...projects },
   { name: "20261126000200_project_owners", ...projectOwners },
   { name: "20261201000000_app_health", ...appHealth },
+  { name: "20261202000000_operations", ...operations },
 ];

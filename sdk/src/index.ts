@@ -6,6 +6,7 @@ export * from "./spec/index.js";
 export * from "./kubernetes.js";
 export * from "./labels.js";
 export * from "./platform.js";
+export * from "./version.js";
 export * from "./namespace/builders.js";
 export * from "./app/builders.js";
 export * from "./monitoring/promql.js";

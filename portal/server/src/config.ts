@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { isAbsolute, join, resolve } from "node:path";
 import { URL } from "node:url";
 import { z } from "zod";
+import { resolvePlatformOptions, type PlatformOptions } from "@babyhelm/sdk";
 import { toolchainHome } from "../../../toolchain/tools.mjs";
 
 export type Environment = "development" | "production" | "test";
@@ -49,6 +50,16 @@ export interface Config {
   kubeconfig?: string;
   /** How often every deployed project's health is read for alerts; 0: never. */
   healthWatchIntervalMs: number;
+  /** How the cluster around projects is set up (ingress classes, namespaces): what every render and deploy uses. */
+  platform: PlatformOptions;
+  drift: {
+    /** How often each deployed project is compared with its cluster (a refresh-preview); 0: only on demand. */
+    intervalMs: number;
+    /** Drift checks running at once, platform-wide (each project's own queue runs one thing at a time anyway). */
+    concurrency: number;
+  };
+  /** How often projects past their `expiresAt` (and those a day before it) are looked for; 0: never. */
+  expiryCheckIntervalMs: number;
   deploy: {
     /** `pulumi`, or `mock`: the test engine, which runs the project program under Pulumi's mock runtime. */
     engine: "pulumi" | "mock";
@@ -124,7 +135,22 @@ const envSchema = z.object({
   DEPLOY_TIMEOUT_MS: z.string().regex(/^\d{4,9}$/, { message: "must be a number of milliseconds, at least 1000" }).transform(Number).default(3_600_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HEALTH_WATCH_INTERVAL_MS: z.string().regex(/^\d{1,9}$/, { message: "must be a number of milliseconds (0 turns health alerts off)" }).transform(Number).default(30_000),
+  DRIFT_CHECK_INTERVAL_MS: z.string().regex(/^\d{1,10}$/, { message: "must be a number of milliseconds (0: drift is only checked on demand)" }).transform(Number).default(3_600_000),
+  DRIFT_CONCURRENCY: z.string().regex(/^\d{1,2}$/, { message: "must be a whole number such as 2" }).transform(Number).refine((value) => value >= 1, { message: "must be at least 1" }).default(2),
+  EXPIRY_CHECK_INTERVAL_MS: z.string().regex(/^\d{1,9}$/, { message: "must be a number of milliseconds (0 turns expiry off)" }).transform(Number).default(60_000),
+  PLATFORM_INGRESS_NAMESPACE: optionalText,
+  PLATFORM_MONITORING_NAMESPACE: optionalText,
+  PLATFORM_INGRESS_CLASS: optionalText,
+  PLATFORM_TLS_CLUSTER_ISSUER: z.string().optional(),
 });
+
+/** The environment variable of each platform option. */
+const PLATFORM_VARIABLES: Partial<Record<keyof PlatformOptions, string>> = {
+  ingressNamespace: "PLATFORM_INGRESS_NAMESPACE",
+  monitoringNamespace: "PLATFORM_MONITORING_NAMESPACE",
+  ingressClassName: "PLATFORM_INGRESS_CLASS",
+  tlsClusterIssuer: "PLATFORM_TLS_CLUSTER_ISSUER",
+};
 
 interface GeneratedSecrets {
   sessionSecret: string;
@@ -161,6 +187,18 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = p
   for (const email of adminEmails) {
     if (!z.email().safeParse(email).success) problems.push(`ADMIN_EMAILS: "${email}" is not an e-mail address`);
   }
+  const platform: PlatformOptions = {
+    ingressNamespace: parsed.data?.PLATFORM_INGRESS_NAMESPACE,
+    monitoringNamespace: parsed.data?.PLATFORM_MONITORING_NAMESPACE,
+    ingressClassName: parsed.data?.PLATFORM_INGRESS_CLASS,
+    tlsClusterIssuer: parsed.data?.PLATFORM_TLS_CLUSTER_ISSUER?.trim(),
+  };
+  try {
+    resolvePlatformOptions(platform);
+  } catch (error) {
+    // The SDK names options as `platform.<name>`; here they are environment variables.
+    problems.push(...(error as Error).message.split("\n").map((line) => line.replace(/^platform\.(\w+)/, (_, key: string) => PLATFORM_VARIABLES[key as keyof PlatformOptions] ?? key)));
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const production = env.NODE_ENV === "production";
@@ -195,5 +233,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = p
     adminEmails,
     logLevel: env.LOG_LEVEL,
     healthWatchIntervalMs: env.HEALTH_WATCH_INTERVAL_MS,
+    platform: Object.fromEntries(Object.entries(platform).filter(([, value]) => value !== undefined)) as PlatformOptions,
+    drift: { intervalMs: env.DRIFT_CHECK_INTERVAL_MS, concurrency: env.DRIFT_CONCURRENCY },
+    expiryCheckIntervalMs: env.EXPIRY_CHECK_INTERVAL_MS,
   };
 }

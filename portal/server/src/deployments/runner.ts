@@ -109,6 +109,7 @@ export class DeploymentRunner {
         kind: deployment.kind,
         engine: this.options.engine,
         spec,
+        platform: this.config.platform,
         workDir: join(this.config.dataDir, "pulumi", "workspaces", project.name),
         pulumi: { ...this.config.pulumi, kubeconfig: this.config.kubeconfig },
         clearLock: await this.previousRunWasKilled(deployment),

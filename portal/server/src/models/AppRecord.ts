@@ -26,6 +26,8 @@ export class AppRecord extends Model {
   autoscale!: { min: number; max: number; cpuPercent: number } | null;
   /** RFC 3339; a restart sets it to now, which changes the pod template. */
   restartedAt!: string | null;
+  /** `public` or `private` (served by the platform's private ingress class); null: public. */
+  visibility!: string | null;
   createdAt!: Date;
   updatedAt!: Date;
 

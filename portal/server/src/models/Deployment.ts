@@ -1,12 +1,12 @@
 import { Model } from "objection";
 
-export type DeploymentKind = "up" | "destroy";
+export type DeploymentKind = "up" | "destroy" | "preview" | "drift";
 export type DeploymentStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
 export class Deployment extends Model {
   static override tableName = "deployments";
   // Stored as jsonb; objection serialises them (arrays would otherwise become PostgreSQL arrays).
-  static override jsonAttributes = ["spec", "summary", "outputs"];
+  static override jsonAttributes = ["spec", "summary", "outputs", "manifests", "plan"];
 
   id!: string;
   projectId!: string;
@@ -23,4 +23,26 @@ export class Deployment extends Model {
   workerId!: string | null;
   heartbeatAt!: Date | null;
   cancelRequestedAt!: Date | null;
+  /** The spec's secret values, encrypted with SECRETS_KEY (as the apps' are at rest). */
+  specSecretsEncrypted!: string | null;
+  sdkVersion!: string | null;
+  /** The rendered objects, secret values masked, and the sha256 of their canonical JSON. */
+  manifests!: unknown[] | null;
+  manifestsDigest!: string | null;
+  /** A preview's or drift check's per-resource plan. */
+  plan!: PlanStep[] | null;
+  /** An `up` that reads the cluster back first, undoing changes made outside BabyHelm. */
+  refresh!: boolean;
+  rollbackOf!: string | null;
+  upgradeId!: string | null;
+}
+
+/** One resource in a preview's or drift check's plan. */
+export interface PlanStep {
+  /** create, update, replace, delete, same (a drift check lists only what differs). */
+  op: string;
+  type: string;
+  name: string;
+  /** The top-level and nested fields that change, e.g. `spec.template.spec.containers[0].image`. */
+  fields: string[];
 }

@@ -21,6 +21,10 @@ export class Project extends Model {
   /** Where health alerts are POSTed, signed with the secret (encrypted with SECRETS_KEY). */
   webhookUrl!: string | null;
   webhookSecretEncrypted!: string | null;
+  /** When the project (a preview environment) is destroyed and removed; null: never. */
+  expiresAt!: Date | null;
+  /** When its owners were told it expires within a day. */
+  expiryWarnedAt!: Date | null;
   createdAt!: Date;
   updatedAt!: Date;
 
