@@ -37,19 +37,22 @@ export class Deployments {
     };
   }
 
-  /** Queues a run of the project's stack; it starts when the project's earlier runs have ended. */
-  async create(user: User, project: Project, kind: DeploymentKind): Promise<Deployment> {
+  /**
+   * Queues a run of the project's stack; it starts when the project's earlier runs have ended. `user` is
+   * null for the platform's own runs (an expired project's destroy, a scheduled drift check).
+   */
+  async create(user: User | null, project: Project, kind: DeploymentKind): Promise<Deployment> {
     // The spec as it is now, secret values masked: what was asked for, for everyone who may read it.
     const spec = await this.projects.spec(project);
     return this.db.knex.transaction(async (trx) => {
-      const deployment = await this.db.models.Deployment.query(trx).insertAndFetch({ projectId: project.id, kind, status: "queued", requestedBy: user.id, spec });
+      const deployment = await this.db.models.Deployment.query(trx).insertAndFetch({ projectId: project.id, kind, status: "queued", requestedBy: user?.id ?? null, spec });
       await enqueueJob(trx, DEPLOY_TASK, { deploymentId: deployment.id }, {
         schema: DEPLOYMENT_JOBS_SCHEMA,
         queue: projectQueue(project.id),
         maxAttempts: 1,
         key: deploymentJobKey(deployment.id),
       });
-      await audit(this.db.models, trx, { actorId: user.id, projectId: project.id, action: `deployment.${kind}`, details: { deploymentId: deployment.id } });
+      await audit(this.db.models, trx, { actorId: user?.id ?? null, projectId: project.id, action: `deployment.${kind}`, details: { deploymentId: deployment.id } });
       return deployment;
     });
   }
@@ -103,13 +106,13 @@ export class Deployments {
    * Deletes a project: a project whose stack never reached the engine goes at once; otherwise its stack is
    * destroyed first, and the runner removes the records when that succeeds.
    */
-  async deleteProject(user: User, project: Project): Promise<Deployment | undefined> {
+  async deleteProject(user: User | null, project: Project): Promise<Deployment | undefined> {
     const deletedAtOnce = await this.db.knex.transaction(async (trx) => {
       // Locked and read again: a run that started since the project was loaded has marked its stack.
       const current = await this.db.models.Project.query(trx).findById(project.id).forUpdate();
       if (!current) throw notFound(`Project "${project.name}"`);
       if (current.stackCreatedAt !== null) return false;
-      await audit(this.db.models, trx, { actorId: user.id, projectId: null, action: "project.delete", details: { name: project.name } });
+      await audit(this.db.models, trx, { actorId: user?.id ?? null, projectId: null, action: "project.delete", details: { name: project.name } });
       await this.projects.deleteRecords(trx, project.id);
       return true;
     });
