@@ -76,9 +76,36 @@ describe("babyhelm render", () => {
   });
 
   it("applies platform flags such as the ingress class and TLS issuer", async () => {
-    const result = await runBabyhelm(["render", "-f", specFile, "--ingress-class", "traefik", "--tls-issuer", ""]);
+    const publicSpec = join(workDir, "public.yaml");
+    writeFileSync(publicSpec, stringify({ name: "shop", apps: [{ name: "web", image: "nginx", port: 80, domain: "shop.example.com" }] }));
+    const result = await runBabyhelm(["render", "-f", publicSpec, "--ingress-class", "traefik", "--tls-issuer", ""]);
     const ingress = parseAllDocuments(result.stdout).map((document) => document.toJS()).find((object) => object.kind === "Ingress");
     expect(ingress.spec.ingressClassName).toBe("traefik");
     expect(ingress.spec.tls).toBeUndefined();
+  });
+
+  it("renders private apps with the private ingress class, which --private-ingress-class and --private-ingress-namespace set", async () => {
+    const spec = { name: "shop", apps: [
+      { name: "web", image: "nginx", port: 80, domain: "shop.example.com" },
+      { name: "admin", image: "nginx", port: 80, domain: "admin.example.com", visibility: "private" },
+    ] };
+    const objectsOf = (stdout: string) => parseAllDocuments(stdout).map((document) => document.toJS());
+    const classes = (objects: any[]) => Object.fromEntries(objects.filter((object) => object.kind === "Ingress").map((object) => [object.metadata.name, object.spec.ingressClassName]));
+    const controllers = (objects: any[]) =>
+      objects.find((object) => object.metadata.name === "allow-from-ingress-controller").spec.ingress[0].from.map((peer: any) => peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]);
+
+    const defaults = await runBabyhelm(["render", "-f", "-"], { stdin: JSON.stringify(spec) });
+    expect(defaults.code, defaults.stderr).toBe(0);
+    expect(classes(objectsOf(defaults.stdout))).toEqual({ web: "nginx", admin: "nginx-internal" });
+    expect(controllers(objectsOf(defaults.stdout))).toEqual(["ingress-nginx"]);
+
+    const flagged = await runBabyhelm(["render", "-f", "-", "--private-ingress-class", "vpn", "--private-ingress-namespace", "vpn-ingress"], { stdin: JSON.stringify(spec) });
+    expect(flagged.code, flagged.stderr).toBe(0);
+    expect(classes(objectsOf(flagged.stdout))).toEqual({ web: "nginx", admin: "vpn" });
+    expect(controllers(objectsOf(flagged.stdout))).toEqual(["ingress-nginx", "vpn-ingress"]);
+
+    const same = await runBabyhelm(["render", "-f", "-", "--private-ingress-class", "nginx"], { stdin: JSON.stringify(spec) });
+    expect(same).toMatchObject({ code: 1, stdout: "" });
+    expect(same.stderr).toContain('platform.privateIngressClassName: "nginx" is also the public ingressClassName');
   });
 });

@@ -24,9 +24,11 @@ const USAGE = `Usage:
 Options:
   -f, --file FILE              the spec file, or "-" for standard input
       --show-secrets           print Secret values instead of masking them (render)
-      --ingress-class NAME     IngressClass of app domains (default "nginx")
+      --ingress-class NAME     IngressClass of public apps' domains (default "nginx")
+      --private-ingress-class NAME  IngressClass of private apps' domains (default "nginx-internal")
       --tls-issuer NAME        cert-manager ClusterIssuer for domains; "" for none (default "letsencrypt")
       --ingress-namespace NS   namespace of the ingress controller (default "ingress-nginx")
+      --private-ingress-namespace NS  namespace of the private ingress controller (default: --ingress-namespace)
       --monitoring-namespace NS  namespace of Prometheus and Grafana (default "monitoring")
   -h, --help                   show this help
   -v, --version                show the version
@@ -99,8 +101,10 @@ function parseCliArgs(argv: string[]) {
         file: { type: "string", short: "f" },
         "show-secrets": { type: "boolean" },
         "ingress-class": { type: "string" },
+        "private-ingress-class": { type: "string" },
         "tls-issuer": { type: "string" },
         "ingress-namespace": { type: "string" },
+        "private-ingress-namespace": { type: "string" },
         "monitoring-namespace": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
@@ -116,8 +120,10 @@ function platformFromFlags(values: Record<string, string | boolean | undefined>)
   const text = (key: string) => (typeof values[key] === "string" ? (values[key] as string) : undefined);
   return {
     ingressClassName: text("ingress-class"),
+    privateIngressClassName: text("private-ingress-class"),
     tlsClusterIssuer: text("tls-issuer"),
     ingressNamespace: text("ingress-namespace"),
+    privateIngressNamespace: text("private-ingress-namespace"),
     monitoringNamespace: text("monitoring-namespace"),
   };
 }

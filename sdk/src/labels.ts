@@ -10,6 +10,9 @@ export const SECRET_ENV_CHECKSUM_ANNOTATION = "babyhelm.io/secret-env-checksum";
 /** On the pod template: a new value rolls the pods, as `kubectl rollout restart` does, but through the spec. */
 export const RESTARTED_AT_ANNOTATION = "babyhelm.io/restarted-at";
 
+/** On the Ingress of a private app, so a platform can select what only its private network serves. */
+export const VISIBILITY_LABEL = "babyhelm.io/visibility";
+
 export type Labels = Record<string, string>;
 
 export function projectLabels(project: string): Labels {

@@ -26,6 +26,20 @@ describe("App and UserNamespace used directly in a Pulumi program", () => {
     expect(deployment.metadata).toMatchObject({ name: "web", namespace: "shop", labels: { "babyhelm.io/project": "shop", "babyhelm.io/app": "web" } });
   });
 
+  it("gives a private app's Ingress the platform's private class, and admits the private controller's namespace", async () => {
+    const platform = { privateIngressClassName: "vpn", privateIngressNamespace: "vpn-ingress" };
+    const recorded = await recordResources(() => {
+      new UserNamespace("shop", { name: "shop", platform });
+      new App("admin", { namespace: "shop", image: "nginx:1.27", port: 80, domain: "admin.example.com", visibility: "private", platform });
+      new App("web", { namespace: "shop", image: "nginx:1.27", port: 80, domain: "shop.example.com", platform });
+    });
+    const ingresses = recorded.filter((resource) => resource.type === "kubernetes:networking.k8s.io/v1:Ingress").map((resource) => resource.inputs as any);
+    expect(Object.fromEntries(ingresses.map((ingress) => [ingress.metadata.name, ingress.spec.ingressClassName]))).toEqual({ admin: "vpn", web: "nginx" });
+    expect(ingresses.find((ingress) => ingress.metadata.name === "admin").metadata.labels["babyhelm.io/visibility"]).toBe("private");
+    const policy = recorded.find((resource) => resource.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && (resource.inputs as any).metadata.name === "allow-from-ingress-controller")!.inputs as any;
+    expect(policy.spec.ingress[0].from.map((peer: any) => peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"])).toEqual(["ingress-nginx", "vpn-ingress"]);
+  });
+
   it("refuses bad arguments up front, naming the component and every field", async () => {
     await recordResources(() => {
       expect(() => new App("web", { namespace: "shop", image: "nginx:::", port: 0, replicas: -1 })).toThrow(
@@ -35,6 +49,9 @@ describe("App and UserNamespace used directly in a Pulumi program", () => {
           "  port: 0 is out of range: use a whole number from 1 to 65535",
           "  replicas: -1 is out of range: use a whole number from 0 to 50",
         ].join("\n"),
+      );
+      expect(() => new App("web", { namespace: "shop", image: "nginx", visibility: "internal" as never })).toThrow(
+        'visibility: "internal" is not a visibility: use "public" or "private"',
       );
       expect(() => new App("web", { namespace: pulumi.output("shop"), image: "nginx" })).toThrow(
         /project: is required when namespace is an output/,

@@ -9,7 +9,7 @@ import type {
   SecretObject,
   ServiceObject,
 } from "../kubernetes.js";
-import { appLabels, appSelector, RESTARTED_AT_ANNOTATION, SECRET_ENV_CHECKSUM_ANNOTATION } from "../labels.js";
+import { appLabels, appSelector, RESTARTED_AT_ANNOTATION, SECRET_ENV_CHECKSUM_ANNOTATION, VISIBILITY_LABEL } from "../labels.js";
 import type { ResolvedPlatformOptions } from "../platform.js";
 import type { AppSpec } from "../spec/schema.js";
 
@@ -165,20 +165,27 @@ export function buildService(app: AppSpec, context: AppBuildContext): ServiceObj
   };
 }
 
+/**
+ * A domain's Ingress. A private app's goes to the platform's private class, whose controller is reachable
+ * only through the private network; without a domain there is no Ingress, and the app is reachable only
+ * inside the cluster whatever its visibility.
+ */
 export function buildIngress(app: AppSpec, context: AppBuildContext): IngressObject | undefined {
   if (!app.domain || app.port === undefined) return undefined;
   const issuer = context.platform.tlsClusterIssuer;
+  const isPrivate = app.visibility === "private";
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
     metadata: {
       name: app.name,
       namespace: context.project,
-      labels: appLabels(context.project, app.name),
+      // Only private Ingresses carry the label: public ones stay exactly as they rendered before the field existed.
+      labels: { ...appLabels(context.project, app.name), ...(isPrivate ? { [VISIBILITY_LABEL]: "private" } : {}) },
       ...(issuer ? { annotations: { "cert-manager.io/cluster-issuer": issuer } } : {}),
     },
     spec: {
-      ingressClassName: context.platform.ingressClassName,
+      ingressClassName: isPrivate ? context.platform.privateIngressClassName : context.platform.ingressClassName,
       ...(issuer ? { tls: [{ hosts: [app.domain], secretName: tlsSecretName(app.name) }] } : {}),
       rules: [
         {

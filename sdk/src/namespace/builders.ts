@@ -90,7 +90,17 @@ export function buildLimitRange(args: NamespaceBuildArgs): LimitRangeObject {
 }
 
 /**
- * Ingress is denied by default; pods of the project, the ingress controller and Prometheus may connect.
+ * The namespaces of the controllers that serve the project's domains: the public one, and the private one
+ * when it lives elsewhere. The namespace admits both whatever its apps' visibility today, so making an app
+ * private never waits on a change of the namespace's policies.
+ */
+function ingressControllers(platform: ResolvedPlatformOptions): NonNullable<NetworkPolicyObject["spec"]>["ingress"] {
+  const namespaces = [...new Set([platform.ingressNamespace, platform.privateIngressNamespace])];
+  return [{ from: namespaces.map((namespace) => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } } })) }];
+}
+
+/**
+ * Ingress is denied by default; pods of the project, the ingress controllers and Prometheus may connect.
  * Egress stays open: apps call databases and APIs outside the cluster.
  */
 export function buildNetworkPolicies(args: NamespaceBuildArgs): NetworkPolicyObject[] {
@@ -106,7 +116,7 @@ export function buildNetworkPolicies(args: NamespaceBuildArgs): NetworkPolicyObj
   return [
     policy("default-deny-ingress", undefined),
     policy("allow-same-namespace", [{ from: [{ podSelector: {} }] }]),
-    policy("allow-from-ingress-controller", fromNamespace(args.platform.ingressNamespace)),
+    policy("allow-from-ingress-controller", ingressControllers(args.platform)),
     policy("allow-from-monitoring", fromNamespace(args.platform.monitoringNamespace)),
   ];
 }

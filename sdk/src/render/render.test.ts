@@ -235,6 +235,63 @@ describe("renderProject", () => {
     expect(plainIngress.metadata).not.toHaveProperty("annotations");
     expect(plainIngress.spec!.ingressClassName).toBe("traefik");
   });
+
+  it("serves a private app's domain through the platform's private ingress class, labelled private; public apps keep the public class", async () => {
+    const spec: ProjectSpecInput = {
+      name: "shop",
+      apps: [
+        { name: "web", image: "nginx:1.27", port: 80, domain: "shop.example.com" },
+        { name: "admin", image: "nginx:1.27", port: 80, domain: "admin.shop.example.com", visibility: "private" },
+        { name: "api", image: "nginx:1.27", port: 80, domain: "api.shop.example.com", visibility: "public" },
+        // Private without a domain: there is no Ingress to give a class to, as for a public app.
+        { name: "jobs", image: "nginx:1.27", port: 80, visibility: "private" },
+      ],
+    };
+    const objects = await renderProject(spec);
+    for (const object of objects) expect(() => validateKubernetesObject(object)).not.toThrow();
+    const admin = find(objects, "Ingress", "admin")!;
+    expect(admin.spec!.ingressClassName).toBe("nginx-internal");
+    expect(admin.metadata.labels).toMatchObject({ "babyhelm.io/visibility": "private", "babyhelm.io/app": "admin" });
+    // The same issuer: for private domains it must solve DNS-01, as HTTP-01 needs a public route (README).
+    expect(admin.spec!.tls).toEqual([{ hosts: ["admin.shop.example.com"], secretName: "admin-tls" }]);
+    for (const name of ["web", "api"]) {
+      const ingress = find(objects, "Ingress", name)!;
+      expect(ingress.spec!.ingressClassName).toBe("nginx");
+      expect(ingress.metadata.labels).not.toHaveProperty("babyhelm.io/visibility");
+    }
+    // An explicit "public" renders exactly as leaving the field out.
+    const { apiVersion, kind, metadata, spec: apiSpec } = find(objects, "Ingress", "api")!;
+    const leftOut = await renderProject({ name: "shop", apps: [{ name: "api", image: "nginx:1.27", port: 80, domain: "api.shop.example.com" }] });
+    expect(find(leftOut, "Ingress", "api")).toEqual({ apiVersion, kind, metadata, spec: apiSpec });
+    expect(find(objects, "Ingress", "jobs")).toBeUndefined();
+    expect(find(objects, "Service", "jobs")).toBeDefined();
+
+    const custom = await renderProject(spec, { platform: { ingressClassName: "public", privateIngressClassName: "vpn" } });
+    expect(find(custom, "Ingress", "admin")!.spec!.ingressClassName).toBe("vpn");
+    expect(find(custom, "Ingress", "web")!.spec!.ingressClassName).toBe("public");
+  });
+
+  it("admits the private ingress controller's namespace too when it is not the public controller's", async () => {
+    const controllers = async (platform: Record<string, string>) => {
+      const objects = await renderProject(MINIMAL_SPEC, { platform });
+      const policy = find(objects, "NetworkPolicy", "allow-from-ingress-controller")!;
+      expect(() => validateKubernetesObject(policy)).not.toThrow();
+      return policy.spec!.ingress!.flatMap((rule) => rule.from ?? []).map((peer) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"]);
+    };
+    expect(await controllers({})).toEqual(["ingress-nginx"]);
+    expect(await controllers({ ingressNamespace: "traefik" })).toEqual(["traefik"]);
+    expect(await controllers({ privateIngressNamespace: "vpn-ingress" })).toEqual(["ingress-nginx", "vpn-ingress"]);
+    await expect(renderProject({ name: "vpn-ingress" }, { platform: { privateIngressNamespace: "vpn-ingress" } })).rejects.toThrow(/name: "vpn-ingress" is reserved/);
+  });
+
+  it("refuses private ingress options that cannot work, naming each", async () => {
+    await expect(renderProject(MINIMAL_SPEC, { platform: { privateIngressClassName: "Internal_LB", privateIngressNamespace: "VPN" } })).rejects.toThrow(
+      /platform\.privateIngressNamespace: "VPN" is not a valid name[\s\S]*platform\.privateIngressClassName: "Internal_LB" is not a valid name/,
+    );
+    await expect(renderProject(MINIMAL_SPEC, { platform: { ingressClassName: "nginx", privateIngressClassName: "nginx" } })).rejects.toThrow(
+      'platform.privateIngressClassName: "nginx" is also the public ingressClassName; private apps need a class of their own',
+    );
+  });
 });
 
 describe("renderProjectYaml", () => {

@@ -69,6 +69,9 @@ export const INVALID_SPECS: InvalidSpecCase[] = [
   { title: "health check path without slash", yaml: app("    port: 80\n    healthCheck: { path: healthz }\n"), expected: ["apps[0].healthCheck.path: must be an absolute URL path"] },
   { title: "domain without a port", yaml: app("    domain: shop.example.com\n"), expected: ["apps[0].domain: a domain needs a port"] },
   { title: "domain with a scheme", yaml: app("    port: 80\n    domain: https://shop.example.com\n"), expected: ['apps[0].domain: "https://shop.example.com" is not a valid domain'] },
+  { title: "an unknown visibility", yaml: app("    port: 80\n    domain: shop.example.com\n    visibility: internal\n"), expected: ['apps[0].visibility: "internal" is not a visibility: use "public" or "private"'] },
+  { title: "visibility as true/false", yaml: app("    visibility: true\n"), expected: ['apps[0].visibility: must be "public" or "private"'] },
+  { title: "visibility in capitals", yaml: app("    visibility: Private\n"), expected: ['apps[0].visibility: "Private" is not a visibility: use "public" or "private"'] },
   {
     title: "the same domain twice",
     yaml: "name: shop\napps:\n  - { name: a, image: nginx, port: 80, domain: x.example.com }\n  - { name: b, image: nginx, port: 80, domain: x.example.com }",

@@ -40,6 +40,20 @@ describe("parseProjectSpec", () => {
     });
   });
 
+  it("keeps an app's visibility as written, and leaves it out (public) when the spec does", () => {
+    const spec = parseProjectSpec({
+      name: "shop",
+      apps: [
+        { name: "web", image: "nginx:1.27", port: 80, domain: "shop.example.com", visibility: "private" },
+        { name: "api", image: "nginx:1.27", visibility: "public" },
+        { name: "admin", image: "nginx:1.27", port: 80, visibility: "private" },
+        { name: "worker", image: "nginx:1.27" },
+      ],
+    });
+    expect(spec.apps.map((app) => app.visibility)).toEqual(["private", "public", "private", undefined]);
+    expect(spec.apps[3]).not.toHaveProperty("visibility");
+  });
+
   it("reads YAML numbers and booleans in env and quantities as the text the user wrote", () => {
     const spec = parseProjectSpecText(
       "name: shop\nquota: { cpu: 2 }\napps:\n  - name: web\n    image: nginx\n    env: { WORKERS: 4, DEBUG: false }\n    resources: { cpu: 0.5 }\n",

@@ -76,6 +76,21 @@ const envMap = z.preprocess(withoutProtoKey, z
     message: `holds more than ${MAX_ENV_TOTAL_BYTES / 1024} KiB in all; keep large configuration in files or a database`,
   }));
 
+export const APP_VISIBILITIES = ["public", "private"] as const;
+export type AppVisibility = (typeof APP_VISIBILITIES)[number];
+
+/**
+ * Which ingress serves an app's domain: the platform's public class, or its private one (reachable only
+ * through the platform's private network, such as a VPN). Left out, an app is public; the spec keeps it
+ * left out rather than filling in "public", so specs written before the field render and compare as before.
+ */
+const visibility = z.enum(APP_VISIBILITIES, {
+  error: (issue) =>
+    typeof issue.input === "string"
+      ? `${shown(issue.input)} is not a visibility: use "public" or "private"`
+      : 'must be "public" or "private"',
+});
+
 const stringList = z.array(z.string().max(4096)).max(100);
 
 /** Whole numbers in a range, with a message that shows the value and the range. */
@@ -129,6 +144,7 @@ const appFields = strictObject({
   resources: resourcesSchema.prefault({}),
   healthCheck: healthCheckSchema.optional(),
   domain: z.string().superRefine(checked(domainProblem)).optional(),
+  visibility: visibility.optional(),
   autoscale: autoscaleSchema.optional(),
   restartedAt: z.string().superRefine(checked(timestampProblem)).optional(),
 });

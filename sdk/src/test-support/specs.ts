@@ -21,6 +21,7 @@ export const EVERY_FIELD_SPEC: ProjectSpecInput = {
       resources: { cpu: "250m", memory: "256Mi" },
       healthCheck: { path: "/healthz" },
       domain: "shop.example.com",
+      visibility: "private",
     },
     { name: "api", image: "ghcr.io/acme/api:v2", port: 8080, autoscale: { min: 2, max: 10, cpuPercent: 70 } },
     { name: "worker", image: "busybox:1.36", command: ["sh", "-c", "sleep infinity"] },

@@ -15,6 +15,9 @@ const ingress = config.ingressNginx ? new IngressController("ingress", { config 
 export const ingressNamespace = config.platform.ingressNamespace;
 export const monitoringNamespace = config.platform.monitoringNamespace;
 export const ingressClassName = config.platform.ingressClassName;
+// The private controller (a VPN's or an internal load balancer's) is brought by the operator, not installed here.
+export const privateIngressClassName = config.platform.privateIngressClassName;
+export const privateIngressNamespace = config.platform.privateIngressNamespace;
 export const tlsClusterIssuer = config.platform.tlsClusterIssuer;
 export const grafanaAdminPassword = monitoring.grafanaAdminPassword;
 export const ingressController = ingress ? "ingress-nginx" : "none (bring your own)";
