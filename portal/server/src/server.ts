@@ -17,6 +17,7 @@ import { listen, type Listener } from "./db/notifications.js";
 import { AUTH_CHANNEL, AuthCache } from "./services/auth-cache.js";
 import { DEPLOYMENT_CANCEL_CHANNEL, DEPLOYMENT_EVENTS_CHANNEL, DEPLOY_TASK } from "./deployments/channels.js";
 import { DeploymentRunner } from "./deployments/runner.js";
+import { ProjectExpiry } from "./services/project-expiry.js";
 import type { Credential } from "./services/sessions.js";
 
 /** Worker slots for mail and account requests, apart from the deployments' (`WORKER_CONCURRENCY`). */
@@ -96,6 +97,8 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
     // Tests start many portals that never deploy: theirs warm up after their first run instead.
     if (config.env !== "test") runner.warmUp();
     services.healthAlerts.start(config.healthWatchIntervalMs);
+    const expiry = new ProjectExpiry(database, services.deployments, config, logger);
+    expiry.start(config.expiryCheckIntervalMs);
     let stopping = false;
     const app = createApp({ config, logger, database, services, isStopping: () => stopping });
     const server = createServer(app.callback());
@@ -125,6 +128,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
         // 2. Stop the engines this process runs (their deployments end as cancelled) and the worker;
         // 3. close the pool; 4. stop the embedded database.
         await services.healthAlerts.stop();
+        await expiry.stop();
         await runner.stopAll();
         await jobs?.stop();
         await listener?.stop();

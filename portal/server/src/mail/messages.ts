@@ -71,3 +71,20 @@ export function healthAlertMessage(to: string, alert: { project: string; app: st
       : [`The app ${alert.app} of your project ${alert.project} is healthy again: all its pods are ready.`];
   return message(to, subject, paragraphs, { url: alert.url, label: "See the app" });
 }
+
+/** A day (or less) before a preview environment is destroyed: when, which project, and where to extend it. */
+export function expiryWarningMessage(to: string, expiry: { project: string; expiresAt: Date; url: string }, now = new Date()): MailMessage {
+  const when = `${expiry.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  const hours = Math.max(0, Math.round((expiry.expiresAt.getTime() - now.getTime()) / 3_600_000));
+  const within = hours >= 1 ? `in about ${hours} hour${hours === 1 ? "" : "s"}` : "within the hour";
+  return message(
+    to,
+    `${expiry.project} expires ${within}`,
+    [
+      `Your project ${expiry.project} is set to expire on ${when} (${within}).`,
+      "Then BabyHelm destroys everything it runs in the namespace and deletes the project. This cannot be undone.",
+      "To keep it, open the project and extend the expiry or remove it (owners only).",
+    ],
+    { url: expiry.url, label: `Extend ${expiry.project}` },
+  );
+}

@@ -4,23 +4,28 @@ import { z } from "zod";
 import { requireUser } from "../http/auth.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
+import { EXPIRES_AT_FORMAT } from "../expiry/rules.js";
 import type { Deployments } from "../services/deployments.js";
 import type { Projects } from "../services/projects.js";
 
 // Shapes only; the ProjectSpec schema of the SDK checks the values, with the same messages as the CLI.
+// `expiresAt` (a preview environment's end) is checked against the clock by the service (expiry/rules.ts).
+const expiresAt = z.union([z.string().max(100), z.null()], { error: EXPIRES_AT_FORMAT }).optional();
 const createBody = z.strictObject({
   name: z.string().max(100),
   displayName: z.string().max(200).optional(),
   quota: z.record(z.string(), z.unknown()).optional(),
   monitoring: z.record(z.string(), z.unknown()).optional(),
+  expiresAt,
 });
 const updateBody = z
   .strictObject({
     displayName: z.string().max(200).nullable().optional(),
     quota: z.record(z.string(), z.unknown()).optional(),
     monitoring: z.record(z.string(), z.unknown()).optional(),
+    expiresAt,
   })
-  .refine((body) => Object.keys(body).length > 0, { message: "send at least one field to change: displayName, quota, monitoring" });
+  .refine((body) => Object.keys(body).length > 0, { message: "send at least one field to change: displayName, quota, monitoring, expiresAt" });
 
 /** Routes are relative to /api/projects (see app.ts). */
 export function projectRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments): void {

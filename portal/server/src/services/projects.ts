@@ -12,8 +12,10 @@ import type { AppRecord } from "../models/AppRecord.js";
 import type { Project } from "../models/Project.js";
 import type { Role } from "../models/ProjectMember.js";
 import type { User } from "../models/User.js";
+import { checkExpiresAt } from "../expiry/rules.js";
 import { audit } from "./audit.js";
 import { announceAuthChange, AuthCache } from "./auth-cache.js";
+import { lockExpiry } from "./project-expiry.js";
 import { appColumnsOf, appSpecOf, MASK, projectSpecOf } from "./project-spec.js";
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, developer: 1, owner: 2 };
@@ -30,6 +32,16 @@ export interface ProjectChanges {
   displayName?: string | null;
   quota?: { cpu?: string; memory?: string; pods?: number };
   monitoring?: { dashboard?: boolean };
+  /** ISO 8601 with an offset; null removes the expiry. */
+  expiresAt?: string | null;
+}
+
+/** The stored time of an `expiresAt` from a request (null: none); 400 at `expiresAt` when it may not be. */
+function expiryOf(value: string | null | undefined): Date | null {
+  if (value === undefined || value === null) return null;
+  const checked = checkExpiresAt(value, new Date());
+  if ("problem" in checked) throw invalidRequest([{ path: "expiresAt", message: checked.problem }]);
+  return checked.expiresAt;
 }
 
 /** Spec problems as field problems; `appIndex` turns `apps[i].image` into `image` for app endpoints. */
@@ -97,7 +109,7 @@ export class Projects {
    */
   async listFor(user: User) {
     const { rows } = await this.db.knex.raw(
-      `select p.id, p.name, p.display_name, p.quota_cpu, p.quota_memory, p.quota_pods, p.created_at, m.role,
+      `select p.id, p.name, p.display_name, p.quota_cpu, p.quota_memory, p.quota_pods, p.created_at, p.expires_at, m.role,
               (select count(*)::int from apps a where a.project_id = p.id) as app_count,
               d.id as deployment_id, d.kind as deployment_kind, d.status as deployment_status,
               d.created_at as deployment_created_at, d.finished_at as deployment_finished_at
@@ -117,6 +129,7 @@ export class Projects {
       quota: { cpu: row.quota_cpu, memory: row.quota_memory, pods: row.quota_pods },
       appCount: row.app_count as number,
       createdAt: row.created_at,
+      expiresAt: (row.expires_at as Date | null) ?? null,
       lastDeployment: row.deployment_id
         ? { id: String(row.deployment_id), kind: row.deployment_kind, status: row.deployment_status, createdAt: row.deployment_created_at, finishedAt: row.deployment_finished_at }
         : null,
@@ -145,6 +158,8 @@ export class Projects {
       quota: { cpu: project.quotaCpu, memory: project.quotaMemory, pods: project.quotaPods },
       monitoring: { dashboard: project.monitoringDashboard },
       deployed: project.stackCreatedAt !== null,
+      /** When the project (a preview environment) is destroyed and removed; null: never. */
+      expiresAt: project.expiresAt ?? null,
       createdAt: project.createdAt,
       updatedAt: project.updatedAt,
     };
@@ -232,8 +247,9 @@ export class Projects {
       .orderBy("users.id");
   }
 
-  async create(user: User, input: { name: string; displayName?: string; quota?: { cpu?: string; memory?: string; pods?: number }; monitoring?: { dashboard?: boolean } }): Promise<Project> {
+  async create(user: User, input: { name: string; displayName?: string; quota?: { cpu?: string; memory?: string; pods?: number }; monitoring?: { dashboard?: boolean }; expiresAt?: string | null }): Promise<Project> {
     const spec = this.check({ name: input.name, ...(input.displayName ? { displayName: input.displayName } : {}), quota: input.quota ?? {}, monitoring: input.monitoring ?? {} });
+    const expiresAt = expiryOf(input.expiresAt);
     return this.db.knex.transaction(async (trx) => {
       await this.checkLimits(trx, user, user, spec.quota);
       if (await this.db.models.Project.query(trx).findOne({ name: spec.name })) throw nameTaken(spec.name);
@@ -246,16 +262,21 @@ export class Projects {
         quotaPods: spec.quota.pods,
         monitoringDashboard: spec.monitoring.dashboard,
         stackCreatedAt: null,
+        expiresAt,
       });
       await this.db.models.ProjectMember.query(trx).insert({ projectId: project.id, userId: user.id, role: "owner" });
-      await audit(this.db.models, trx, { actorId: user.id, projectId: project.id, action: "project.create", details: { name: spec.name, quota: spec.quota } });
+      await audit(this.db.models, trx, { actorId: user.id, projectId: project.id, action: "project.create", details: { name: spec.name, quota: spec.quota, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) } });
       return project;
     });
   }
 
   async update(user: User, stale: Project, changes: ProjectChanges): Promise<Project> {
+    const expiresAt = changes.expiresAt === undefined ? undefined : expiryOf(changes.expiresAt);
     return this.db.knex.transaction(async (trx) => {
+      // Before the row lock, as the expiry sweep takes it: an expiry changes either before a removal starts or after it is queued.
+      if (expiresAt !== undefined) await lockExpiry(trx, stale.id);
       const project = await this.lock(trx, stale);
+      if (expiresAt !== undefined) await this.refuseWhileDestroying(trx, project);
       const apps = await this.apps(project, trx);
       const current = projectSpecOf(project, apps, { secrets: "masked" });
       const displayName = changes.displayName === undefined ? project.displayName : changes.displayName;
@@ -277,8 +298,11 @@ export class Projects {
         quotaMemory: spec.quota.memory,
         quotaPods: spec.quota.pods,
         monitoringDashboard: spec.monitoring.dashboard,
+        // A new time is warned about again, a day before it (an unchanged one is not mailed twice).
+        ...(expiresAt !== undefined && expiresAt?.getTime() !== project.expiresAt?.getTime() ? { expiresAt, expiryWarnedAt: null } : {}),
       });
-      await audit(this.db.models, trx, { actorId: user.id, projectId: project.id, action: "project.update", details: { changes } });
+      const recorded = expiresAt === undefined ? changes : { ...changes, expiresAt: expiresAt?.toISOString() ?? null };
+      await audit(this.db.models, trx, { actorId: user.id, projectId: project.id, action: "project.update", details: { changes: recorded } });
       return updated;
     });
   }
@@ -432,6 +456,14 @@ export class Projects {
     const project = await this.db.models.Project.query(trx).findById(stale.id).forUpdate();
     if (!project) throw notFound(`Project "${stale.name}"`);
     return project;
+  }
+
+  /** An expiry cannot change under a destroy that is queued or running: the project is going. */
+  private async refuseWhileDestroying(trx: Knex.Transaction, project: Project): Promise<void> {
+    const destroying = await this.db.models.Deployment.query(trx).findOne({ projectId: project.id, kind: "destroy" }).whereIn("status", ["queued", "running"]);
+    if (destroying) {
+      throw new AppError(409, "being_deleted", `expiresAt: "${project.name}" is being deleted (deployment ${destroying.id} is ${destroying.status}); cancel it while it is queued, or wait: a failed destroy leaves the project, and its expiry can be changed then.`, [{ path: "expiresAt", message: "the project is being deleted" }]);
+    }
   }
 
   private async keepAnOwner(trx: Knex.Transaction, project: Project, leavingUserId: string): Promise<void> {
