@@ -21,6 +21,9 @@ export async function up(knex: Knex): Promise<void> {
     // An `up` that first reads the cluster back (refresh), so changes made outside BabyHelm are undone.
     table.boolean("refresh").notNullable().defaultTo(false);
     table.bigInteger("rollback_of");
+    // The deployment whose recorded spec this run uses (a drift check, a platform upgrade); null: the
+    // project's spec when the run starts.
+    table.bigInteger("spec_from");
     // The platform upgrade rollout it belongs to, if any.
     table.bigInteger("upgrade_id");
     table.index(["project_id", "kind", "id"]);
@@ -58,7 +61,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex("deployments").whereIn("kind", ["preview", "drift"]).delete();
   await knex.schema.alterTable("deployments", (table) => {
     table.dropIndex(["project_id", "kind", "id"]);
-    for (const column of ["spec_secrets_encrypted", "sdk_version", "manifests", "manifests_digest", "plan", "refresh", "rollback_of", "upgrade_id"]) table.dropColumn(column);
+    for (const column of ["spec_secrets_encrypted", "sdk_version", "manifests", "manifests_digest", "plan", "refresh", "rollback_of", "spec_from", "upgrade_id"]) table.dropColumn(column);
   });
   await knex.raw("alter table deployments drop constraint deployments_kind_check");
   await knex.raw("alter table deployments add constraint deployments_kind_check check (kind in ('up', 'destroy'))");

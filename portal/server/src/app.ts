@@ -19,13 +19,16 @@ import { tokensRoutes } from "./routes/tokens.js";
 import { adminRoutes } from "./routes/admin.js";
 import { appRoutes } from "./routes/apps.js";
 import { deploymentRoutes } from "./routes/deployments.js";
+import { previewRoutes } from "./routes/previews.js";
 import { memberRoutes } from "./routes/members.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { projectRoutes } from "./routes/projects.js";
 import { statusRoutes } from "./routes/status.js";
 import { alertRoutes } from "./routes/alerts.js";
 import { DeploymentStreams } from "./deployments/streams.js";
+import { DeploymentHistory } from "./services/deployment-history.js";
 import { Deployments } from "./services/deployments.js";
+import { DriftChecks } from "./services/drift.js";
 import { Metrics } from "./services/metrics.js";
 import { Projects } from "./services/projects.js";
 import { ProjectStatuses } from "./services/status.js";
@@ -60,13 +63,15 @@ export function createServices({ config, logger, database, throttle, authCache =
   const loginThrottle = new LoginThrottle(database.models, throttle ?? DEFAULT_THROTTLE);
   const accounts = new Accounts(database, config, passwords, sessions, loginThrottle, logger);
   const projects = new Projects(database, config);
-  const deployments = new Deployments(database, projects);
+  const deployments = new Deployments(database, projects, config);
+  const history = new DeploymentHistory(database, projects, deployments, config);
+  const drift = new DriftChecks(database, deployments, config, logger);
   const streams = new DeploymentStreams();
   const metrics = new Metrics(config.prometheusUrl, config.grafanaUrl);
   const statuses = ProjectStatuses.fromKubeconfig(config.kubeconfig, logger);
   const webhooks = new Webhooks(database, config);
   const healthAlerts = new HealthAlerts(database, statuses, config, logger);
-  return { passwords, sessions, apiTokens, loginThrottle, accounts, projects, deployments, streams, metrics, statuses, webhooks, healthAlerts };
+  return { passwords, sessions, apiTokens, loginThrottle, accounts, projects, deployments, history, drift, streams, metrics, statuses, webhooks, healthAlerts };
 }
 
 const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>BabyHelm</title></head>
@@ -101,7 +106,8 @@ export function createApp(options: AppOptions): Koa<PortalState> {
   projectRoutes(projectsRouter, services.projects, services.deployments);
   appRoutes(projectsRouter, services.projects);
   memberRoutes(projectsRouter, services.projects);
-  deploymentRoutes(projectsRouter, services.projects, services.deployments, services.streams);
+  deploymentRoutes(projectsRouter, services.projects, services.deployments, services.history, services.streams);
+  previewRoutes(projectsRouter, services.projects, services.deployments, services.drift, services.streams);
   metricsRoutes(projectsRouter, services.projects, services.metrics);
   statusRoutes(projectsRouter, services.projects, services.deployments, services.statuses);
   alertRoutes(projectsRouter, services.projects, services.webhooks, services.healthAlerts);

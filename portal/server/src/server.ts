@@ -97,6 +97,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
     // Tests start many portals that never deploy: theirs warm up after their first run instead.
     if (config.env !== "test") runner.warmUp();
     services.healthAlerts.start(config.healthWatchIntervalMs);
+    services.drift.start();
     const expiry = new ProjectExpiry(database, services.deployments, config, logger);
     expiry.start(config.expiryCheckIntervalMs);
     let stopping = false;
@@ -128,6 +129,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
         // 2. Stop the engines this process runs (their deployments end as cancelled) and the worker;
         // 3. close the pool; 4. stop the embedded database.
         await services.healthAlerts.stop();
+        await services.drift.stop();
         await expiry.stop();
         await runner.stopAll();
         await jobs?.stop();

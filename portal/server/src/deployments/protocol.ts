@@ -4,9 +4,11 @@
  * progress comes back as one JSON message per line on stdout.
  */
 import type { PlatformOptions, ProjectSpec } from "@babyhelm/sdk";
+import type { PlanStep } from "./plan.js";
 
 export type EngineName = "pulumi" | "mock";
-export type DeploymentKindName = "up" | "destroy";
+/** `preview`: what an `up` would do; `drift`: a preview after reading the cluster back (refresh). Neither changes anything. */
+export type DeploymentKindName = "up" | "destroy" | "preview" | "drift";
 
 export interface EngineRequest {
   kind: DeploymentKindName;
@@ -17,6 +19,10 @@ export interface EngineRequest {
   /** The stack's own working directory: Automation API workspaces must never be shared (pulumi/pulumi#8186). */
   workDir: string;
   pulumi: { cliPath?: string; backendUrl?: string; passphrase?: string; home?: string; toolchainHome: string; kubeconfig?: string };
+  /** An `up` that first reads the cluster back, so changes made outside BabyHelm are undone. */
+  refresh?: boolean;
+  /** A preview of a project never deployed: remove the (empty) stack it had to create. */
+  removeStackAfter?: boolean;
   /** Clear a lock left by the project's previous run, which was killed (cancelled, interrupted). */
   clearLock?: boolean;
   /** The test engine's pause per resource, to make runs observable. */
@@ -34,7 +40,7 @@ export type EngineMessage =
   | { type: "stack" }
   | { type: "event"; event: ProgressEvent }
   | { type: "output"; line: string }
-  | { type: "result"; summary: Record<string, number>; outputs: Record<string, unknown> }
+  | { type: "result"; summary: Record<string, number>; outputs: Record<string, unknown>; plan?: PlanStep[] }
   | { type: "error"; message: string };
 
 export const CLI_MISSING = "Pulumi CLI not found: build it with `npm run toolchain`, install it on PATH, or set PULUMI_CLI_PATH";

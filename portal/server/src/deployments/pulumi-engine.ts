@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { CommandError, ConcurrentUpdateError, LocalWorkspace, PulumiCommand, type EngineEvent, type OpMap } from "@pulumi/pulumi/automation/index.js";
 import { createProjectProgram } from "@babyhelm/stack-project";
 import { pulumiHome } from "../../../../toolchain/tools.mjs";
+import { PlanCollector } from "./plan.js";
 import { findPulumiCli } from "./pulumi-cli.js";
 import { type EngineMessage, type EngineRequest, type ProgressEvent } from "./protocol.js";
 
@@ -86,6 +87,10 @@ export async function runPulumiEngine(request: EngineRequest, send: (message: En
     // Plugins are installed ahead (the toolchain installs the Kubernetes provider): a missing one fails at
     // once, naming itself, instead of a download attempt at deploy time.
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    // The portal owns the fields it sets: a field changed outside BabyHelm (kubectl edit, another
+    // controller) is taken back by the next deploy instead of failing it with a Server-Side Apply conflict,
+    // and a drift check's preview shows the change it would undo instead of that conflict.
+    PULUMI_K8S_ENABLE_PATCH_FORCE: "true",
     PATH: `${dirname(cli.path)}${delimiter}${process.env.PATH ?? ""}`,
     ...(pulumiHomeDir ? { PULUMI_HOME: pulumiHomeDir } : {}),
     ...(request.pulumi.backendUrl ? { PULUMI_BACKEND_URL: request.pulumi.backendUrl } : {}),
@@ -115,12 +120,25 @@ export async function runPulumiEngine(request: EngineRequest, send: (message: En
     },
     signal,
   };
-  if (request.kind === "destroy") {
+  if (request.kind === "preview" || request.kind === "drift") {
+    const plan = new PlanCollector();
+    const result = await stack.preview({
+      ...hooks,
+      onEvent: (event: EngineEvent) => {
+        hooks.onEvent(event);
+        plan.add(event);
+      },
+      // A drift check reads every object back from the cluster first: what differs then was changed outside BabyHelm.
+      refresh: request.kind === "drift",
+    });
+    if (request.removeStackAfter) await stack.workspace.removeStack(stackName);
+    send({ type: "result", summary: { ...(result.changeSummary as Record<string, number>) }, outputs: {}, plan: plan.result() });
+  } else if (request.kind === "destroy") {
     const result = await stack.destroy(hooks);
     await stack.workspace.removeStack(stackName);
     send({ type: "result", summary: { ...(result.summary.resourceChanges as OpMap as Record<string, number>) }, outputs: {} });
   } else {
-    const result = await stack.up(hooks);
+    const result = await stack.up({ ...hooks, refresh: request.refresh === true });
     const outputs = Object.fromEntries(Object.entries(result.outputs).map(([key, output]) => [key, output.secret ? "[secret]" : output.value]));
     send({ type: "result", summary: { ...(result.summary.resourceChanges as OpMap as Record<string, number>) }, outputs });
   }

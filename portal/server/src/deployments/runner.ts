@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import type { ProjectSpec } from "@babyhelm/sdk";
 import type { JobHelpers, WorkerUtils } from "graphile-worker";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
@@ -20,7 +21,9 @@ import { DEPLOYMENT_JOBS_SCHEMA } from "../jobs/worker.js";
 import { DEPLOYMENT_EVENTS_CHANNEL, DEPLOYMENT_JOB_KEY_PREFIX, DEPLOY_TASK } from "./channels.js";
 import { EventWriter, maskSecrets } from "./event-writer.js";
 import { killTree } from "./process-tree.js";
+import type { PlanStep } from "./plan.js";
 import type { EngineMessage, EngineName, EngineRequest } from "./protocol.js";
+import { recordedSpec, recordOf, type DeploymentRecord } from "./records.js";
 
 export interface RunnerOptions {
   /** `pulumi` (default), or `mock`: the test engine, which runs the program under Pulumi's mocks. */
@@ -50,6 +53,7 @@ interface EngineOutcome {
   error?: string;
   summary?: Record<string, number>;
   outputs?: Record<string, unknown>;
+  plan?: PlanStep[];
   /** The engine got as far as the stack (it may exist now). */
   stackTouched?: boolean;
 }
@@ -88,23 +92,37 @@ export class DeploymentRunner {
     // Cancelled while queued, deleted with its project, or already ended by recovery: nothing to do.
     if (!deployment) return;
     await notify(this.db.knex, DEPLOYMENT_EVENTS_CHANNEL, deployment.id);
+    // A preview or drift check changes nothing in the cluster and leaves no stack behind that a delete must destroy.
+    const planning = deployment.kind === "preview" || deployment.kind === "drift";
     // From here on the stack may exist: deleting the project must destroy it first, never just drop the
     // records. One statement, so a delete either sees the mark or removed the project before it was set.
     // The mark is taken back when the engine failed before it touched the stack (no Pulumi CLI, say).
     const unmarked = (await Project.query().findById(deployment.projectId))?.stackCreatedAt === null;
-    const [project] = await Project.query()
-      .patch({ stackCreatedAt: Project.raw("coalesce(stack_created_at, now())") as unknown as Date })
-      .where({ id: deployment.projectId })
-      .returning("*");
+    const [project] = planning
+      ? await Project.query().where({ id: deployment.projectId })
+      : await Project.query()
+          .patch({ stackCreatedAt: Project.raw("coalesce(stack_created_at, now())") as unknown as Date })
+          .where({ id: deployment.projectId })
+          .returning("*");
     if (!project) return;
     const log = this.logger.child({ deploymentId: deployment.id, project: project.name, kind: deployment.kind });
     const heartbeat = setInterval(() => {
       Deployment.query().patch({ heartbeatAt: new Date() }).where({ id: deployment.id }).catch((error: unknown) => log.warn({ err: error }, "heartbeat failed"));
     }, this.options.heartbeatMs);
     try {
-      const spec = await this.projects.spec(project, "plain");
+      // A drift check or platform upgrade uses what the project last deployed, never changes its members
+      // have not deployed yet (the record was copied onto this deployment when it was queued).
+      const spec = deployment.specFrom ? recordedSpec(deployment, this.config.secretsKey) : await this.projects.spec(project, "plain");
       const secrets = spec.apps.flatMap((app) => Object.values(app.secretEnv ?? {})).filter((value) => value.length >= 4);
       const events = new EventWriter(this.db, deployment.id, secrets, (error) => void this.lostEvents(deployment.id, error, log));
+      if (deployment.kind !== "destroy") {
+        const problem = await this.record(deployment, spec);
+        if (problem) {
+          if (unmarked && !planning) await Project.query().patch({ stackCreatedAt: null }).where({ id: project.id });
+          await this.finish(deployment, { status: "failed", error: problem });
+          return;
+        }
+      }
       const request: EngineRequest = {
         kind: deployment.kind,
         engine: this.options.engine,
@@ -112,13 +130,15 @@ export class DeploymentRunner {
         platform: this.config.platform,
         workDir: join(this.config.dataDir, "pulumi", "workspaces", project.name),
         pulumi: { ...this.config.pulumi, kubeconfig: this.config.kubeconfig },
+        refresh: deployment.refresh,
+        removeStackAfter: deployment.kind === "preview" && unmarked,
         clearLock: await this.previousRunWasKilled(deployment),
         mockStepMs: this.options.mockStepMs,
       };
       log.info("deployment started");
       const outcome = await this.runEngine(deployment, request, events);
       await events.flush();
-      if (unmarked && !outcome.stackTouched) await Project.query().patch({ stackCreatedAt: null }).where({ id: project.id });
+      if (unmarked && !planning && !outcome.stackTouched) await Project.query().patch({ stackCreatedAt: null }).where({ id: project.id });
       if (outcome.error) outcome.error = maskSecrets(outcome.error, secrets);
       await this.finish(deployment, outcome);
       log.info({ status: outcome.status, error: outcome.error }, "deployment finished");
@@ -204,7 +224,7 @@ export class DeploymentRunner {
         clearTimeout(timeout);
         this.running.delete(deployment.id);
         // A cancel that came too late: the update finished, and that is what happened to the cluster.
-        if (code === 0 && result) return resolve({ status: "succeeded", summary: result.summary, outputs: result.outputs, stackTouched });
+        if (code === 0 && result) return resolve({ status: "succeeded", summary: result.summary, outputs: result.outputs, plan: result.plan, stackTouched });
         if (entry.cancelled) return resolve({ status: "cancelled", error: entry.cancelled, stackTouched });
         this.logger.debug({ deploymentId: deployment.id, code, signal, stderr: maskSecrets(stderr.join("\n"), request.spec.apps.flatMap((app) => Object.values(app.secretEnv ?? {}))) }, "engine process ended");
         resolve({ status: "failed", error: failure ?? `The engine stopped unexpectedly (${signal ?? `exit code ${code}`}).`, stackTouched });
@@ -234,9 +254,25 @@ export class DeploymentRunner {
     else this.cancel(deploymentId, "cancelled: the project was deleted");
   }
 
+  /**
+   * Keeps what this run deploys (or previews) on the deployment; a spec this SDK cannot render on this
+   * platform is the run's failure, said in the spec's own words.
+   */
+  private async record(deployment: Deployment, spec: ProjectSpec): Promise<string | undefined> {
+    let record: DeploymentRecord;
+    try {
+      record = recordOf(spec, this.config.platform, this.config.secretsKey, deployment);
+    } catch (error) {
+      // The SDK's own words (ProjectSpecError names the field); nothing secret is in them.
+      return `The project cannot be rendered: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    await this.db.models.Deployment.query().patch(record as never).where({ id: deployment.id });
+    return undefined;
+  }
+
   private async finish(deployment: Deployment, outcome: EngineOutcome): Promise<void> {
     await this.db.models.Deployment.query()
-      .patch({ status: outcome.status, error: outcome.error ?? null, summary: outcome.summary ?? null, outputs: outcome.outputs ?? null, finishedAt: new Date() })
+      .patch({ status: outcome.status, error: outcome.error ?? null, summary: outcome.summary ?? null, outputs: outcome.outputs ?? null, plan: outcome.plan ?? null, finishedAt: new Date() })
       .where({ id: deployment.id, status: "running" });
     await notify(this.db.knex, DEPLOYMENT_EVENTS_CHANNEL, deployment.id);
   }

@@ -1,4 +1,5 @@
 import { Model } from "objection";
+import type { PlanStep } from "../deployments/plan.js";
 
 export type DeploymentKind = "up" | "destroy" | "preview" | "drift";
 export type DeploymentStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
@@ -34,15 +35,8 @@ export class Deployment extends Model {
   /** An `up` that reads the cluster back first, undoing changes made outside BabyHelm. */
   refresh!: boolean;
   rollbackOf!: string | null;
+  /** The deployment whose recorded spec this run uses (drift checks, upgrades); null: the project's spec now. */
+  specFrom!: string | null;
   upgradeId!: string | null;
 }
 
-/** One resource in a preview's or drift check's plan. */
-export interface PlanStep {
-  /** create, update, replace, delete, same (a drift check lists only what differs). */
-  op: string;
-  type: string;
-  name: string;
-  /** The top-level and nested fields that change, e.g. `spec.template.spec.containers[0].image`. */
-  fields: string[];
-}

@@ -5,23 +5,37 @@ import type { DeploymentStreams } from "../deployments/streams.js";
 import { requireUser } from "../http/auth.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
+import type { DeploymentKind } from "../models/Deployment.js";
+import type { DeploymentHistory } from "../services/deployment-history.js";
 import { isFinal, type Deployments } from "../services/deployments.js";
 import type { Projects } from "../services/projects.js";
 
-const createBody = z.strictObject({});
+const createBody = z.strictObject({
+  // Read every object back from the cluster first, so changes made outside BabyHelm (drift) are put back.
+  refresh: z.boolean({ message: "must be true or false" }).optional(),
+});
+const listQuery = z.strictObject({
+  kind: z
+    .string()
+    .regex(/^(up|destroy|preview|drift)(,(up|destroy|preview|drift))*$/, { message: "must be one or more of up, destroy, preview, drift, separated by commas" })
+    .optional(),
+});
+const diffQuery = z.strictObject({ from: z.string().regex(/^\d{1,18}$/, { message: "must be a deployment id" }).optional() });
 const KEEPALIVE_MS = 15_000;
 
 /** Routes are relative to /api/projects (see app.ts). */
-export function deploymentRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments, streams: DeploymentStreams): void {
+export function deploymentRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments, history: DeploymentHistory, streams: DeploymentStreams): void {
   router.get("/:name/deployments", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
-    ctx.body = { items: (await deployments.list(project)).map((deployment) => deployments.present(deployment)) };
+    const { kind } = parseInput(listQuery, ctx.query);
+    const kinds = kind ? (kind.split(",") as DeploymentKind[]) : undefined;
+    ctx.body = { items: (await deployments.list(project, 50, kinds)).map((deployment) => deployments.present(deployment)) };
   });
 
   router.post("/:name/deployments", requireUser, async (ctx) => {
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
-    parseInput(createBody, ctx.request.body ?? {});
-    const deployment = await deployments.create(ctx.state.auth.user!, project, "up");
+    const { refresh } = parseInput(createBody, ctx.request.body ?? {});
+    const deployment = await deployments.create(ctx.state.auth.user!, project, "up", { refresh });
     ctx.status = 202;
     ctx.body = { deployment: deployments.present(deployment) };
   });
@@ -31,6 +45,25 @@ export function deploymentRoutes(router: Router<PortalState>, projects: Projects
     const deployment = await deployments.get(project, ctx.params.id!);
     // The spec it deployed (secret values masked): the web app compares it with the spec now before a deploy.
     ctx.body = { deployment: { ...deployments.present(deployment), spec: deployment.spec, log: await deployments.log(deployment) } };
+  });
+
+  router.get("/:name/deployments/:id/spec", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+    ctx.body = await history.spec(project, ctx.params.id!);
+  });
+
+  router.get("/:name/deployments/:id/diff", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+    const { from } = parseInput(diffQuery, ctx.query);
+    ctx.body = await history.diff(project, ctx.params.id!, from);
+  });
+
+  router.post("/:name/deployments/:id/rollback", requireUser, async (ctx) => {
+    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
+    parseInput(z.strictObject({}), ctx.request.body ?? {});
+    const deployment = await history.rollback(ctx.state.auth.user!, project, ctx.params.id!);
+    ctx.status = 202;
+    ctx.body = { deployment: deployments.present(deployment) };
   });
 
   router.post("/:name/deployments/:id/cancel", requireUser, async (ctx) => {

@@ -1,7 +1,11 @@
 /** Deployments of projects: queued in the project's own queue, run by the runner, read and followed here. */
+import type { Knex } from "knex";
+import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { notify } from "../db/notifications.js";
 import { DEPLOYMENT_CANCEL_CHANNEL, DEPLOY_TASK, deploymentJobKey, projectQueue } from "../deployments/channels.js";
+import { recordedSpec, recordOf } from "../deployments/records.js";
+import type { DeploymentStreams } from "../deployments/streams.js";
 import { AppError, notFound } from "../errors.js";
 import { DEPLOYMENT_JOBS_SCHEMA, enqueueJob } from "../jobs/worker.js";
 import type { Deployment, DeploymentKind } from "../models/Deployment.js";
@@ -17,10 +21,21 @@ export function isFinal(deployment: Deployment): boolean {
   return FINAL.has(deployment.status);
 }
 
+export interface QueueOptions {
+  /** An `up` that reads the cluster back first, undoing changes made outside BabyHelm. */
+  refresh?: boolean;
+  /** The deployment a rollback returns to. */
+  rollbackOf?: string;
+  upgradeId?: string;
+  /** Run this deployment's recorded spec instead of the project's spec at run time (drift checks, upgrades). */
+  specFrom?: Deployment;
+}
+
 export class Deployments {
   constructor(
     private readonly db: Database,
     private readonly projects: Projects,
+    private readonly config: Config,
   ) {}
 
   present(deployment: Deployment) {
@@ -31,6 +46,13 @@ export class Deployments {
       error: deployment.error,
       summary: deployment.summary,
       outputs: deployment.outputs,
+      refresh: deployment.refresh,
+      rollbackOf: deployment.rollbackOf,
+      upgradeId: deployment.upgradeId,
+      sdkVersion: deployment.sdkVersion,
+      manifestsDigest: deployment.manifestsDigest,
+      // A preview's or drift check's per-resource plan (secret values never in it).
+      ...(deployment.kind === "preview" || deployment.kind === "drift" ? { plan: deployment.plan } : {}),
       createdAt: deployment.createdAt,
       startedAt: deployment.startedAt,
       finishedAt: deployment.finishedAt,
@@ -41,24 +63,75 @@ export class Deployments {
    * Queues a run of the project's stack; it starts when the project's earlier runs have ended. `user` is
    * null for the platform's own runs (an expired project's destroy, a scheduled drift check).
    */
-  async create(user: User | null, project: Project, kind: DeploymentKind): Promise<Deployment> {
-    // The spec as it is now, secret values masked: what was asked for, for everyone who may read it.
-    const spec = await this.projects.spec(project);
-    return this.db.knex.transaction(async (trx) => {
-      const deployment = await this.db.models.Deployment.query(trx).insertAndFetch({ projectId: project.id, kind, status: "queued", requestedBy: user?.id ?? null, spec });
-      await enqueueJob(trx, DEPLOY_TASK, { deploymentId: deployment.id }, {
-        schema: DEPLOYMENT_JOBS_SCHEMA,
-        queue: projectQueue(project.id),
-        maxAttempts: 1,
-        key: deploymentJobKey(deployment.id),
-      });
-      await audit(this.db.models, trx, { actorId: user?.id ?? null, projectId: project.id, action: `deployment.${kind}`, details: { deploymentId: deployment.id } });
-      return deployment;
-    });
+  async create(user: User | null, project: Project, kind: DeploymentKind, options: QueueOptions = {}): Promise<Deployment> {
+    // The spec as it is now, secret values masked: what was asked for, for everyone who may read it. The
+    // run replaces it with what it really deployed.
+    const spec = options.specFrom ? undefined : await this.projects.spec(project);
+    return this.db.knex.transaction((trx) => this.queue(trx, user, project, kind, { ...options, spec }));
   }
 
-  async list(project: Project, limit = 50): Promise<Deployment[]> {
-    return await this.db.models.Deployment.query().where({ projectId: project.id }).orderBy("id", "desc").limit(limit);
+  /** Queues a run inside the caller's transaction: it runs if and only if the caller's change commits. */
+  async queue(trx: Knex.Transaction, user: User | null, project: Project, kind: DeploymentKind, options: QueueOptions & { spec?: unknown } = {}): Promise<Deployment> {
+    const { Deployment } = this.db.models;
+    let deployment = await Deployment.query(trx).insertAndFetch({
+      projectId: project.id,
+      kind,
+      status: "queued",
+      requestedBy: user?.id ?? null,
+      spec: options.spec ?? options.specFrom?.spec ?? null,
+      refresh: options.refresh ?? false,
+      rollbackOf: options.rollbackOf ?? null,
+      upgradeId: options.upgradeId ?? null,
+      specFrom: options.specFrom?.id ?? null,
+    });
+    if (options.specFrom) {
+      // The recorded secret values travel encrypted for this deployment: nothing is decrypted before the run.
+      const record = recordOf(recordedSpec(options.specFrom, this.config.secretsKey), this.config.platform, this.config.secretsKey, deployment);
+      deployment = await deployment.$query(trx).patchAndFetch({ spec: record.spec, specSecretsEncrypted: record.specSecretsEncrypted });
+    }
+    await enqueueJob(trx, DEPLOY_TASK, { deploymentId: deployment.id }, {
+      schema: DEPLOYMENT_JOBS_SCHEMA,
+      queue: projectQueue(project.id),
+      maxAttempts: 1,
+      key: deploymentJobKey(deployment.id),
+    });
+    // Drift checks are the platform's routine: the audit log records what people (and expiry) did.
+    if (kind !== "drift" || user) {
+      const action = options.rollbackOf ? "deployment.rollback" : `deployment.${kind}`;
+      const details = { deploymentId: deployment.id, ...(options.rollbackOf ? { rollbackOf: options.rollbackOf } : {}), ...(options.upgradeId ? { upgradeId: options.upgradeId } : {}), ...(options.refresh ? { refresh: true } : {}) };
+      await audit(this.db.models, trx, { actorId: user?.id ?? null, projectId: project.id, action, details });
+    }
+    return deployment;
+  }
+
+  /** Deployments and destroys, newest first; previews and drift checks only when asked for by kind. */
+  async list(project: Project, limit = 50, kinds: DeploymentKind[] = ["up", "destroy"]): Promise<Deployment[]> {
+    return await this.db.models.Deployment.query().where({ projectId: project.id }).whereIn("kind", kinds).orderBy("id", "desc").limit(limit);
+  }
+
+  /** The project's last successful `up`: what its cluster should look like. */
+  async lastSucceeded(project: Project, trx?: Knex.Transaction): Promise<Deployment | undefined> {
+    return await this.db.models.Deployment.query(trx).findOne({ projectId: project.id, kind: "up", status: "succeeded" }).orderBy("id", "desc");
+  }
+
+  /** Resolves once the deployment has ended, or after `timeoutMs` with it as it is then. */
+  async waitForEnd(streams: DeploymentStreams, deploymentId: string, timeoutMs: number): Promise<Deployment | undefined> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (deployment: Deployment | undefined) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(deployment);
+      };
+      const check = () => {
+        this.latest(deploymentId).then((deployment) => (!deployment || isFinal(deployment) ? finish(deployment) : undefined), () => undefined);
+      };
+      const timer = setTimeout(() => void this.latest(deploymentId).then(finish, () => finish(undefined)), timeoutMs);
+      const unsubscribe = streams.subscribe(deploymentId, check, () => check());
+      check();
+    });
   }
 
   async get(project: Project, id: string): Promise<Deployment> {

@@ -116,7 +116,7 @@ export class Projects {
          from project_members m
          join projects p on p.id = m.project_id
          left join lateral (select id, kind, status, created_at, finished_at from deployments
-                             where project_id = p.id order by id desc limit 1) d on true
+                             where project_id = p.id and kind in ('up', 'destroy') order by id desc limit 1) d on true
         where m.user_id = ?
         order by p.name`,
       [user.id],
@@ -376,6 +376,33 @@ export class Projects {
     });
   }
 
+  /**
+   * Makes `apps` (secret values included) the project's apps again, in the caller's transaction: a
+   * rollback. They are checked as one spec with the project as it is now (its quota, its name), so apps
+   * that no longer fit, e.g. under a quota shrunk since or with a domain taken since, are refused with 409,
+   * naming the field.
+   */
+  async replaceApps(trx: Knex.Transaction, stale: Project, apps: AppSpecInput[], what: string): Promise<void> {
+    const project = await this.lock(trx, stale);
+    const current = projectSpecOf(project, [], { secrets: "masked" });
+    let spec: ProjectSpec;
+    try {
+      spec = parseProjectSpec({ ...current, apps });
+    } catch (error) {
+      if (!(error instanceof ProjectSpecError)) throw error;
+      const problems = specProblems(error);
+      throw new AppError(409, "no_longer_valid", `${what} no longer fits the project: ${problems.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}. Change the project (e.g. its quota) or its apps instead.`, problems);
+    }
+    for (const [index, app] of spec.apps.entries()) {
+      const taken = app.domain ? await this.db.models.AppRecord.query(trx).findOne({ domain: app.domain }).whereNot({ projectId: project.id }) : undefined;
+      if (taken) throw new AppError(409, "domain_taken", `apps[${index}].domain: "${app.domain}" is used by another project now; ${what} cannot be restored.`, [{ path: `apps[${index}].domain`, message: "is used by another project" }]);
+    }
+    await this.db.models.AppRecord.query(trx).delete().where({ projectId: project.id });
+    for (const [position, app] of spec.apps.entries()) {
+      await this.db.models.AppRecord.query(trx).insert({ projectId: project.id, position, ...appColumnsOf(project.id, app, this.config.secretsKey) });
+    }
+  }
+
   /** Domains route traffic in the shared ingress: one app on the whole platform per domain. */
   private async checkDomainFree(trx: Knex.Transaction, domain: string | undefined, projectId: string): Promise<void> {
     if (!domain) return;
@@ -397,6 +424,7 @@ export class Projects {
       resources: { cpu: app.resourcesCpu, memory: app.resourcesMemory },
       healthCheck: app.healthCheckPath ? { path: app.healthCheckPath } : null,
       domain: app.domain,
+      visibility: app.visibility === "private" ? ("private" as const) : ("public" as const),
       autoscale: app.autoscale,
       restartedAt: app.restartedAt,
       createdAt: app.createdAt,
