@@ -51,6 +51,8 @@ export interface ProjectListItem {
   quota: Quota;
   appCount: number;
   createdAt: string;
+  /** A preview environment's end (ISO 8601): then it is destroyed and removed; null: never. */
+  expiresAt?: string | null;
   lastDeployment: DeploymentSummary | null;
 }
 
@@ -77,6 +79,8 @@ export interface Project {
   usage?: { cpu: string; memory: string; pods: number };
   monitoring: { dashboard: boolean };
   deployed: boolean;
+  /** A preview environment's end (ISO 8601): then it is destroyed and removed; null: never. */
+  expiresAt?: string | null;
   apps: App[];
   lastDeployment: DeploymentSummary | null;
 }

@@ -18,7 +18,7 @@ export const useProjectsStore = defineStore("projects", () => {
     listLoaded.value = true;
   }
 
-  async function create(input: { name: string; displayName?: string; quota?: Partial<Quota> }): Promise<Project> {
+  async function create(input: { name: string; displayName?: string; quota?: Partial<Quota>; expiresAt?: string }): Promise<Project> {
     const project = (await api.post<{ project: Project }>("/projects", input)).data.project;
     listLoaded.value = false;
     return project;
@@ -33,7 +33,7 @@ export const useProjectsStore = defineStore("projects", () => {
     deployments.value = history.data.items;
   }
 
-  async function update(name: string, changes: { displayName?: string | null; quota?: Partial<Quota> }): Promise<void> {
+  async function update(name: string, changes: { displayName?: string | null; quota?: Partial<Quota>; expiresAt?: string | null }): Promise<void> {
     await api.patch(path(name), changes);
     await load(name);
   }
