@@ -1,5 +1,5 @@
 /**
- * What makes the local cluster platform-ready: the namespaces and IngressClass projects rely on (the
+ * What makes the local cluster platform-ready: the namespaces and IngressClasses projects rely on (the
  * platform stack installs them on a real cluster), fake nodes for kwok (whose kubelet endpoint is kwok's
  * server, so pod logs work), kwok's Logs and ClusterLogs CRDs, and the one duty of an ingress controller
  * that Pulumi waits for: an Ingress gets a load-balancer address once every backend Service has ready
@@ -100,6 +100,10 @@ export async function applyPlatformObjects(kubeConfig: KubeConfig, options: { ku
       },
     }),
   );
+  // Private apps' class; on a real cluster, a second controller on the private network serves it.
+  await createUnlessExists(() =>
+    networking.createIngressClass({ body: { metadata: { name: DEFAULT_PLATFORM_OPTIONS.privateIngressClassName }, spec: { controller: INGRESS_CONTROLLER } } }),
+  );
   for (const name of NODE_NAMES) {
     await createUnlessExists(() => core.createNode({ body: fakeNode(name, options.kubeletPort) }));
     const node = await core.readNode({ name });
@@ -133,8 +137,11 @@ export function ingressBackends(ingress: V1Ingress): string[] {
   return [...services];
 }
 
+/** The classes the simulated controller serves: the public and the private one, as both controllers would. */
+const SERVED_CLASSES = new Set([DEFAULT_PLATFORM_OPTIONS.ingressClassName, DEFAULT_PLATFORM_OPTIONS.privateIngressClassName]);
+
 /**
- * One pass of the simulated ingress controller: every Ingress of our class whose backends all have a
+ * One pass of the simulated ingress controller: every Ingress of our classes whose backends all have a
  * ready endpoint gets the load-balancer address; one whose backends lost them loses it again.
  */
 export async function reconcileIngresses(kubeConfig: KubeConfig): Promise<void> {
@@ -150,7 +157,7 @@ export async function reconcileIngresses(kubeConfig: KubeConfig): Promise<void> 
   }
   for (const ingress of ingresses.items) {
     const className = ingress.spec?.ingressClassName ?? ingress.metadata?.annotations?.["kubernetes.io/ingress.class"] ?? DEFAULT_PLATFORM_OPTIONS.ingressClassName;
-    if (className !== DEFAULT_PLATFORM_OPTIONS.ingressClassName) continue;
+    if (!SERVED_CLASSES.has(className)) continue;
     const serving = ingressBackends(ingress).every((backend) => ready.has(backend));
     const addressed = (ingress.status?.loadBalancer?.ingress?.length ?? 0) > 0;
     if (serving === addressed) continue;

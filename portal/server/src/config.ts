@@ -141,6 +141,8 @@ const envSchema = z.object({
   PLATFORM_INGRESS_NAMESPACE: optionalText,
   PLATFORM_MONITORING_NAMESPACE: optionalText,
   PLATFORM_INGRESS_CLASS: optionalText,
+  PLATFORM_PRIVATE_INGRESS_CLASS: optionalText,
+  PLATFORM_PRIVATE_INGRESS_NAMESPACE: optionalText,
   PLATFORM_TLS_CLUSTER_ISSUER: z.string().optional(),
 });
 
@@ -149,6 +151,8 @@ const PLATFORM_VARIABLES: Partial<Record<keyof PlatformOptions, string>> = {
   ingressNamespace: "PLATFORM_INGRESS_NAMESPACE",
   monitoringNamespace: "PLATFORM_MONITORING_NAMESPACE",
   ingressClassName: "PLATFORM_INGRESS_CLASS",
+  privateIngressClassName: "PLATFORM_PRIVATE_INGRESS_CLASS",
+  privateIngressNamespace: "PLATFORM_PRIVATE_INGRESS_NAMESPACE",
   tlsClusterIssuer: "PLATFORM_TLS_CLUSTER_ISSUER",
 };
 
@@ -191,6 +195,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = p
     ingressNamespace: parsed.data?.PLATFORM_INGRESS_NAMESPACE,
     monitoringNamespace: parsed.data?.PLATFORM_MONITORING_NAMESPACE,
     ingressClassName: parsed.data?.PLATFORM_INGRESS_CLASS,
+    privateIngressClassName: parsed.data?.PLATFORM_PRIVATE_INGRESS_CLASS,
+    privateIngressNamespace: parsed.data?.PLATFORM_PRIVATE_INGRESS_NAMESPACE,
     tlsClusterIssuer: parsed.data?.PLATFORM_TLS_CLUSTER_ISSUER?.trim(),
   };
   try {

@@ -32,6 +32,8 @@ export function appSpecOf(project: Project, app: AppRecord, mode: SecretMode): A
   spec.resources = { cpu: app.resourcesCpu, memory: app.resourcesMemory };
   if (app.healthCheckPath) spec.healthCheck = { path: app.healthCheckPath };
   if (app.domain) spec.domain = app.domain;
+  // Whatever the column holds goes to the schema, which names a value it does not know rather than making it public.
+  if (app.visibility !== null && app.visibility !== "public") spec.visibility = app.visibility as AppSpecInput["visibility"];
   if (app.autoscale) spec.autoscale = app.autoscale;
   if (app.restartedAt) spec.restartedAt = app.restartedAt;
   return spec;
@@ -50,7 +52,7 @@ export function projectSpecOf(project: Project, apps: AppRecord[], mode: SecretM
 /** The columns of an app, from a parsed ProjectSpec app; secret values are encrypted here and nowhere else. */
 export function appColumnsOf(
   projectId: string,
-  app: { name: string; image: string; port?: number; replicas?: number; command?: string[]; args?: string[]; env?: Record<string, string>; secretEnv?: Record<string, string>; resources: { cpu: string; memory: string }; healthCheck?: { path: string }; domain?: string; autoscale?: { min: number; max: number; cpuPercent: number }; restartedAt?: string },
+  app: { name: string; image: string; port?: number; replicas?: number; command?: string[]; args?: string[]; env?: Record<string, string>; secretEnv?: Record<string, string>; resources: { cpu: string; memory: string }; healthCheck?: { path: string }; domain?: string; visibility?: "public" | "private"; autoscale?: { min: number; max: number; cpuPercent: number }; restartedAt?: string },
   key: Buffer,
 ) {
   const secretKeys = Object.keys(app.secretEnv ?? {});
@@ -68,6 +70,8 @@ export function appColumnsOf(
     resourcesMemory: app.resources.memory,
     healthCheckPath: app.healthCheck?.path ?? null,
     domain: app.domain ?? null,
+    // Public is the default: stored as null, as for apps created before the field existed.
+    visibility: app.visibility === "private" ? "private" : null,
     autoscale: app.autoscale ?? null,
     restartedAt: app.restartedAt ?? null,
   };
