@@ -68,8 +68,12 @@ export interface App {
   resources: { cpu: string; memory: string };
   healthCheck: { path: string } | null;
   domain: string | null;
+  /** private: its domain is served only through the platform's private network (its private ingress class). */
+  visibility: AppVisibility;
   autoscale: { min: number; max: number; cpuPercent: number } | null;
 }
+
+export type AppVisibility = "public" | "private";
 
 export interface Project {
   name: string;

@@ -19,7 +19,7 @@ const CRASHING = "CrashLoopBackOff (1 of 1 pods): The container keeps crashing: 
 function project(role: Role): Project {
   return {
     name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true,
-    apps: [{ name: "web", image: "nginx:1.27", port: 80, replicas: 1, command: null, args: null, env: {}, secretEnv: {}, resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: null, autoscale: null }],
+    apps: [{ name: "web", image: "nginx:1.27", port: 80, replicas: 1, command: null, args: null, env: {}, secretEnv: {}, resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: null, visibility: "public", autoscale: null }],
     lastDeployment: { id: "3", kind: "up", status: "succeeded", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" },
   };
 }

@@ -14,7 +14,7 @@ import { appStatus, fakeApi, pod, projectStatus } from "../test-fakes.js";
 
 const app = (name: string, overrides: Partial<App> = {}): App => ({
   name, image: "nginx:1.27", port: 80, replicas: 1, command: null, args: null, env: {}, secretEnv: {},
-  resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: null, autoscale: null, ...overrides,
+  resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: null, visibility: "public", autoscale: null, ...overrides,
 });
 
 const project: Project = {
@@ -119,6 +119,21 @@ describe("the apps table", () => {
     await eventually(() => expect(never.find("[data-testid=status-absence]").text()).toBe("The project has not been deployed yet: deploy it to see its apps run."));
     expect(never.findAll(".banner.error")).toHaveLength(0);
     expect(cells(never, "api").slice(3, 5)).toEqual(["1", "—"]);
+  });
+
+  it("marks private apps as such, and only them", async () => {
+    const withPrivate: Project = { ...project, apps: [app("web", { domain: "shop.example.com" }), app("admin", { domain: "admin.example.com", visibility: "private" })] };
+    fake = fakeApi(({ url }) => {
+      if (url === "/projects/shop") return { data: { project: withPrivate } };
+      if (url === "/projects/shop/deployments" || url === "/projects/shop/members") return { data: { items: [] } };
+      if (url === "/projects/shop/status") return { data: projectStatus({ apps: [appStatus({ name: "web" }), appStatus({ name: "admin" })] }) };
+      return undefined;
+    });
+    ({ wrapper } = await mountPage(ProjectPage, "/projects/shop", freshPinia()));
+    await eventually(() => expect(cells(wrapper!, "admin")[0]).toBe("admin private admin.example.com"));
+    expect(row(wrapper, "admin").find("[data-testid=visibility]").attributes("title")).toBe("Served only through the platform's private network");
+    expect(cells(wrapper, "web")[0]).toBe("web shop.example.com");
+    expect(row(wrapper, "web").find("[data-testid=visibility]").exists()).toBe(false);
   });
 
   it("keeps the table when the status request fails, saying so in a line", async () => {

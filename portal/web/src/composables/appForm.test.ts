@@ -3,7 +3,7 @@ import { toAppBody, type AppFormValues } from "./appForm.js";
 
 const values: AppFormValues = {
   name: "web", image: "nginx:1.27", port: "80", replicas: "2", command: "", args: "-g\ndaemon off;", env: [{ name: "MODE", value: "prod" }, { name: "", value: "ignored" }],
-  secretEnv: [{ name: "API_KEY", value: "s3cr3t" }], cpu: "250m", memory: "256Mi", healthCheckPath: "/healthz", domain: "", autoscale: false,
+  secretEnv: [{ name: "API_KEY", value: "s3cr3t" }], cpu: "250m", memory: "256Mi", healthCheckPath: "/healthz", domain: "", visibility: "public", autoscale: false,
   autoscaleMin: "2", autoscaleMax: "5", cpuPercent: "80",
 };
 
@@ -26,6 +26,14 @@ describe("the app form's body", () => {
       autoscale: { min: 2, max: 5, cpuPercent: 80 },
       secretEnv: { OLD_TOKEN: null },
     });
+  });
+
+  it("sends visibility only for a private app, and null on edit when it goes back to public", () => {
+    const privateApp = { ...values, domain: "admin.example.com", visibility: "private" as const };
+    expect(toAppBody(privateApp, [], false)).toMatchObject({ domain: "admin.example.com", visibility: "private" });
+    expect(toAppBody(privateApp, [], true).visibility).toBe("private");
+    expect(toAppBody(values, [], false)).not.toHaveProperty("visibility");
+    expect(toAppBody(values, [], true).visibility).toBeNull();
   });
 
   it("sends what the user typed where a number is expected, so the API can name the field", () => {

@@ -1,4 +1,5 @@
 /** The app form's values and the API body they become (the app fields of the ProjectSpec). */
+import type { AppVisibility } from "../api/types.js";
 import type { Row } from "../components/KeyValueEditor.vue";
 
 export interface AppFormValues {
@@ -14,6 +15,7 @@ export interface AppFormValues {
   memory: string;
   healthCheckPath: string;
   domain: string;
+  visibility: AppVisibility;
   autoscale: boolean;
   autoscaleMin: string;
   autoscaleMax: string;
@@ -40,6 +42,8 @@ export function toAppBody(values: AppFormValues, originalSecrets: string[], edit
     resources: { cpu: values.cpu, memory: values.memory },
     healthCheck: values.healthCheckPath ? { path: values.healthCheckPath } : none,
     domain: values.domain ? values.domain : none,
+    // Public is the API's default: sent only when private, and as null (back to public) on edit.
+    visibility: values.visibility === "private" ? "private" : none,
   };
   if (values.autoscale) {
     body.autoscale = { min: number(values.autoscaleMin), max: number(values.autoscaleMax), cpuPercent: number(values.cpuPercent) };

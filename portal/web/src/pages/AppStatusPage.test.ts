@@ -41,7 +41,7 @@ const web = appStatus({
 function project(role: Role): Project {
   return {
     name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true,
-    apps: [{ name: "web", image: "nginx:1.27", port: 80, replicas: null, command: null, args: null, env: {}, secretEnv: {}, resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: "shop.example.com", autoscale: { min: 2, max: 5, cpuPercent: 80 } }],
+    apps: [{ name: "web", image: "nginx:1.27", port: 80, replicas: null, command: null, args: null, env: {}, secretEnv: {}, resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: "shop.example.com", visibility: "public", autoscale: { min: 2, max: 5, cpuPercent: 80 } }],
     lastDeployment: null,
   };
 }

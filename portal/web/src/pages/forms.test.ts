@@ -93,10 +93,13 @@ describe("the project and app forms", () => {
     expect(fieldError(app.wrapper, "Port (optional)")).toContain("70000 is out of range");
     await byLabel("Image and tag").setValue("nginx:1.27");
     await byLabel("Port (optional)").setValue("80");
+    await byLabel("Domain (optional)").setValue("web.forms.example.com");
+    await byLabel("Visibility").setValue("private");
     await app.wrapper.find("form").trigger("submit");
     await eventually(() => expect(app.router.currentRoute.value.fullPath).toBe("/projects/forms"));
     const apps = await portal.request("GET", "/api/projects/forms/apps", { cookie });
-    expect(apps.json.items.map((item: { name: string; image: string; port: number }) => [item.name, item.image, item.port])).toEqual([["web", "nginx:1.27", 80]]);
+    expect(apps.json.items.map((item: { name: string; image: string; port: number; visibility: string }) => [item.name, item.image, item.port, item.visibility])).toEqual([["web", "nginx:1.27", 80, "private"]]);
+    expect((await portal.request("GET", "/api/projects/forms/manifests", { cookie })).text).toContain("ingressClassName: nginx-internal");
     app.wrapper.unmount();
   });
 });
