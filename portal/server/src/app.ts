@@ -29,6 +29,7 @@ import { DeploymentStreams } from "./deployments/streams.js";
 import { DeploymentHistory } from "./services/deployment-history.js";
 import { Deployments } from "./services/deployments.js";
 import { DriftChecks } from "./services/drift.js";
+import { Upgrades } from "./services/upgrades.js";
 import { Metrics } from "./services/metrics.js";
 import { Projects } from "./services/projects.js";
 import { ProjectStatuses } from "./services/status.js";
@@ -66,12 +67,13 @@ export function createServices({ config, logger, database, throttle, authCache =
   const deployments = new Deployments(database, projects, config);
   const history = new DeploymentHistory(database, projects, deployments, config);
   const drift = new DriftChecks(database, deployments, config, logger);
+  const upgrades = new Upgrades(database, deployments, config, logger);
   const streams = new DeploymentStreams();
   const metrics = new Metrics(config.prometheusUrl, config.grafanaUrl);
   const statuses = ProjectStatuses.fromKubeconfig(config.kubeconfig, logger);
   const webhooks = new Webhooks(database, config);
   const healthAlerts = new HealthAlerts(database, statuses, config, logger);
-  return { passwords, sessions, apiTokens, loginThrottle, accounts, projects, deployments, history, drift, streams, metrics, statuses, webhooks, healthAlerts };
+  return { passwords, sessions, apiTokens, loginThrottle, accounts, projects, deployments, history, drift, upgrades, streams, metrics, statuses, webhooks, healthAlerts };
 }
 
 const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>BabyHelm</title></head>
@@ -99,11 +101,11 @@ export function createApp(options: AppOptions): Koa<PortalState> {
   authRoutes(router, services.accounts, services.sessions, secureCookies);
   meRoutes(router, services.accounts, secureCookies);
   tokensRoutes(router, services.apiTokens);
-  adminRoutes(router, database, services.accounts, services.projects);
+  adminRoutes(router, database, services.accounts, services.projects, services.upgrades);
   // Everything under /api/projects in a router of its own, which other requests never reach: every
   // request would otherwise be matched against all of its routes.
   const projectsRouter = new Router<PortalState>({ prefix: "/api/projects" });
-  projectRoutes(projectsRouter, services.projects, services.deployments);
+  projectRoutes(projectsRouter, services.projects, services.deployments, config.platform);
   appRoutes(projectsRouter, services.projects);
   memberRoutes(projectsRouter, services.projects);
   deploymentRoutes(projectsRouter, services.projects, services.deployments, services.history, services.streams);

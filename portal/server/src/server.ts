@@ -98,6 +98,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
     if (config.env !== "test") runner.warmUp();
     services.healthAlerts.start(config.healthWatchIntervalMs);
     services.drift.start();
+    services.upgrades.start();
     const expiry = new ProjectExpiry(database, services.deployments, config, logger);
     expiry.start(config.expiryCheckIntervalMs);
     let stopping = false;
@@ -130,6 +131,7 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
         // 3. close the pool; 4. stop the embedded database.
         await services.healthAlerts.stop();
         await services.drift.stop();
+        await services.upgrades.stop();
         await expiry.stop();
         await runner.stopAll();
         await jobs?.stop();

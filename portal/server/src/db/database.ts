@@ -14,6 +14,7 @@ import { UserLimits } from "../models/UserLimits.js";
 import { EmailToken } from "../models/EmailToken.js";
 import { LoginFailure } from "../models/LoginFailure.js";
 import { Session } from "../models/Session.js";
+import { Upgrade } from "../models/Upgrade.js";
 import { User } from "../models/User.js";
 
 export function createKnex(url: string, poolMax = 10, logger?: Logger): Knex {
@@ -58,6 +59,7 @@ export function bindModels(knex: Knex) {
     DeploymentEvent: DeploymentEvent.bindKnex(knex),
     AuditEntry: AuditEntry.bindKnex(knex),
     UserLimits: UserLimits.bindKnex(knex),
+    Upgrade: Upgrade.bindKnex(knex),
   };
 }
 

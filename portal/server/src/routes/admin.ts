@@ -9,6 +9,7 @@ import { parseInput } from "../http/validation.js";
 import type { Accounts } from "../services/accounts.js";
 import type { Projects } from "../services/projects.js";
 import type { Database } from "../db/database.js";
+import { MAX_UPGRADE_CONCURRENCY, presentUpgrade, type Upgrades } from "../services/upgrades.js";
 
 const quantity = (problem: (value: string) => string | undefined) =>
   z.string().superRefine((value, ctx) => {
@@ -23,8 +24,19 @@ const limitsBody = z
   })
   .refine((body) => Object.keys(body).length > 0, { message: "send at least one of maxProjects, maxCpu, maxMemory (null restores the default)" });
 
-/** Platform administration: a user's limits. Platform admins only. */
-export function adminRoutes(router: Router<PortalState>, db: Database, accounts: Accounts, projects: Projects): void {
+const rolloutBody = z.strictObject({
+  projects: z.array(z.string().max(100), { message: "must be a list of project names" }).max(1000).optional(),
+  canary: z.string().max(100).optional(),
+  concurrency: z
+    .number({ message: "must be a whole number" })
+    .int({ message: "must be a whole number" })
+    .min(1, { message: "must be at least 1" })
+    .max(MAX_UPGRADE_CONCURRENCY, { message: `must be at most ${MAX_UPGRADE_CONCURRENCY}` })
+    .optional(),
+});
+
+/** Platform administration: a user's limits, platform upgrades. Platform admins only. */
+export function adminRoutes(router: Router<PortalState>, db: Database, accounts: Accounts, projects: Projects, upgrades: Upgrades): void {
   const requireAdmin: Middleware<PortalState> = async (ctx, next) => {
     if (!accounts.present(ctx.state.auth.user!).isAdmin) throw new AppError(403, "forbidden", "Only platform admins can do this.");
     await next();
@@ -47,5 +59,21 @@ export function adminRoutes(router: Router<PortalState>, db: Database, accounts:
     const next = { maxProjects: current?.maxProjects ?? null, maxCpu: current?.maxCpu ?? null, maxMemory: current?.maxMemory ?? null, ...changes, updatedAt: new Date() };
     await db.models.UserLimits.query().insert({ userId: user.id, ...next }).onConflict("userId").merge();
     ctx.body = { limits: await projects.limitsOf(user.id) };
+  });
+
+  /** What a redeploy would change per project (this portal's SDK and platform settings), and the rollouts so far. */
+  router.get("/api/admin/upgrades", requireUser, requireAdmin, async (ctx) => {
+    const [plan, rollouts] = await Promise.all([upgrades.candidates(), upgrades.list()]);
+    ctx.body = { ...plan, rollouts: rollouts.map(presentUpgrade) };
+  });
+
+  router.post("/api/admin/upgrades", requireUser, requireAdmin, async (ctx) => {
+    const upgrade = await upgrades.startRollout(ctx.state.auth.user!, parseInput(rolloutBody, ctx.request.body ?? {}));
+    ctx.status = 202;
+    ctx.body = { upgrade: presentUpgrade(upgrade) };
+  });
+
+  router.get("/api/admin/upgrades/:id", requireUser, requireAdmin, async (ctx) => {
+    ctx.body = { upgrade: presentUpgrade(await upgrades.get(ctx.params.id!)) };
   });
 }

@@ -1,5 +1,5 @@
 import type Router from "@koa/router";
-import { renderProjectYaml } from "@babyhelm/sdk";
+import { renderProjectYaml, type PlatformOptions } from "@babyhelm/sdk";
 import { z } from "zod";
 import { requireUser } from "../http/auth.js";
 import type { PortalState } from "../http/state.js";
@@ -28,7 +28,7 @@ const updateBody = z
   .refine((body) => Object.keys(body).length > 0, { message: "send at least one field to change: displayName, quota, monitoring, expiresAt" });
 
 /** Routes are relative to /api/projects (see app.ts). */
-export function projectRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments): void {
+export function projectRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments, platform: PlatformOptions): void {
   router.get("/", requireUser, async (ctx) => {
     ctx.body = { items: await projects.listFor(ctx.state.auth.user!) };
   });
@@ -75,6 +75,6 @@ export function projectRoutes(router: Router<PortalState>, projects: Projects, d
     const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
     // Rendered from the real values, exactly as a deploy would create them, then masked.
     ctx.type = "text/yaml";
-    ctx.body = await renderProjectYaml(await projects.spec(project, "plain"), { showSecrets: false });
+    ctx.body = await renderProjectYaml(await projects.spec(project, "plain"), { showSecrets: false, platform });
   });
 }
