@@ -175,10 +175,13 @@ async function journey(page: Page): Promise<void> {
   await manifests.scrollIntoViewIfNeeded();
   await screenshot(page, "09-manifests");
 
-  // 7. Deploy: the review says what will change; confirming queues it.
+  // 7. Deploy: the review shows the engine's preview, per resource; confirming queues it.
   await page.getByRole("button", { name: "Deploy…" }).click();
   const review = page.getByRole("dialog", { name: "Deploy these changes?" });
-  await review.getByText("first deploy: creates the namespace and 1 app").waitFor();
+  const plan = review.getByRole("list", { name: "What the deploy will do" });
+  await plan.getByText("Deployment web", { exact: true }).waitFor({ timeout: 180_000 });
+  await plan.getByText("Namespace shop", { exact: true }).waitFor();
+  expect(await plan.getByTestId("plan-op").allTextContents()).toEqual(expect.arrayContaining(["create"]));
   await screenshot(page, "10-deploy-review");
   await review.getByRole("button", { name: "Deploy", exact: true }).click();
   await review.waitFor({ state: "hidden" });

@@ -27,13 +27,26 @@ export interface Quota {
   pods: number;
 }
 
+/** up and destroy are the project's history; previews and drift checks are engine runs that change nothing. */
+export type DeploymentKind = "up" | "destroy" | "preview" | "drift";
+
 export interface DeploymentSummary {
   id: string;
-  kind: "up" | "destroy";
+  kind: DeploymentKind;
   status: DeploymentStatus;
   error?: string | null;
   summary?: Record<string, number> | null;
   outputs?: Record<string, unknown> | null;
+  /** An up that read the cluster back first, so changes made outside BabyHelm were put back. */
+  refresh?: boolean;
+  /** The deployment whose apps this up rolled back to. */
+  rollbackOf?: string | null;
+  upgradeId?: string | null;
+  sdkVersion?: string | null;
+  /** Set once the run has recorded what it deployed (spec and manifests): only then can it be viewed, compared or rolled back to. */
+  manifestsDigest?: string | null;
+  /** A preview's or drift check's per-resource plan, once it has run. */
+  plan?: PlanStep[] | null;
   createdAt: string;
   startedAt?: string | null;
   finishedAt: string | null;
@@ -197,4 +210,78 @@ export interface HealthAlert {
 export interface ProjectWebhook {
   url: string;
   secret?: string;
+}
+
+/**
+ * A preview's or drift check's plan: per resource what a deploy would do, and which fields change. A copy
+ * of PlanStep in portal/server/src/deployments/plan.ts.
+ */
+export type PlanOp = "create" | "update" | "replace" | "delete";
+
+export interface PlanChange {
+  /** `spec.template.spec.containers[0].image`. */
+  field: string;
+  /** The value now (for a drift check: in the cluster) and the value the spec gives; absent when secret or unset. */
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface PlanStep {
+  op: PlanOp | (string & {});
+  /** The Kubernetes kind (`Deployment`), or the Pulumi type of anything else. */
+  kind: string;
+  name: string;
+  changes: PlanChange[];
+}
+
+/** GET /api/projects/:name/deployments/:id/spec: what an up deployed, secret values masked. */
+export interface DeploymentSpec {
+  deploymentId: string;
+  status: DeploymentStatus;
+  sdkVersion: string | null;
+  manifestsDigest: string | null;
+  spec: unknown;
+}
+
+/** A copy of FieldChange and ObjectChange in portal/server/src/deployments/diff.ts. */
+export interface FieldChange {
+  /** `apps[web].image`: lists of named items are keyed by name. */
+  path: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface ObjectChange {
+  /** `Deployment shop/web`: kind, namespace and name. */
+  object: string;
+  op: "added" | "removed" | "changed";
+  changes: FieldChange[];
+}
+
+/** GET /api/projects/:name/deployments/:id/diff?from=: from one recorded up to another. */
+export interface DeploymentDiff {
+  from: { id: string; sdkVersion: string | null; manifestsDigest: string | null };
+  to: { id: string; sdkVersion: string | null; manifestsDigest: string | null };
+  spec: FieldChange[];
+  manifests: ObjectChange[];
+}
+
+/** GET /api/projects/:name/drift: the last drift check, read against what was deployed since. */
+export type DriftState = "not_deployed" | "unchecked" | "in_sync" | "drifted" | "reconciled" | "outdated" | "unknown";
+
+export interface Drift {
+  state: DriftState;
+  message: string;
+  checkId: string | null;
+  checkedAt: string | null;
+  /** The deployment the cluster was compared with. */
+  against: string | null;
+  /** Why the last check did not finish. */
+  error: string | null;
+  /** What differs, per resource: before is the cluster's value, after what BabyHelm deploys. */
+  resources: PlanStep[];
+  /** A check waiting or running. */
+  pending: { id: string; status: DeploymentStatus } | null;
+  /** How often every deployed project is checked; 0: on demand only. */
+  intervalMs: number;
 }

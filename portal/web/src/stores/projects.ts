@@ -78,9 +78,19 @@ export const useProjectsStore = defineStore("projects", () => {
     return (await api.get(path(project, "/spec"))).data;
   }
 
-  async function deploy(project: string): Promise<DeploymentSummary> {
-    const deployment = (await api.post<{ deployment: DeploymentSummary }>(path(project, "/deployments"))).data.deployment;
+  /** `refresh`: read the cluster back first, so changes made outside BabyHelm are put back. */
+  async function deploy(project: string, options: { refresh?: boolean } = {}): Promise<DeploymentSummary> {
+    const deployment = (await api.post<{ deployment: DeploymentSummary }>(path(project, "/deployments"), options.refresh ? { refresh: true } : undefined)).data.deployment;
     deployments.value = [deployment, ...deployments.value];
+    return deployment;
+  }
+
+  /** The apps of deployment `id` become the project's apps again and are deployed (a 409 names the field that no longer fits). */
+  async function rollback(project: string, id: string): Promise<DeploymentSummary> {
+    const deployment = (await api.post<{ deployment: DeploymentSummary }>(path(project, `/deployments/${encodeURIComponent(id)}/rollback`))).data.deployment;
+    deployments.value = [deployment, ...deployments.value];
+    // The project's apps changed with it.
+    if (current.value?.name === project) current.value = (await api.get<{ project: Project }>(path(project))).data.project;
     return deployment;
   }
 
@@ -107,5 +117,5 @@ export const useProjectsStore = defineStore("projects", () => {
     }
   }
 
-  return { list, listLoaded, current, deployments, members, loadList, create, load, update, remove, loadMembers, setMember, removeMember, saveApp, removeApp, manifests, spec, deploy, restartApp, deployment, cancel, track };
+  return { list, listLoaded, current, deployments, members, loadList, create, load, update, remove, loadMembers, setMember, removeMember, saveApp, removeApp, manifests, spec, deploy, rollback, restartApp, deployment, cancel, track };
 });
