@@ -25,7 +25,10 @@ export async function runMockEngine(request: EngineRequest, send: (message: Engi
         if (signal.aborted) throw new Error("cancelled");
         const name = args.name;
         if (request.kind === "preview") plan.push({ op: "create", kind: kindOf(args.type), name: String((args.inputs.metadata as { name?: string } | undefined)?.name ?? name), changes: [] });
-        if (planning) return { id: `${name}-id`, state: args.inputs };
+        if (planning) {
+          if (step > 0) await new Promise((resolve) => setTimeout(resolve, step));
+          return { id: `${name}-id`, state: args.inputs };
+        }
         send({ type: "event", event: { kind: "resource", op, type: args.type, name, status: "started" } });
         send({ type: "output", line: `${op === "create" ? "+" : "-"} ${args.type} ${name}` });
         if (step > 0) await new Promise((resolve) => setTimeout(resolve, step));

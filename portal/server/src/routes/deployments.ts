@@ -12,7 +12,7 @@ import type { Projects } from "../services/projects.js";
 
 const createBody = z.strictObject({
   // Read every object back from the cluster first, so changes made outside BabyHelm (drift) are put back.
-  refresh: z.boolean({ message: "must be true or false" }).optional(),
+  refresh: z.boolean().optional(),
 });
 const listQuery = z.strictObject({
   kind: z
