@@ -134,7 +134,8 @@ async function journey(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Log in" }).click();
   await page.waitForURL(`${url}/projects`);
   await page.getByRole("heading", { name: "No projects yet" }).waitFor();
-  await expectNav(page, ["Projects", "Account", "Log out"]);
+  // The first account of a portal is its platform admin: the shell links to the platform upgrades.
+  await expectNav(page, ["Projects", "Upgrades", "Account", "Log out"]);
   await screenshot(page, "05-projects-empty");
 
   // 4. Create a project.

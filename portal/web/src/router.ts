@@ -1,5 +1,5 @@
 /** Routes with lazily loaded pages; the guard asks the auth store, inside the guard, who is logged in. */
-import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
+import { createRouter, createWebHistory, type RouteRecordRaw, type RouterHistory } from "vue-router";
 import { useAuthStore } from "./stores/auth.js";
 
 declare module "vue-router" {
@@ -8,6 +8,8 @@ declare module "vue-router" {
     public?: boolean;
     /** Only for visitors: a logged-in user goes to their projects. */
     guestOnly?: boolean;
+    /** Only for platform admins: anyone else goes to their projects. */
+    admin?: boolean;
     title?: string;
   }
 }
@@ -26,16 +28,18 @@ export const routes: RouteRecordRaw[] = [
   { path: "/projects/:name/apps/new", name: "new-app", component: () => import("./pages/AppFormPage.vue"), meta: { title: "Add an app" } },
   { path: "/projects/:name/apps/:app/status", name: "app-status", component: () => import("./pages/AppStatusPage.vue"), meta: { title: "App status" } },
   { path: "/projects/:name/apps/:app", name: "edit-app", component: () => import("./pages/AppFormPage.vue"), meta: { title: "Edit app" } },
+  { path: "/admin/upgrades", name: "admin-upgrades", component: () => import("./pages/AdminUpgradesPage.vue"), meta: { admin: true, title: "Platform upgrades" } },
   { path: "/:pathMatch(.*)*", name: "not-found", component: () => import("./pages/NotFoundPage.vue"), meta: { public: true, title: "Not found" } },
 ];
 
-export function createAppRouter() {
-  const router = createRouter({ history: createWebHistory(), routes });
+export function createAppRouter(history: RouterHistory = createWebHistory()) {
+  const router = createRouter({ history, routes });
   router.beforeEach(async (to) => {
     const auth = useAuthStore();
     await auth.ensureLoaded();
     if (!to.meta.public && !auth.loggedIn) return { name: "login", query: { redirect: to.fullPath } };
     if (to.meta.guestOnly && auth.loggedIn) return { name: "projects" };
+    if (to.meta.admin && !auth.isAdmin) return { name: "projects" };
     return true;
   });
   router.afterEach((to) => {

@@ -285,3 +285,61 @@ export interface Drift {
   /** How often every deployed project is checked; 0: on demand only. */
   intervalMs: number;
 }
+
+/**
+ * Platform upgrades (GET /api/admin/upgrades, platform admins only): per project with a recorded deployment,
+ * whether redeploying it with this portal's SDK and platform settings would change anything, and what
+ * (before: its last deployment's rendered objects, after: this portal's render). A copy of UpgradeCandidate
+ * in portal/server/src/services/upgrades.ts.
+ */
+export interface UpgradeCandidate {
+  project: string;
+  /** The last successful deployment, which a redeploy would deploy again. */
+  deploymentId: string;
+  /** The SDK version that deployment rendered with; null when it predates recording it. */
+  deployedWith: string | null;
+  changed: boolean;
+  changes: ObjectChange[];
+}
+
+export type UpgradeStatus = "running" | "succeeded" | "failed";
+export type UpgradeProjectStatus = "pending" | "deploying" | "succeeded" | "failed" | "skipped";
+
+/** One project of a rollout, in rollout order: the canary first. */
+export interface UpgradeProject {
+  project: string;
+  projectId: string;
+  canary: boolean;
+  status: UpgradeProjectStatus;
+  /** The up the rollout queued for it, once it has started. */
+  deploymentId: string | null;
+  error: string | null;
+}
+
+/** A rollout: the canary alone, then the others `concurrency` at a time, stopped by the first failure. */
+export interface Upgrade {
+  id: string;
+  status: UpgradeStatus;
+  concurrency: number;
+  /** Why it stopped. */
+  error: string | null;
+  projects: UpgradeProject[];
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface UpgradePlan {
+  /** The SDK this portal renders with. */
+  sdkVersion: string;
+  projects: UpgradeCandidate[];
+  /** The latest rollouts, newest first. */
+  rollouts: Upgrade[];
+}
+
+/** POST /api/admin/upgrades: the projects to upgrade (default: every changed one), the canary (default: the first). */
+export interface UpgradeRequest {
+  projects?: string[];
+  canary?: string;
+  /** 1 to 10 (default 2). */
+  concurrency?: number;
+}

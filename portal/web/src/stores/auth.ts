@@ -11,6 +11,8 @@ export const useAuthStore = defineStore("auth", () => {
   let loading: Promise<void> | undefined;
 
   const loggedIn = computed(() => user.value !== null);
+  /** A platform admin (upgrades, users' limits); the API decides, this only chooses what to show. */
+  const isAdmin = computed(() => user.value?.isAdmin === true);
 
   /** Asks the portal once who this browser is logged in as; route guards await it. */
   function ensureLoaded(): Promise<void> {
@@ -99,6 +101,7 @@ export const useAuthStore = defineStore("auth", () => {
     user,
     loaded,
     loggedIn,
+    isAdmin,
     ensureLoaded,
     register,
     confirm,
