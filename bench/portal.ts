@@ -22,15 +22,20 @@ export interface Servers {
   databaseUrl: string;
 }
 
-/** `env` reaches the portal's configuration (e.g. PROMETHEUS_URL). */
-export function startServers(env: Record<string, string> = {}): Promise<{ servers: Servers; stop: () => void }> {
+/** `env` reaches the portal's configuration (e.g. PROMETHEUS_URL). `stop` resolves once the servers have exited. */
+export function startServers(env: Record<string, string> = {}): Promise<{ servers: Servers; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ["--conditions=@babyhelm/source", "--import", "tsx", fileURLToPath(new URL("./portal-server.ts", import.meta.url))], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, BENCH_PORTAL_ENV: JSON.stringify(env) },
   });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    return exited;
+  };
   return new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`the bench servers exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once("line", (line) => resolve({ servers: JSON.parse(line) as Servers, stop: () => child.kill("SIGTERM") }));
+    createInterface({ input: child.stdout! }).once("line", (line) => resolve({ servers: JSON.parse(line) as Servers, stop }));
   });
 }
 
