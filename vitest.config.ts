@@ -13,6 +13,8 @@ export default defineConfig({
     include: ["**/src/**/*.test.ts", "test/**/*.test.ts", "portal/web/e2e/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**"],
     globalSetup: ["portal/server/src/test-support/global-setup.ts"],
+    // Each file gets a temp dir of its own and fails when it leaves files there or processes running.
+    setupFiles: ["portal/server/src/test-support/file-sandbox.ts"],
     // Most of the run waits on processes (the Pulumi engine, the cluster, browsers), not the CPU: with
     // vitest's default on 2 cores (one file at a time) CI took over 20 minutes.
     maxWorkers: 3,

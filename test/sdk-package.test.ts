@@ -5,8 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -14,13 +13,14 @@ import { AppsV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { namespaceExists, realPlatform } from "../portal/server/src/test-support/cluster.js";
 import { pulumiCli, type PulumiCli } from "./support/pulumi-cli.js";
+import { tempDir } from "./support/temp-dir.js";
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const rootPackage = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
 const pinned = (name: string) => rootPackage.devDependencies[name] as string;
 
-const consumer = mkdtempSync(join(tmpdir(), "babyhelm-consumer-"));
+const consumer = tempDir("consumer");
 let packedFiles: string[] = [];
 // Unique namespaces: the test cluster is shared by the whole run.
 const suffix = randomBytes(3).toString("hex");

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
@@ -7,8 +6,9 @@ import { INVALID_SPECS } from "./spec/invalid-specs.fixture.js";
 import { runBabyhelm } from "./test-support/run-cli.js";
 import { EVERY_FIELD_SPEC } from "./test-support/specs.js";
 import { renderProject } from "./render/render.js";
+import { tempDir } from "../../test/support/temp-dir.js";
 
-const workDir = mkdtempSync(join(tmpdir(), "babyhelm-cli-"));
+const workDir = tempDir("cli");
 const specFile = join(workDir, "spec.yaml");
 writeFileSync(specFile, stringify(EVERY_FIELD_SPEC));
 const STACK_FRAME = /^\s+at .+\(?.+:\d+:\d+\)?$/m;

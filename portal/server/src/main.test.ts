@@ -2,14 +2,14 @@
  * The portal as `npm start` runs it: a separate process, configuration from the environment, an embedded
  * PostgreSQL in the data directory, the dev outbox, and SIGTERM.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { simpleParser } from "mailparser";
 import { Agent, request as httpRequest } from "node:http";
 import { describe, expect, it } from "vitest";
 import { freePort } from "./db/embedded.js";
 import { startMain, waitForOutput } from "./test-support/process.js";
+import { tempDir } from "../../../test/support/temp-dir.js";
 
 describe("the portal process", () => {
   it("lists every configuration problem and exits 1", async () => {
@@ -24,7 +24,7 @@ describe("the portal process", () => {
   });
 
   it("refuses a production start without its secrets, listing them with every other problem", async () => {
-    const started = startMain({ NODE_ENV: "production", PORT: "abc", DATA_DIR: mkdtempSync(join(tmpdir(), "babyhelm-prod-")) });
+    const started = startMain({ NODE_ENV: "production", PORT: "abc", DATA_DIR: tempDir("prod") });
     expect((await started.exited).code).toBe(1);
     expect(started.output()).toContain("PORT: must be a port number");
     for (const name of ["SESSION_SECRET", "SECRETS_KEY", "PUBLIC_URL", "DATABASE_URL", "SMTP_URL", "PULUMI_CONFIG_PASSPHRASE"]) {
@@ -33,7 +33,7 @@ describe("the portal process", () => {
   });
 
   it("starts with an embedded PostgreSQL and the dev outbox, stops on SIGTERM in time, and reuses its data on the next start", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-main-"));
+    const dataDir = tempDir("main");
     chmodSync(dataDir, 0o755);
     const port = await freePort();
     const env = { DATA_DIR: dataDir, PORT: String(port), BCRYPT_ROUNDS: "4", LOG_LEVEL: "info" };
@@ -69,7 +69,7 @@ describe("the portal process", () => {
   }, 120_000);
 
   it("finishes a request in flight on SIGTERM and closes keep-alive connections, within 5 seconds", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-keepalive-"));
+    const dataDir = tempDir("keepalive");
     chmodSync(dataDir, 0o755);
     const port = await freePort();
     // A slow bcrypt keeps the sign-up in flight while the signal arrives.

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -10,6 +9,7 @@ import { promtool, requiredTool } from "../test-support/tools.js";
 import { appDashboard, dashboardUid, namespacesDashboard, projectDashboard } from "./dashboards.js";
 import { promqlSyntaxErrors } from "./parse.js";
 import { allQueries } from "./queries.js";
+import { tempDir } from "../../../test/support/temp-dir.js";
 
 const promtoolPath = requiredTool("promtool", "prometheus");
 
@@ -45,7 +45,7 @@ describe("PromQL of the library and the dashboards", () => {
   });
 
   it.skipIf(!promtoolPath)("is accepted by promtool check rules", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "babyhelm-rules-"));
+    const dir = tempDir("rules");
     const rules = everyExpression().map(({ expr }, index) => ({ record: `babyhelm:check:${index}`, expr }));
     writeFileSync(join(dir, "rules.yml"), stringify({ groups: [{ name: "babyhelm-check", rules }] }, { lineWidth: 0 }));
     const output = await promtool(promtoolPath!, ["check", "rules", "rules.yml"], dir);

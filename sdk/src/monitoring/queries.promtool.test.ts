@@ -4,13 +4,13 @@
  * cAdvisor's pod-level and pause-container series, an app `web-api` next to an app `web`, every
  * kube-state-metrics series reported twice (two replicas), and an evicted pod that still has requests.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { promtool, requiredTool } from "../test-support/tools.js";
 import * as q from "./queries.js";
+import { tempDir } from "../../../test/support/temp-dir.js";
 
 const promtoolPath = requiredTool("promtool", "prometheus");
 
@@ -150,7 +150,7 @@ const EXPECTATIONS = [
 
 describe.skipIf(!promtoolPath)("the PromQL library under promtool test rules", () => {
   it("computes per-app CPU, memory, restarts, OOM kills, pods, network, throttling and quota share, per namespace", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "babyhelm-promtool-"));
+    const dir = tempDir("promtool");
     writeFileSync(join(dir, "rules.yml"), stringify({ groups: [] }));
     writeFileSync(
       join(dir, "tests.yml"),

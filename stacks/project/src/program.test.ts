@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { renderProject } from "@babyhelm/sdk";
@@ -7,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { recordResources, revealSecrets } from "../../../sdk/src/test-support/pulumi-mocks.js";
 import { readProjectConfig } from "./config.js";
 import { buildProjectStack, createProjectProgram } from "./program.js";
+import { tempDir } from "../../../test/support/temp-dir.js";
 
 const spec = {
   name: "shop",
@@ -39,7 +39,7 @@ describe("stacks/project", () => {
   });
 
   it("reads babyhelm:specFile relative to the project directory", () => {
-    const dir = mkdtempSync(join(tmpdir(), "babyhelm-stack-"));
+    const dir = tempDir("stack");
     writeFileSync(join(dir, "shop.yaml"), "name: shop\napps:\n  - { name: web, image: nginx }\n");
     withConfig({ "babyhelm:specFile": "shop.yaml", "babyhelm:platform": { ingressClassName: "traefik" } });
     const args = readProjectConfig(new pulumi.Config("babyhelm"), dir);
@@ -48,7 +48,7 @@ describe("stacks/project", () => {
   });
 
   it("explains what to set when the spec is missing, doubled, unreadable or invalid", () => {
-    const dir = mkdtempSync(join(tmpdir(), "babyhelm-stack-"));
+    const dir = tempDir("stack");
     writeFileSync(join(dir, "bad.yaml"), "name: Shop\n");
     const read = () => readProjectConfig(new pulumi.Config("babyhelm"), dir);
 

@@ -3,13 +3,11 @@
  * Pulumi's mocks, in its own process) and, without a Pulumi CLI, the real engine. The same behaviours with
  * the real engine and cluster: real-deploy, real-queue and real-interruptions tests.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_MISSING } from "./protocol.js";
 import { signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
 import { createProject, deploy, readEvents, waitForDeployment, waitForStatus } from "../test-support/projects.js";
+import { tempDir } from "../../../../test/support/temp-dir.js";
 
 let portal: TestPortal;
 let owner: string;
@@ -151,7 +149,7 @@ describe("a deployment that runs too long", () => {
 describe("without a Pulumi CLI", () => {
   it("fails a deployment within seconds with a message that names the fix, and loses nothing", async () => {
     // No CLI anywhere: none named, none on PATH, no toolchain built.
-    const real = await startTestPortal({ env: { DEPLOY_ENGINE: "pulumi", PULUMI_CLI_PATH: "", BABYHELM_TOOLCHAIN_HOME: mkdtempSync(join(tmpdir(), "babyhelm-no-toolchain-")) } });
+    const real = await startTestPortal({ env: { DEPLOY_ENGINE: "pulumi", PULUMI_CLI_PATH: "", BABYHELM_TOOLCHAIN_HOME: tempDir("no-toolchain") } });
     try {
       const cookie = await signUp(real, "real@example.com");
       await createProject(real, cookie, "shop", [{ name: "web", image: "nginx:1.27", port: 80, secretEnv: { KEY: "kept-secret" } }]);

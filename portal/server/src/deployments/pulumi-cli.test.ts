@@ -3,8 +3,7 @@
  * command line, a failing CLI is reported by its own error line, and a CLI that ignores cancellation is
  * killed with its process group, after which the next run clears the lock it left.
  */
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isAlive as alive } from "../test-support/process.js";
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFakePulumi, FAKE_CLI_ERROR, type FakePulumi } from "../test-support/fake-pulumi.js";
 import { signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
 import { createProject, deploy, waitForDeployment, waitForStatus } from "../test-support/projects.js";
+import { tempDir } from "../../../../test/support/temp-dir.js";
 
 const SECRET = "TOPSECRET-hunter2";
 // Breaks naive masking of JSON text (the old event writer crashed the portal on it).
@@ -22,7 +22,7 @@ let owner: string;
 let fake: FakePulumi;
 let stateDir: string;
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "babyhelm-fake-cli-"));
+  const dir = tempDir("fake-cli");
   fake = createFakePulumi(join(dir, "cli"));
   stateDir = join(dir, "state");
   portal = await startTestPortal({

@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { clearFileBackendLock } from "./pulumi-engine.js";
+import { tempDir } from "../../../../test/support/temp-dir.js";
 
 describe("clearing a stack lock left by an interrupted run", () => {
   it("removes the lock of that stack in a file backend, in either lock layout, and nothing else", () => {
-    const backend = mkdtempSync(join(tmpdir(), "babyhelm-backend-"));
+    const backend = tempDir("backend");
     const lock = (...parts: string[]) => {
       const dir = join(backend, ".pulumi", "locks", ...parts);
       mkdirSync(dir, { recursive: true });

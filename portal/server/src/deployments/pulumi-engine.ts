@@ -5,7 +5,7 @@
  * read in `ps`, and repeats them in its error messages. The SDK marks secret values as Pulumi secrets, so
  * they are encrypted in state with the passphrase provider.
  */
-import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { basename, delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CommandError, ConcurrentUpdateError, LocalWorkspace, PulumiCommand, type EngineEvent, type OpMap } from "@pulumi/pulumi/automation/index.js";
@@ -75,11 +75,31 @@ export function clearFileBackendLock(backendUrl: string | undefined, stack: stri
   }
 }
 
+/**
+ * The run's own temp dir inside the stack's working directory (mode 0700). The Kubernetes provider writes a
+ * copy of the kubeconfig, credentials included, to the temp dir on every run and never removes it: in the
+ * system temp dir those copies pile up for every local user to find. A dir left by a killed run is removed
+ * by the project's next run (its runs never overlap).
+ */
+function runTempDir(workDir: string): string {
+  for (const entry of readdirSync(workDir)) if (entry.startsWith(".tmp-")) rmSync(join(workDir, entry), { recursive: true, force: true });
+  return mkdtempSync(join(workDir, ".tmp-"));
+}
+
 export async function runPulumiEngine(request: EngineRequest, send: (message: EngineMessage) => void, signal: AbortSignal): Promise<void> {
+  mkdirSync(request.workDir, { recursive: true });
+  const temp = runTempDir(request.workDir);
+  try {
+    await runPulumi(request, send, signal, temp);
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+async function runPulumi(request: EngineRequest, send: (message: EngineMessage) => void, signal: AbortSignal, temp: string): Promise<void> {
   const cli = findPulumiCli(request.pulumi, process.env.PATH);
   const pulumiHomeDir = request.pulumi.home ?? (cli.fromToolchain ? pulumiHome({ BABYHELM_TOOLCHAIN_HOME: request.pulumi.toolchainHome }) : undefined);
   const stackName = request.spec.name;
-  mkdirSync(request.workDir, { recursive: true });
   if (request.pulumi.backendUrl?.startsWith("file://")) mkdirSync(fileURLToPath(request.pulumi.backendUrl.replace(/^file:\/\/(?!\/)/, "file:///")), { recursive: true });
   if (request.clearLock) clearFileBackendLock(request.pulumi.backendUrl, stackName);
   const envVars: Record<string, string> = {
@@ -91,6 +111,7 @@ export async function runPulumiEngine(request: EngineRequest, send: (message: En
     // controller) is taken back by the next deploy instead of failing it with a Server-Side Apply conflict,
     // and a drift check's preview shows the change it would undo instead of that conflict.
     PULUMI_K8S_ENABLE_PATCH_FORCE: "true",
+    TMPDIR: temp,
     PATH: `${dirname(cli.path)}${delimiter}${process.env.PATH ?? ""}`,
     ...(pulumiHomeDir ? { PULUMI_HOME: pulumiHomeDir } : {}),
     ...(request.pulumi.backendUrl ? { PULUMI_BACKEND_URL: request.pulumi.backendUrl } : {}),

@@ -5,8 +5,7 @@
  * the Pulumi state on disk.
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AppsV1Api, CoreV1Api, type V1Pod } from "@kubernetes/client-node";
 import { parseProjectSpec, type ProjectSpecInput } from "@babyhelm/sdk";
@@ -16,6 +15,7 @@ import { namespaceExists, realPlatform } from "../test-support/cluster.js";
 import { expectClusterToMatchRender, liveProjectObjects } from "../test-support/live-objects.js";
 import { signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
 import { createProject, deploy, waitForDeployment } from "../test-support/projects.js";
+import { tempDir } from "../../../../test/support/temp-dir.js";
 
 const name = `real-${randomBytes(3).toString("hex")}`;
 const SECRET = "s3cr3t-real-value";
@@ -56,7 +56,7 @@ describe.skipIf(!realPlatform)("deploying through the portal with the real engin
   const core = () => platform.kube.makeApiClient(CoreV1Api);
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "babyhelm-cli-wrapper-"));
+    const dir = tempDir("cli-wrapper");
     argvLog = join(dir, "argv.log");
     writeFileSync(argvLog, "");
     writeFileSync(join(dir, "pulumi-wrapped"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec '${platform.pulumi}' "$@"\n`);

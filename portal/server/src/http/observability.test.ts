@@ -6,10 +6,9 @@ import { bindModels, createKnex } from "../db/database.js";
 import { freePort } from "../db/embedded.js";
 import { signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
 import { tokenFrom } from "../test-support/smtp.js";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
+import { tempDir } from "../../../../test/support/temp-dir.js";
 
 let portal: TestPortal;
 beforeAll(async () => {
@@ -26,7 +25,7 @@ describe("health and readiness", () => {
   });
 
   it("answers /api/ready with 503 when the database does not, and /api/health with 200", async () => {
-    const config = loadConfig({ NODE_ENV: "test", DATA_DIR: mkdtempSync(join(tmpdir(), "babyhelm-ready-")), BCRYPT_ROUNDS: "4" });
+    const config = loadConfig({ NODE_ENV: "test", DATA_DIR: tempDir("ready"), BCRYPT_ROUNDS: "4" });
     const knex = createKnex(`postgres://nobody:nothing@127.0.0.1:${await freePort()}/none`, 1, pino({ level: "silent" }));
     const app = createApp({ config, logger: pino({ level: "silent" }), database: { knex, models: bindModels(knex) } });
     const server = createServer(app.callback()).listen(0, "127.0.0.1");

@@ -3,12 +3,11 @@
  * environment (own data directory, database and SMTP capture, a port known in advance), a JSON client for
  * its address, and a confirmed, logged-in user.
  */
-import { chmodSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { chmodSync } from "node:fs";
 import { freePort } from "../db/embedded.js";
 import { createTestDatabase } from "./portal.js";
 import { startSmtpCapture, tokenFrom, type SmtpCapture } from "./smtp.js";
+import { tempDir } from "../../../../test/support/temp-dir.js";
 
 export interface MainPortalSetup {
   env: Record<string, string>;
@@ -19,7 +18,7 @@ export interface MainPortalSetup {
 
 export async function mainPortalSetup(dataDirPrefix: string, env: Record<string, string>): Promise<MainPortalSetup> {
   const smtp = await startSmtpCapture();
-  const dataDir = mkdtempSync(join(tmpdir(), dataDirPrefix));
+  const dataDir = tempDir(dataDirPrefix.replace(/^babyhelm-|-$/g, ""));
   chmodSync(dataDir, 0o755);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
