@@ -4,12 +4,11 @@
  * downloaded.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import type { RealPlatform } from "../../portal/server/src/test-support/cluster.js";
+import { tempDir } from "./temp-dir.js";
 
 const run = promisify(execFile);
 
@@ -21,9 +20,12 @@ export interface PulumiCli {
 }
 
 export function pulumiCli(platform: RealPlatform, passphrase = "test passphrase"): PulumiCli {
-  const stateDir = mkdtempSync(join(tmpdir(), "babyhelm-pulumi-state-"));
+  const stateDir = tempDir("pulumi-state");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // The Kubernetes provider leaves a copy of the kubeconfig in the temp dir on every run: a private one,
+    // removed with the test file's other scratch dirs.
+    TMPDIR: tempDir("pulumi-tmp"),
     PATH: `${dirname(platform.pulumi)}:${process.env.PATH ?? ""}`,
     PULUMI_HOME: platform.pulumiHome,
     PULUMI_BACKEND_URL: pathToFileURL(stateDir).href,

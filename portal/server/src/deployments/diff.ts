@@ -3,21 +3,9 @@
  * a newer SDK or other platform settings would change). Pure: plain JSON in, paths out.
  */
 import type { KubernetesObject } from "@babyhelm/sdk";
+import type { FieldChange, ObjectChange } from "./types.js";
 
-export interface FieldChange {
-  /** `apps[web].image`, `spec.template.spec.containers[web].env[LOG_LEVEL].value`: lists of named items are keyed by name. */
-  path: string;
-  before?: unknown;
-  after?: unknown;
-}
-
-export interface ObjectChange {
-  /** `Deployment shop/web`: kind, namespace and name. */
-  object: string;
-  op: "added" | "removed" | "changed";
-  changes: FieldChange[];
-}
-
+export type { FieldChange, ObjectChange } from "./types.js";
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 

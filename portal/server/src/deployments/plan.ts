@@ -3,22 +3,9 @@
  * the value before and after where it is not secret. Pure, so its rules are tested on plain objects.
  */
 import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation/index.js";
+import type { PlanChange, PlanStep } from "./types.js";
 
-export interface PlanChange {
-  field: string;
-  /** The value now (for a drift check: in the cluster) and the value the spec gives; absent when secret or unknown. */
-  before?: unknown;
-  after?: unknown;
-}
-
-export interface PlanStep {
-  /** create, update, replace or delete: steps that change nothing (same, read, refresh) are left out. */
-  op: string;
-  /** The Kubernetes kind (`Deployment`), or the Pulumi type of anything else. */
-  kind: string;
-  name: string;
-  changes: PlanChange[];
-}
+export type { PlanChange, PlanStep } from "./types.js";
 
 const NO_CHANGE = new Set(["same", "read", "refresh", "discard", "remove-pending-replace"]);
 /** Pulumi's own parts of a replacement, folded into one `replace` step. */

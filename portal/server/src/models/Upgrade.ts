@@ -1,17 +1,7 @@
 import { Model } from "objection";
+import type { UpgradeProject, UpgradeStatus } from "../deployments/types.js";
 
-export type UpgradeStatus = "running" | "succeeded" | "failed";
-export type UpgradeProjectStatus = "pending" | "deploying" | "succeeded" | "failed" | "skipped";
-
-/** One project of a rollout, in order: the canary first. */
-export interface UpgradeProject {
-  project: string;
-  projectId: string;
-  canary: boolean;
-  status: UpgradeProjectStatus;
-  deploymentId: string | null;
-  error: string | null;
-}
+export type { UpgradeProject, UpgradeProjectStatus, UpgradeStatus } from "../deployments/types.js";
 
 /** A platform upgrade: redeploying projects whose render changed (a newer SDK, other platform settings). */
 export class Upgrade extends Model {

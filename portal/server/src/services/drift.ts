@@ -13,6 +13,7 @@ import type { Deployment } from "../models/Deployment.js";
 import type { Project } from "../models/Project.js";
 import type { User } from "../models/User.js";
 import type { Deployments } from "./deployments.js";
+import { PeriodicTask } from "./periodic.js";
 
 const SWEEP_LOCK = 0x647269; // "dri"
 const ACTIVE = ["queued", "running"];
@@ -30,15 +31,16 @@ const EXPLAINED: Record<DriftState, string> = {
 };
 
 export class DriftChecks {
-  private timer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<unknown> | undefined;
+  private readonly sweeps: PeriodicTask;
 
   constructor(
     private readonly db: Database,
     private readonly deployments: Deployments,
     private readonly config: Pick<Config, "drift">,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.sweeps = new PeriodicTask(() => this.sweep(), this.logger, "scheduling drift checks failed");
+  }
 
   /**
    * Queues a drift check of the project (`user` null: the schedule). A check already waiting or running is
@@ -96,24 +98,12 @@ export class DriftChecks {
   /** Schedules due checks until stopped; nothing when the interval is 0 (checks on demand only). */
   start(): void {
     const interval = this.config.drift.intervalMs;
-    if (interval <= 0) return;
     // Often enough that checks start close to their due time, never more than twice a second.
-    const tickMs = Math.min(30_000, Math.max(500, Math.floor(interval / 4)));
-    const tick = () => {
-      this.sweeping = this.sweep()
-        .catch((error: unknown) => this.logger.warn({ err: error }, "scheduling drift checks failed"))
-        .finally(() => {
-          this.sweeping = undefined;
-          if (this.timer) this.timer = setTimeout(tick, tickMs);
-        });
-    };
-    this.timer = setTimeout(tick, Math.floor(Math.random() * tickMs));
+    if (interval > 0) this.sweeps.start(Math.min(30_000, Math.max(500, Math.floor(interval / 4))));
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.sweeping;
+    await this.sweeps.stop();
   }
 
   /**

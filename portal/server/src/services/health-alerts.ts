@@ -13,6 +13,7 @@ import { ALERTS_PER_PROJECT_PER_HOUR, alertFor, type AlertKind, type Announced }
 import type { AppStatus } from "../status/types.js";
 import type { ProjectStatuses } from "./status.js";
 import { DELIVER_WEBHOOK, WEBHOOK_ATTEMPTS } from "./webhooks.js";
+import { PeriodicTask } from "./periodic.js";
 
 export interface WatchedProject {
   id: string;
@@ -61,35 +62,24 @@ export function presentAlert(row: AlertRow): HealthAlert {
 }
 
 export class HealthAlerts {
-  private timer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<void> | undefined;
+  private readonly sweeps: PeriodicTask;
 
   constructor(
     private readonly db: Database,
     private readonly statuses: ProjectStatuses,
     private readonly config: Pick<Config, "publicUrl">,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.sweeps = new PeriodicTask(() => this.sweep(), this.logger, "watching app health failed");
+  }
 
   /** Sweeps every `intervalMs` until stopped; nothing without a cluster. */
   start(intervalMs: number): void {
-    if (!this.statuses.reader || intervalMs <= 0) return;
-    const tick = () => {
-      this.sweeping = this.sweep()
-        .catch((error: unknown) => this.logger.warn({ err: error }, "watching app health failed"))
-        .finally(() => {
-          this.sweeping = undefined;
-          if (this.timer) this.timer = setTimeout(tick, intervalMs);
-        });
-    };
-    // Processes started together would sweep in step: the first sweep of each comes at a random moment.
-    this.timer = setTimeout(tick, Math.floor(Math.random() * intervalMs));
+    if (this.statuses.reader && intervalMs > 0) this.sweeps.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.sweeping;
+    await this.sweeps.stop();
   }
 
   async watchedProjects(): Promise<WatchedProject[]> {

@@ -22,6 +22,7 @@ import { expiryWarningMessage } from "../mail/messages.js";
 import type { Project } from "../models/Project.js";
 import { audit } from "./audit.js";
 import type { Deployments } from "./deployments.js";
+import { PeriodicTask } from "./periodic.js";
 
 /** The advisory lock class (with the project's id) that the sweep and a change of `expiresAt` share. */
 export const EXPIRY_LOCK = 0x657870;
@@ -48,8 +49,7 @@ export interface SweepResult {
 }
 
 export class ProjectExpiry {
-  private timer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<unknown> | undefined;
+  private readonly sweeps: PeriodicTask;
 
   constructor(
     private readonly db: Database,
@@ -57,27 +57,17 @@ export class ProjectExpiry {
     private readonly config: Pick<Config, "publicUrl">,
     private readonly logger: Logger,
     private readonly options: ExpiryOptions = {},
-  ) {}
+  ) {
+    this.sweeps = new PeriodicTask(() => this.sweep(), this.logger, "the expiry sweep failed");
+  }
 
   /** Sweeps every `intervalMs` until stopped; 0 turns expiry off. */
   start(intervalMs: number): void {
-    if (intervalMs <= 0) return;
-    const tick = () => {
-      this.sweeping = this.sweep()
-        .catch((error: unknown) => this.logger.warn({ err: error }, "the expiry sweep failed"))
-        .finally(() => {
-          this.sweeping = undefined;
-          if (this.timer) this.timer = setTimeout(tick, intervalMs);
-        });
-    };
-    // Processes started together would sweep in step: the first sweep of each comes at a random moment.
-    this.timer = setTimeout(tick, Math.floor(Math.random() * intervalMs));
+    if (intervalMs > 0) this.sweeps.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.sweeping;
+    await this.sweeps.stop();
   }
 
   async sweep(): Promise<SweepResult> {

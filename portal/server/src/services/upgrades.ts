@@ -10,7 +10,8 @@ import { SDK_VERSION } from "@babyhelm/sdk";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
-import { diffManifests, type ObjectChange } from "../deployments/diff.js";
+import { diffManifests } from "../deployments/diff.js";
+import type { UpgradeCandidate } from "../deployments/types.js";
 import { manifestsDigest, recordedSpec, renderMasked } from "../deployments/records.js";
 import { AppError, invalidRequest, notFound, type FieldProblem } from "../errors.js";
 import type { Deployment } from "../models/Deployment.js";
@@ -18,18 +19,10 @@ import type { Upgrade, UpgradeProject } from "../models/Upgrade.js";
 import type { User } from "../models/User.js";
 import { audit } from "./audit.js";
 import type { Deployments } from "./deployments.js";
+import { PeriodicTask } from "./periodic.js";
 
 export const MAX_UPGRADE_CONCURRENCY = 10;
 const TICK_MS = 1000;
-
-export interface UpgradeCandidate {
-  project: string;
-  /** The last successful deployment, what a redeploy would deploy again. */
-  deploymentId: string;
-  deployedWith: string | null;
-  changed: boolean;
-  changes: ObjectChange[];
-}
 
 export function presentUpgrade(upgrade: Upgrade) {
   return {
@@ -57,15 +50,16 @@ export function nextStep(projects: UpgradeProject[], concurrency: number): { sta
 }
 
 export class Upgrades {
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<unknown> | undefined;
+  private readonly ticks: PeriodicTask;
 
   constructor(
     private readonly db: Database,
     private readonly deployments: Deployments,
     private readonly config: Pick<Config, "platform" | "secretsKey">,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.ticks = new PeriodicTask(() => this.advanceAll(), this.logger, "advancing upgrades failed");
+  }
 
   /** Every project with a recorded successful deployment, and what redeploying it now would change. */
   async candidates(): Promise<{ sdkVersion: string; projects: UpgradeCandidate[] }> {
@@ -133,21 +127,11 @@ export class Upgrades {
 
   /** Advances rollouts every second until stopped. */
   start(): void {
-    const tick = () => {
-      this.ticking = this.advanceAll()
-        .catch((error: unknown) => this.logger.warn({ err: error }, "advancing upgrades failed"))
-        .finally(() => {
-          this.ticking = undefined;
-          if (this.timer) this.timer = setTimeout(tick, TICK_MS);
-        });
-    };
-    this.timer = setTimeout(tick, TICK_MS);
+    this.ticks.start(TICK_MS, TICK_MS);
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.ticking;
+    await this.ticks.stop();
   }
 
   /** Advances every running rollout one step; a rollout another process is advancing is skipped. */

@@ -212,27 +212,19 @@ export interface ProjectWebhook {
   secret?: string;
 }
 
-/**
- * A preview's or drift check's plan: per resource what a deploy would do, and which fields change. A copy
- * of PlanStep in portal/server/src/deployments/plan.ts.
- */
-export type PlanOp = "create" | "update" | "replace" | "delete";
-
-export interface PlanChange {
-  /** `spec.template.spec.containers[0].image`. */
-  field: string;
-  /** The value now (for a drift check: in the cluster) and the value the spec gives; absent when secret or unset. */
-  before?: unknown;
-  after?: unknown;
-}
-
-export interface PlanStep {
-  op: PlanOp | (string & {});
-  /** The Kubernetes kind (`Deployment`), or the Pulumi type of anything else. */
-  kind: string;
-  name: string;
-  changes: PlanChange[];
-}
+/** Plans (previews, drift checks), differences and upgrade rollouts: the server's own types. */
+export type {
+  FieldChange,
+  ObjectChange,
+  PlanChange,
+  PlanOp,
+  PlanStep,
+  UpgradeCandidate,
+  UpgradeProject,
+  UpgradeProjectStatus,
+  UpgradeStatus,
+} from "../../../server/src/deployments/types.js";
+import type { FieldChange, ObjectChange, PlanStep, UpgradeCandidate, UpgradeProject, UpgradeStatus } from "../../../server/src/deployments/types.js";
 
 /** GET /api/projects/:name/deployments/:id/spec: what an up deployed, secret values masked. */
 export interface DeploymentSpec {
@@ -241,21 +233,6 @@ export interface DeploymentSpec {
   sdkVersion: string | null;
   manifestsDigest: string | null;
   spec: unknown;
-}
-
-/** A copy of FieldChange and ObjectChange in portal/server/src/deployments/diff.ts. */
-export interface FieldChange {
-  /** `apps[web].image`: lists of named items are keyed by name. */
-  path: string;
-  before?: unknown;
-  after?: unknown;
-}
-
-export interface ObjectChange {
-  /** `Deployment shop/web`: kind, namespace and name. */
-  object: string;
-  op: "added" | "removed" | "changed";
-  changes: FieldChange[];
 }
 
 /** GET /api/projects/:name/deployments/:id/diff?from=: from one recorded up to another. */
@@ -284,36 +261,6 @@ export interface Drift {
   pending: { id: string; status: DeploymentStatus } | null;
   /** How often every deployed project is checked; 0: on demand only. */
   intervalMs: number;
-}
-
-/**
- * Platform upgrades (GET /api/admin/upgrades, platform admins only): per project with a recorded deployment,
- * whether redeploying it with this portal's SDK and platform settings would change anything, and what
- * (before: its last deployment's rendered objects, after: this portal's render). A copy of UpgradeCandidate
- * in portal/server/src/services/upgrades.ts.
- */
-export interface UpgradeCandidate {
-  project: string;
-  /** The last successful deployment, which a redeploy would deploy again. */
-  deploymentId: string;
-  /** The SDK version that deployment rendered with; null when it predates recording it. */
-  deployedWith: string | null;
-  changed: boolean;
-  changes: ObjectChange[];
-}
-
-export type UpgradeStatus = "running" | "succeeded" | "failed";
-export type UpgradeProjectStatus = "pending" | "deploying" | "succeeded" | "failed" | "skipped";
-
-/** One project of a rollout, in rollout order: the canary first. */
-export interface UpgradeProject {
-  project: string;
-  projectId: string;
-  canary: boolean;
-  status: UpgradeProjectStatus;
-  /** The up the rollout queued for it, once it has started. */
-  deploymentId: string | null;
-  error: string | null;
 }
 
 /** A rollout: the canary alone, then the others `concurrency` at a time, stopped by the first failure. */
