@@ -4,9 +4,9 @@
  * still run, and log streams given to fetch as real ReadableStreams of server-sent events.
  */
 import { AxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from "axios";
-import { vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
 import { api } from "./api/client.js";
-import type { AppStatus, PodStatus, ProjectStatus } from "./api/types.js";
+import type { AppStatus, PodStatus, Project, ProjectStatus, Role } from "./api/types.js";
 
 export interface FakeRequest {
   method: string;
@@ -143,4 +143,23 @@ export function appStatus(overrides: Partial<AppStatus> & { name: string }): App
 
 export function projectStatus(overrides: Partial<ProjectStatus> = {}): ProjectStatus {
   return { project: "shop", cluster: "connected", deployed: true, health: "healthy", message: null, readAt: new Date().toISOString(), apps: [], quota: null, ...overrides };
+}
+
+/**
+ * The hooks of specs that mount components over the fake API: the fake EventSource before each test; after
+ * it, the mounted component unmounted, the fake API restored and stubbed globals undone.
+ */
+export function cleanUpMounts(current: () => { wrapper?: { unmount(): void }; fake?: { restore(): void } }): void {
+  beforeEach(() => FakeEventSource.install());
+  afterEach(() => {
+    const { wrapper, fake } = current();
+    wrapper?.unmount();
+    fake?.restore();
+    vi.unstubAllGlobals();
+  });
+}
+
+/** A project as GET /api/projects/:name answers it, deployed, with the given role. */
+export function projectFixture(role: Role, overrides: Partial<Project> = {}): Project {
+  return { name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true, apps: [], lastDeployment: null, ...overrides };
 }

@@ -7,11 +7,11 @@
  * the user may not run falls back to the offline spec comparison, labelled with the reason. Confirming deploys.
  */
 import type { VueWrapper } from "@vue/test-utils";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Deployment, DeploymentSummary, PlanStep, Project, Role } from "../api/types.js";
 import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { deferred, fakeApi, FakeEventSource, projectStatus, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
+import { cleanUpMounts, deferred, fakeApi, projectFixture, projectStatus, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
 
 const APP = { name: "web", image: "nginx:1.28", port: 80, replicas: 1, command: null, args: null, env: {}, secretEnv: {}, resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: null, visibility: "public" as const, autoscale: null };
 const DEPLOYED: DeploymentSummary = { id: "3", kind: "up", status: "succeeded", manifestsDigest: "sha256:aaa", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" };
@@ -23,16 +23,10 @@ const preview = (overrides: Partial<Deployment>): Deployment => ({ id: "9", kind
 
 let fake: ReturnType<typeof fakeApi> | undefined;
 let wrapper: VueWrapper | undefined;
-beforeEach(() => FakeEventSource.install());
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = undefined;
-  fake?.restore();
-  vi.unstubAllGlobals();
-});
+cleanUpMounts(() => ({ wrapper, fake }));
 
 function project(role: Role): Project {
-  return { name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true, apps: [APP], lastDeployment: DEPLOYED };
+  return projectFixture(role, { apps: [APP], lastDeployment: DEPLOYED });
 }
 
 /** The portal as the project page asks it; `answer` takes what this spec is about first. */

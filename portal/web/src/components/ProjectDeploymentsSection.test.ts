@@ -8,11 +8,11 @@
  * fields in the way.
  */
 import type { VueWrapper } from "@vue/test-utils";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { DeploymentDiff, DeploymentSummary, Project, Role } from "../api/types.js";
 import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { fakeApi, FakeEventSource, projectStatus, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
+import { cleanUpMounts, fakeApi, projectFixture, projectStatus, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
 
 const up = (id: string, overrides: Partial<DeploymentSummary> = {}): DeploymentSummary => ({
   id, kind: "up", status: "succeeded", refresh: false, rollbackOf: null, manifestsDigest: `sha256:${id}`, createdAt: `2030-01-0${id}T10:00:00Z`, finishedAt: `2030-01-0${id}T10:01:00Z`, ...overrides,
@@ -28,16 +28,10 @@ const DIFF: DeploymentDiff = {
 
 let fake: ReturnType<typeof fakeApi> | undefined;
 let wrapper: VueWrapper | undefined;
-beforeEach(() => FakeEventSource.install());
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = undefined;
-  fake?.restore();
-  vi.unstubAllGlobals();
-});
+cleanUpMounts(() => ({ wrapper, fake }));
 
 function project(role: Role): Project {
-  return { name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true, apps: [], lastDeployment: HISTORY[0]! };
+  return projectFixture(role, { lastDeployment: HISTORY[0]! });
 }
 
 async function open(role: Role, answer: (request: FakeRequest) => FakeAnswer | undefined = () => undefined) {

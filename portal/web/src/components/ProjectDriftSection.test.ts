@@ -7,11 +7,11 @@
  * "Put the cluster back" (a deploy with refresh) only when drifted; nothing to press for a viewer.
  */
 import type { VueWrapper } from "@vue/test-utils";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { DeploymentSummary, Drift, Project, Role } from "../api/types.js";
 import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { fakeApi, FakeEventSource, projectStatus, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
+import { cleanUpMounts, fakeApi, projectFixture, projectStatus, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
 
 const DEPLOYED: DeploymentSummary = { id: "7", kind: "up", status: "succeeded", manifestsDigest: "sha256:7", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" };
 const CHECKED = "2030-01-01T11:00:00Z";
@@ -26,16 +26,10 @@ const DRIFTED = drift({
 
 let fake: ReturnType<typeof fakeApi> | undefined;
 let wrapper: VueWrapper | undefined;
-beforeEach(() => FakeEventSource.install());
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = undefined;
-  fake?.restore();
-  vi.unstubAllGlobals();
-});
+cleanUpMounts(() => ({ wrapper, fake }));
 
 function project(role: Role): Project {
-  return { name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true, apps: [], lastDeployment: DEPLOYED };
+  return projectFixture(role, { lastDeployment: DEPLOYED });
 }
 
 async function open(role: Role, answer: (request: FakeRequest) => FakeAnswer | undefined) {
