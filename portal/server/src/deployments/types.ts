@@ -44,6 +44,8 @@ export interface UpgradeCandidate {
   deployedWith: string | null;
   changed: boolean;
   changes: ObjectChange[];
+  /** Why this portal cannot render the last deployment's spec (its SDK refuses it now): not upgradable until fixed. */
+  problem?: string;
 }
 
 export type UpgradeStatus = "running" | "succeeded" | "failed";

@@ -108,4 +108,17 @@ describe("drift and rollback", () => {
     // The schedule's checks are the platform's routine: not in the audit log.
     expect(await portal.portal.database.knex("audit_log").where({ action: "deployment.drift" })).toEqual([]);
   }, 150_000);
+
+  it("lists a project this portal cannot render any more as not upgradable, instead of failing the list", async () => {
+    const { knex } = portal.portal.database;
+    const project = await knex("projects").where({ name: "alpha" }).first();
+    const last = await knex("deployments").where({ projectId: project.id, kind: "up", status: "succeeded" }).orderBy("id", "desc").first();
+    // As if a newer SDK refused what alpha last deployed.
+    await knex("deployments").where({ id: last.id }).update({ spec: JSON.stringify({ name: "alpha", apps: [{ name: "web", image: "nginx:::" }] }) });
+    const plan = await portal.request("GET", "/api/admin/upgrades", { cookie: owner });
+    expect(plan.status, plan.text).toBe(200);
+    expect(plan.json.projects.find((candidate: { project: string }) => candidate.project === "alpha")).toMatchObject({ changed: false, problem: expect.stringMatching(/apps\[0\]\.image/) });
+    const refused = await portal.request("POST", "/api/admin/upgrades", { cookie: owner, body: { projects: ["alpha"] } });
+    expect(refused.json.error.details).toEqual([{ path: "projects[0]", message: `"alpha" cannot be rendered by this portal's SDK; fix its spec first` }]);
+  });
 });

@@ -74,7 +74,13 @@ export class Upgrades {
   }
 
   private compare(deployment: Deployment, project: string): UpgradeCandidate {
-    const now = renderMasked(recordedSpec(deployment, this.config.secretsKey), this.config.platform);
+    let now: ReturnType<typeof renderMasked>;
+    try {
+      now = renderMasked(recordedSpec(deployment, this.config.secretsKey), this.config.platform);
+    } catch (error) {
+      // A spec this SDK refuses (a rule tightened since): a redeploy would fail, so it cannot be rolled out.
+      return { project, deploymentId: deployment.id, deployedWith: deployment.sdkVersion, changed: false, changes: [], problem: error instanceof Error ? error.message : String(error) };
+    }
     const changed = manifestsDigest(now) !== deployment.manifestsDigest;
     return { project, deploymentId: deployment.id, deployedWith: deployment.sdkVersion, changed, changes: changed ? diffManifests((deployment.manifests ?? []) as never, now) : [] };
   }
@@ -91,6 +97,7 @@ export class Upgrades {
     const problems: FieldProblem[] = [];
     chosen.forEach((name, index) => {
       if (!candidates.some((candidate) => candidate.project === name)) problems.push({ path: `projects[${index}]`, message: `"${name}" is not a deployed project` });
+      else if (candidates.find((candidate) => candidate.project === name)?.problem) problems.push({ path: `projects[${index}]`, message: `"${name}" cannot be rendered by this portal's SDK; fix its spec first` });
       else if (!affected.has(name)) problems.push({ path: `projects[${index}]`, message: `a redeploy would not change "${name}"; leave it out` });
     });
     if (new Set(chosen).size !== chosen.length) problems.push({ path: "projects", message: "names a project more than once" });

@@ -33,7 +33,9 @@ export function useUpgrades() {
 
   const candidates = computed(() => plan.value?.projects ?? []);
   const changed = computed(() => candidates.value.filter((candidate) => candidate.changed));
-  const unchanged = computed(() => candidates.value.filter((candidate) => !candidate.changed));
+  const unchanged = computed(() => candidates.value.filter((candidate) => !candidate.changed && !candidate.problem));
+  /** Projects this portal's SDK cannot render any more: a redeploy would fail until their spec is fixed. */
+  const unrenderable = computed(() => candidates.value.filter((candidate) => candidate.problem));
   const chosen = computed(() => changed.value.filter((candidate) => selected.value.includes(candidate.project)).map((candidate) => candidate.project));
   const running = computed(() => rollout.value?.status === "running" || (plan.value?.rollouts ?? []).some((upgrade) => upgrade.status === "running"));
   const pastRollouts = computed(() => (plan.value?.rollouts ?? []).filter((upgrade) => upgrade.id !== rollout.value?.id));
@@ -142,7 +144,7 @@ export function useUpgrades() {
     controller?.abort();
   });
 
-  return { plan, loadError, candidates, changed, unchanged, selected, chosen, canary, concurrency, starting, problems, startError, rollout, pollError, running, pastRollouts, request, rollOut, load };
+  return { plan, loadError, candidates, changed, unchanged, unrenderable, selected, chosen, canary, concurrency, starting, problems, startError, rollout, pollError, running, pastRollouts, request, rollOut, load };
 }
 
 export type Upgrades = ReturnType<typeof useUpgrades>;

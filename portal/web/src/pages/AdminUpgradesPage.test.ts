@@ -95,6 +95,16 @@ const progress = (page: VueWrapper) =>
   }));
 
 describe("the platform upgrades page", () => {
+  it("names the projects this portal cannot render any more, apart from the unchanged ones", async () => {
+    const broken: UpgradeCandidate = { project: "legacy", deploymentId: "5", deployedWith: "0.9.0", changed: false, changes: [], problem: 'apps[0].image: "nginx:::" is not a valid image reference' };
+    const page = await open(({ method, url }) => (method === "GET" && url === "/admin/upgrades" ? { data: { ...planOf(), projects: [...CANDIDATES, broken] } } : undefined));
+    expect(page.find("[data-testid=unrenderable]").text()).toBe(
+      'legacy cannot be upgraded: this portal cannot render its last deployment (apps[0].image: "nginx:::" is not a valid image reference). Fix its spec and deploy it first.',
+    );
+    expect(page.find("[data-testid=unchanged-summary]").text()).toBe("12 projects are deployed as this portal renders them.");
+    expect(row(page, "legacy").exists()).toBe(false);
+  });
+
   it("lists the projects a redeploy would change, with every changed object and field, and the others in a line", async () => {
     const page = await open(({ method, url }) => (method === "GET" && url === "/admin/upgrades" ? { data: planOf() } : undefined));
     expect(page.find("h1").text()).toBe("Platform upgrades");
