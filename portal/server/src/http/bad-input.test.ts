@@ -62,7 +62,9 @@ const CASES: Case[] = [
   { title: "JSON null", method: "POST", path: "/api/auth/resend", options: { rawBody: "null" }, status: 400, code: "invalid_json" },
   { title: "JSON in a charset we do not read", method: "POST", path: "/api/auth/login", options: { rawBody: "{}", contentType: "application/json; charset=latin1" }, status: 415, code: "unsupported_media_type" },
   { title: "a compressed body", method: "POST", path: "/api/auth/login", options: { rawBody: "{}", headers: { "content-encoding": "gzip" } }, status: 415, code: "unsupported_media_type" },
-  { title: "a bodyless post without a content type", method: "POST", path: "/api/auth/logout", options: { contentType: "" }, auth: true, status: 415, code: "unsupported_media_type" },
+  { title: "a bodyless post with the session cookie and no content type", method: "POST", path: "/api/auth/logout", options: { contentType: "" }, auth: true, status: 415, code: "unsupported_media_type", message: "must say Content-Type: application/json, even without a body" },
+  { title: "a bodyless post with the session cookie as a cross-site form would", method: "POST", path: "/api/auth/logout", options: { contentType: "application/x-www-form-urlencoded" }, auth: true, status: 415, code: "unsupported_media_type" },
+  { title: "a delete with a body that is not JSON", method: "DELETE", path: "/api/me/tokens/1", options: { rawBody: "id=1", contentType: "application/x-www-form-urlencoded" }, auth: true, status: 415, code: "unsupported_media_type" },
   // register
   { title: "register without a body", method: "POST", path: "/api/auth/register", status: 400, code: "invalid_request", message: "email: is required" },
   { title: "register without a password", method: "POST", path: "/api/auth/register", options: { body: { email: "x@example.com", name: "X" } }, status: 400, code: "invalid_request", message: "password: is required" },
@@ -129,6 +131,25 @@ describe(`bad input: ${CASES.length} cases`, () => {
       if (badCase.message) expect(response.json.error.message + JSON.stringify(response.json.error.details ?? "")).toContain(badCase.message);
     });
   }
+
+  it("takes bodyless DELETE, PUT and PATCH without a content type, and bodyless POSTs by token, as scripts send them", async () => {
+    const created = await portal.request("POST", "/api/me/tokens", { cookie, body: { name: "script" } });
+    const token = created.json.token.token as string;
+    const second = await portal.request("POST", "/api/me/tokens", { cookie, body: { name: "to delete" } });
+    // curl -X DELETE -H "Authorization: Bearer …": no body, no content type.
+    const removed = await portal.request("DELETE", `/api/me/tokens/${second.json.token.id}`, { token, contentType: "" });
+    expect(removed.status, removed.text).toBe(204);
+    // The same with the session cookie: a browser cannot send a cross-site DELETE without a preflight.
+    const third = await portal.request("POST", "/api/me/tokens", { cookie, body: { name: "by cookie" } });
+    expect((await portal.request("DELETE", `/api/me/tokens/${third.json.token.id}`, { cookie, contentType: "" })).status).toBe(204);
+    // A bodyless PATCH reaches the route, which says what it needs.
+    const patch = await portal.request("PATCH", "/api/me", { cookie, contentType: "" });
+    expect(patch.status).toBe(400);
+    expect(patch.json.error.code).toBe("invalid_request");
+    // A bodyless POST with a token needs no content type either; logging out a token's "session" is a no-op.
+    const logout = await portal.request("POST", "/api/auth/logout", { token, contentType: "" });
+    expect(logout.status).toBeLessThan(300);
+  });
 
   it("left the account working after all of that", async () => {
     expect((await portal.request("GET", "/api/me", { cookie })).status).toBe(200);
