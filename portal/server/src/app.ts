@@ -13,6 +13,7 @@ import { webApp } from "./http/web.js";
 import { requestLog, securityHeaders } from "./http/request-log.js";
 import type { PortalState } from "./http/state.js";
 import { authRoutes } from "./routes/auth.js";
+import { configRoutes } from "./routes/config.js";
 import { healthRoutes } from "./routes/health.js";
 import { meRoutes } from "./routes/me.js";
 import { tokensRoutes } from "./routes/tokens.js";
@@ -98,6 +99,7 @@ export function createApp(options: AppOptions): Koa<PortalState> {
   // One router for the whole API: each request is matched once, whichever resource module defined the route.
   const router = new Router<PortalState>();
   healthRoutes(router, database.knex);
+  configRoutes(router, config);
   authRoutes(router, services.accounts, services.sessions, secureCookies);
   meRoutes(router, services.accounts, secureCookies);
   tokensRoutes(router, services.apiTokens);

@@ -93,7 +93,15 @@ export async function startTestPortal(options: { env?: Record<string, string>; t
       callback();
     },
   });
-  const portal = await startPortal(config, createLogger(config, destination), { throttle: options.throttle });
+  let portal: RunningPortal;
+  try {
+    portal = await startPortal(config, createLogger(config, destination), { throttle: options.throttle });
+  } catch (error) {
+    // A portal that could not start leaves nothing behind either.
+    await smtp.close();
+    if (createdDataDirs.delete(dataDir)) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const request = async (method: string, path: string, requestOptions: RequestOptions = {}): Promise<ApiResponse> => {
     const headers: Record<string, string> = { ...requestOptions.headers };
     let body: string | Uint8Array<ArrayBuffer> | undefined;

@@ -290,3 +290,14 @@ export interface UpgradeRequest {
   /** 1 to 10 (default 2). */
   concurrency?: number;
 }
+
+/** GET /api/config: which optional parts this portal has (portal/server/src/routes/config.ts). */
+export interface PortalConfig {
+  sdkVersion: string;
+  /** Without Prometheus: the server's sentence on how to connect one. */
+  metrics: { enabled: boolean; message?: string };
+  grafana: { enabled: boolean };
+  engine: { name: "pulumi" | "mock"; available: boolean; problem?: string };
+  cluster: { enabled: boolean };
+  drift: { intervalMs: number };
+}

@@ -82,10 +82,15 @@ describe("the metrics panel without a working Prometheus", () => {
     const answer = await unconfigured.request("GET", "/api/projects/shop/metrics?panel=cpu", { cookie });
     expect(answer.status).toBe(503);
 
+    const metricsRequests = () => unconfigured.logs.filter((line) => line.includes('"path":"/api/projects/shop/metrics"')).length;
+    const before = metricsRequests();
     const wrapper = mountPanel({ project: "shop" });
     await eventually(() => expect(wrapper.text()).toContain("Connect Prometheus to see metrics"));
     // The server's own sentence, and the setting to change.
     expect(wrapper.text()).toContain(answer.json.error.message);
+    // Learnt from GET /api/config: the panel asked for no metrics, so the page makes no request that answers 503.
+    expect(metricsRequests()).toBe(before);
+    expect(unconfigured.logs.some((line) => line.includes('"path":"/api/config"'))).toBe(true);
     expect(wrapper.find(".metrics-setup").text()).toContain("PROMETHEUS_URL");
     // Nothing to choose or chart.
     expect(wrapper.findAll("input[type=radio]")).toHaveLength(0);

@@ -46,12 +46,17 @@ export function useMetrics(
   project: MaybeRefOrGetter<string>,
   app: MaybeRefOrGetter<string | undefined>,
   range: Ref<MetricsRange>,
-  options: { refreshMs?: number } = {},
+  options: {
+    refreshMs?: number;
+    /** Resolves to the server's sentence when the portal has no metrics (GET /api/config): nothing is asked then. */
+    switchedOff?: () => Promise<string | undefined>;
+  } = {},
 ) {
   const refreshMs = options.refreshMs ?? METRICS_REFRESH_MS;
   const panels = reactive(Object.fromEntries(METRIC_PANELS.map((panel) => [panel, { data: null, error: null }])) as Record<MetricsPanelName, PanelState>);
   const loading = ref(false);
   const lastLoaded = ref<number | null>(null);
+  const switchedOff = ref<string | null>(null);
   let generation = 0;
 
   async function fetchPanel(panel: MetricsPanelName): Promise<MetricsAnswer> {
@@ -64,6 +69,7 @@ export function useMetrics(
   }
 
   async function refresh(): Promise<void> {
+    if (switchedOff.value !== null) return;
     const current = ++generation;
     loading.value = true;
     const answers = await Promise.allSettled(METRIC_PANELS.map((panel) => fetchPanel(panel)));
@@ -87,7 +93,9 @@ export function useMetrics(
   }
 
   /** The portal has no Prometheus: the server's sentence saying so, which names PROMETHEUS_URL. */
-  const notConfigured = computed(() => METRIC_PANELS.map((panel) => panels[panel].error).find((error) => error?.code === "metrics_not_configured")?.message ?? null);
+  const notConfigured = computed(
+    () => switchedOff.value ?? METRIC_PANELS.map((panel) => panels[panel].error).find((error) => error?.code === "metrics_not_configured")?.message ?? null,
+  );
   /** One error for the whole panel when every chart failed the same way (Prometheus down, project gone). */
   const commonError = computed(() => {
     const errors = METRIC_PANELS.map((panel) => panels[panel].error);
@@ -108,7 +116,14 @@ export function useMetrics(
   const onVisibility = () => {
     if (!hidden() && lastLoaded.value !== null && Date.now() - lastLoaded.value >= refreshMs) void refresh();
   };
-  onMounted(() => {
+  let unmounted = false;
+  onMounted(async () => {
+    const off = await options.switchedOff?.();
+    if (unmounted) return;
+    if (off !== undefined) {
+      switchedOff.value = off;
+      return;
+    }
     void refresh();
     timer = setInterval(() => {
       if (!hidden() && !loading.value) void refresh();
@@ -116,6 +131,7 @@ export function useMetrics(
     document.addEventListener("visibilitychange", onVisibility);
   });
   onBeforeUnmount(() => {
+    unmounted = true;
     clearInterval(timer);
     document.removeEventListener("visibilitychange", onVisibility);
     // Answers still on their way are for a component that is gone.
