@@ -41,6 +41,9 @@ function plainPulumi(kubeconfig: string, pulumi: string) {
   const state = mkdtempSync(join(tmpdir(), "babyhelm-bench-state-"));
   const env = {
     ...process.env,
+    // The Kubernetes provider leaves a copy of the kubeconfig in the temp dir on every run (as the portal's
+    // engine does, the baseline gets a private one, removed with the state).
+    TMPDIR: mkdtempSync(join(state, "tmp-")),
     PATH: `${dirname(pulumi)}:${process.env.PATH ?? ""}`,
     PULUMI_HOME: pulumiHome(),
     PULUMI_BACKEND_URL: pathToFileURL(state).href,
