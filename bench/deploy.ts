@@ -53,6 +53,7 @@ function plainPulumi(kubeconfig: string, pulumi: string) {
     KUBECONFIG: kubeconfig,
   };
   const cli = (args: string[]) => run(pulumi, [...args, "--non-interactive"], { cwd: projectDir, env, maxBuffer: 64 << 20 });
+  const initialised: string[] = [];
   return {
     /** Deploys a new project; returns the time `pulumi up` took, and a function timing a no-change `up`. */
     async up(name: string): Promise<{ ms: number; again: () => Promise<number>; destroy: () => Promise<void> }> {
@@ -60,6 +61,8 @@ function plainPulumi(kubeconfig: string, pulumi: string) {
       const specFile = join(state, `${name}.json`);
       writeFileSync(specFile, JSON.stringify({ name, quota, apps }));
       await cli(["stack", "init", name, "--secrets-provider", "passphrase"]);
+      // `stack init` writes the stack's settings (its encryption salt) into the project directory.
+      initialised.push(join(projectDir, `Pulumi.${name}.yaml`));
       await cli(["config", "set", "babyhelm:specFile", specFile, ...stack]);
       const timed = async () => {
         const started = performance.now();
@@ -68,7 +71,10 @@ function plainPulumi(kubeconfig: string, pulumi: string) {
       };
       return { ms: await timed(), again: timed, destroy: async () => void (await cli(["destroy", "--yes", "--skip-preview", ...stack])) };
     },
-    cleanUp: () => rmSync(state, { recursive: true, force: true }),
+    cleanUp: () => {
+      rmSync(state, { recursive: true, force: true });
+      for (const file of initialised) rmSync(file, { force: true });
+    },
   };
 }
 
