@@ -7,12 +7,15 @@
  */
 import type { Knex } from "knex";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createServices } from "../app.js";
 import { bindModels, createKnex, type Database } from "../db/database.js";
 import { signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
 import { createProject, deploy, waitForDeployment } from "../test-support/projects.js";
 import { ProjectExpiry } from "./project-expiry.js";
+
+// Several tests deploy and destroy with the test engine, one process per run: slow on a busy CI machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -208,7 +211,7 @@ describe("at expiry", () => {
     if (destroy && (destroy.status === "queued" || destroy.status === "running")) {
       expect((await here().sweep()).expired).toEqual([]);
     }
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    for (const deadline = Date.now() + 90_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
       if ((await portal.request("GET", "/api/projects/deployed-preview", { cookie: cookies.owner })).status === 404) break;
     }
     expect((await portal.request("GET", "/api/projects/deployed-preview", { cookie: cookies.owner })).status).toBe(404);
