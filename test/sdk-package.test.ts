@@ -96,7 +96,7 @@ describe("the packed @babyhelm/sdk in a Pulumi program outside the repository", 
   it("type-checks a program against the shipped declarations, strictly", async () => {
     const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
     await expect(run(process.execPath, [tsc, "-p", "."], { cwd: join(consumer, "program") })).resolves.toBeDefined();
-  }, 60_000);
+  }, 180_000);
 
   it("runs the program under Pulumi's mock runtime and creates the namespace and apps", async () => {
     const { stdout } = await run(process.execPath, ["run-with-mocks.mjs"], { cwd: join(consumer, "program") });
@@ -114,7 +114,7 @@ describe("the packed @babyhelm/sdk in a Pulumi program outside the repository", 
         "kubernetes:policy/v1:PodDisruptionBudget shop/web",
       ]),
     );
-  }, 60_000);
+  }, 180_000);
 
   it.skipIf(!realPlatform)("deploys with the real Pulumi CLI and language host, and destroys", async () => {
     const platform = realPlatform!;
@@ -138,5 +138,5 @@ describe("the packed @babyhelm/sdk in a Pulumi program outside the repository", 
     const { stdout } = await run(process.execPath, [join(dir, "node_modules", ".bin", "babyhelm"), "render", "-f", "spec.yaml"], { cwd: dir });
     expect(stdout).toContain("kind: Deployment");
     expect(stdout).not.toContain("hidden-value");
-  }, 60_000);
+  }, 180_000);
 });

@@ -108,12 +108,13 @@ describe.skipIf(!realPlatform)("real deployments that are interrupted", () => {
   it("stopped by DEPLOY_TIMEOUT_MS with a message that says so, and the next run deploys", async () => {
     const project = `timeout-${suffix}`;
     await deployed(project);
-    // The same database and data directory, served by a portal whose deployments may take 20 seconds.
+    // The same database and data directory, served by a portal whose deployments may take 45 seconds: long
+    // enough to reach the rollout on a busy CI machine (three test files at once), short for a test.
     await portal.stop({ keepDataDir: true });
-    const hasty = await startTestPortal({ env: { ...engineEnv, DATABASE_URL: portal.config.databaseUrl!, DATA_DIR: portal.config.dataDir, DEPLOY_TIMEOUT_MS: "20000" } });
+    const hasty = await startTestPortal({ env: { ...engineEnv, DATABASE_URL: portal.config.databaseUrl!, DATA_DIR: portal.config.dataDir, DEPLOY_TIMEOUT_MS: "45000" } });
     try {
       const id = await newImageStuck(project, hasty);
-      const timedOut = await waitForDeployment(hasty, owner, project, id, 90_000);
+      const timedOut = await waitForDeployment(hasty, owner, project, id, 180_000);
       expect(timedOut.status).toBe("cancelled");
       expect(timedOut.error).toMatch(/still running after .*DEPLOY_TIMEOUT_MS/);
     } finally {
