@@ -40,17 +40,19 @@ export function maskSpec(spec: ProjectSpec): ProjectSpec {
   return { ...spec, apps: spec.apps.map((app) => (app.secretEnv ? { ...app, secretEnv: Object.fromEntries(Object.keys(app.secretEnv).map((key) => [key, MASK])) } : app)) };
 }
 
-/** The record of deploying `spec` (with its secret values) as deployment `deploymentId`. */
-export function recordOf(spec: ProjectSpec, platform: PlatformOptions, key: Buffer, ids: { projectId: string; id: string }): DeploymentRecord {
+/** The spec of deployment `ids.id` as it is kept: masked, its secret values encrypted for that deployment. */
+export function specRecordOf(spec: ProjectSpec, key: Buffer, ids: { projectId: string; id: string }): Pick<DeploymentRecord, "spec" | "specSecretsEncrypted"> {
   const secrets = Object.fromEntries(spec.apps.filter((app) => app.secretEnv && Object.keys(app.secretEnv).length > 0).map((app) => [app.name, app.secretEnv!]));
-  const manifests = renderMasked(spec, platform);
   return {
     spec: maskSpec(spec),
     specSecretsEncrypted: Object.keys(secrets).length > 0 ? encryptJson(key, secrets, secretsContext(ids.projectId, ids.id)) : null,
-    sdkVersion: SDK_VERSION,
-    manifests,
-    manifestsDigest: manifestsDigest(manifests),
   };
+}
+
+/** The record of deploying `spec` (with its secret values) as deployment `ids.id`. */
+export function recordOf(spec: ProjectSpec, platform: PlatformOptions, key: Buffer, ids: { projectId: string; id: string }): DeploymentRecord {
+  const manifests = renderMasked(spec, platform);
+  return { ...specRecordOf(spec, key, ids), sdkVersion: SDK_VERSION, manifests, manifestsDigest: manifestsDigest(manifests) };
 }
 
 /** The spec a deployment recorded, its secret values decrypted (for a rollback or a redeploy of it). */

@@ -4,7 +4,7 @@ import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { notify } from "../db/notifications.js";
 import { DEPLOYMENT_CANCEL_CHANNEL, DEPLOY_TASK, deploymentJobKey, projectQueue } from "../deployments/channels.js";
-import { recordedSpec, recordOf } from "../deployments/records.js";
+import { recordedSpec, specRecordOf } from "../deployments/records.js";
 import type { DeploymentStreams } from "../deployments/streams.js";
 import { AppError, notFound } from "../errors.js";
 import { DEPLOYMENT_JOBS_SCHEMA, enqueueJob } from "../jobs/worker.js";
@@ -86,8 +86,8 @@ export class Deployments {
     });
     if (options.specFrom) {
       // The recorded secret values travel encrypted for this deployment: nothing is decrypted before the run.
-      const record = recordOf(recordedSpec(options.specFrom, this.config.secretsKey), this.config.platform, this.config.secretsKey, deployment);
-      deployment = await deployment.$query(trx).patchAndFetch({ spec: record.spec, specSecretsEncrypted: record.specSecretsEncrypted });
+      // Only the spec travels: the run renders and records its manifests when it starts.
+      deployment = await deployment.$query(trx).patchAndFetch(specRecordOf(recordedSpec(options.specFrom, this.config.secretsKey), this.config.secretsKey, deployment));
     }
     await enqueueJob(trx, DEPLOY_TASK, { deploymentId: deployment.id }, {
       schema: DEPLOYMENT_JOBS_SCHEMA,

@@ -30,6 +30,14 @@ const EXPLAINED: Record<DriftState, string> = {
   unknown: "The last check did not finish; check again.",
 };
 
+/**
+ * A check compares the cluster with what `deployed` recorded; a deployment from before deployments recorded
+ * their spec is compared with the project's spec now.
+ */
+function checkAgainst(deployed: Deployment): { specFrom?: Deployment } {
+  return deployed.manifestsDigest ? { specFrom: deployed } : {};
+}
+
 export class DriftChecks {
   private readonly sweeps: PeriodicTask;
 
@@ -51,8 +59,7 @@ export class DriftChecks {
     if (pending) return pending;
     const deployed = await this.deployments.lastSucceeded(project);
     if (!deployed) throw new AppError(409, "not_deployed", `"${project.name}" has no successful deployment yet: deploy it first, then check for drift.`);
-    // Deployments from before deployments recorded their spec are compared with the project's spec now.
-    return this.deployments.create(user, project, "drift", deployed.manifestsDigest ? { specFrom: deployed } : {});
+    return this.deployments.create(user, project, "drift", checkAgainst(deployed));
   }
 
   /** The last finished check, read against what happened since. */
@@ -134,7 +141,7 @@ export class DriftChecks {
       for (const row of rows) {
         const project = await this.db.models.Project.query(trx).findById(row.id);
         const deployed = project && (await this.deployments.lastSucceeded(project, trx));
-        if (deployed) await this.deployments.queue(trx, null, project, "drift", deployed.manifestsDigest ? { specFrom: deployed } : {});
+        if (deployed) await this.deployments.queue(trx, null, project, "drift", checkAgainst(deployed));
       }
       return rows;
     });
