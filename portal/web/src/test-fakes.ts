@@ -163,3 +163,12 @@ export function cleanUpMounts(current: () => { wrapper?: { unmount(): void }; fa
 export function projectFixture(role: Role, overrides: Partial<Project> = {}): Project {
   return { name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true, apps: [], lastDeployment: null, ...overrides };
 }
+
+/** What the project page asks besides the section a spec is about: no members or alerts, a healthy status, no Prometheus. */
+export function projectPageBackground({ method, url }: FakeRequest): FakeAnswer | undefined {
+  if (method !== "GET") return undefined;
+  if (url === "/projects/shop/members" || url === "/projects/shop/alerts") return { data: { items: [] } };
+  if (url === "/projects/shop/status") return { data: projectStatus() };
+  if (url === "/projects/shop/metrics") return { status: 503, data: { error: { code: "metrics_not_configured", message: "No Prometheus." } } };
+  return undefined;
+}

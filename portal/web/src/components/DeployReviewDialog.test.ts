@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { Deployment, DeploymentSummary, PlanStep, Project, Role } from "../api/types.js";
 import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { cleanUpMounts, deferred, fakeApi, projectFixture, projectStatus, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
+import { cleanUpMounts, deferred, fakeApi, projectFixture, projectPageBackground, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
 
 const APP = { name: "web", image: "nginx:1.28", port: 80, replicas: 1, command: null, args: null, env: {}, secretEnv: {}, resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: null, visibility: "public" as const, autoscale: null };
 const DEPLOYED: DeploymentSummary = { id: "3", kind: "up", status: "succeeded", manifestsDigest: "sha256:aaa", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" };
@@ -39,12 +39,9 @@ async function open(role: Role, answer: (request: FakeRequest) => FakeAnswer | u
     if (method === "GET" && url === "/projects/shop/deployments") return { data: { items: [DEPLOYED] } };
     if (method === "GET" && url === "/projects/shop/deployments/3") return { data: { deployment: { ...DEPLOYED, log: "", spec: { name: "shop", apps: [{ ...APP, image: "nginx:1.27" }] } } } };
     if (method === "GET" && url === "/projects/shop/spec") return { data: { name: "shop", apps: [APP] } };
-    if (method === "GET" && (url === "/projects/shop/members" || url === "/projects/shop/alerts")) return { data: { items: [] } };
-    if (method === "GET" && url === "/projects/shop/status") return { data: projectStatus() };
     if (method === "GET" && url === "/projects/shop/drift") return { data: { drift: { state: "unchecked", message: "Not checked yet.", checkId: null, checkedAt: null, against: null, error: null, resources: [], pending: null, intervalMs: 0 } } };
-    if (method === "GET" && url === "/projects/shop/metrics") return { status: 503, data: { error: { code: "metrics_not_configured", message: "No Prometheus." } } };
     if (method === "POST" && url === "/projects/shop/deployments") return { status: 202, data: { deployment: { id: "10", kind: "up", status: "queued", createdAt: "2030-01-01T11:01:00Z", finishedAt: null } } };
-    return undefined;
+    return projectPageBackground(request);
   });
   ({ wrapper } = await mountPage(ProjectPage, "/projects/shop", freshPinia()));
   await eventually(() => expect(wrapper!.find("h1").text()).toBe("Shop"));

@@ -12,7 +12,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { DeploymentDiff, DeploymentSummary, Project, Role } from "../api/types.js";
 import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { cleanUpMounts, fakeApi, projectFixture, projectStatus, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
+import { cleanUpMounts, fakeApi, projectFixture, projectPageBackground, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
 
 const up = (id: string, overrides: Partial<DeploymentSummary> = {}): DeploymentSummary => ({
   id, kind: "up", status: "succeeded", refresh: false, rollbackOf: null, manifestsDigest: `sha256:${id}`, createdAt: `2030-01-0${id}T10:00:00Z`, finishedAt: `2030-01-0${id}T10:01:00Z`, ...overrides,
@@ -42,10 +42,7 @@ async function open(role: Role, answer: (request: FakeRequest) => FakeAnswer | u
     if (method === "GET" && url === "/projects/shop") return { data: { project: project(role) } };
     if (method === "GET" && url === "/projects/shop/deployments") return { data: { items: HISTORY } };
     if (method === "GET" && url === "/projects/shop/deployments/7") return { data: { deployment: { ...HISTORY[0], log: "done" } } };
-    if (method === "GET" && (url === "/projects/shop/members" || url === "/projects/shop/alerts")) return { data: { items: [] } };
-    if (method === "GET" && url === "/projects/shop/status") return { data: projectStatus() };
-    if (method === "GET" && url === "/projects/shop/metrics") return { status: 503, data: { error: { code: "metrics_not_configured", message: "No Prometheus." } } };
-    return undefined;
+    return projectPageBackground(request);
   });
   ({ wrapper } = await mountPage(ProjectPage, "/projects/shop", freshPinia()));
   await eventually(() => expect(wrapper!.find("h1").text()).toBe("Shop"));

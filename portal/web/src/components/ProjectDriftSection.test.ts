@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { DeploymentSummary, Drift, Project, Role } from "../api/types.js";
 import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { cleanUpMounts, fakeApi, projectFixture, projectStatus, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
+import { cleanUpMounts, fakeApi, projectFixture, projectPageBackground, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
 
 const DEPLOYED: DeploymentSummary = { id: "7", kind: "up", status: "succeeded", manifestsDigest: "sha256:7", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" };
 const CHECKED = "2030-01-01T11:00:00Z";
@@ -40,10 +40,7 @@ async function open(role: Role, answer: (request: FakeRequest) => FakeAnswer | u
     if (method === "GET" && url === "/projects/shop") return { data: { project: project(role) } };
     if (method === "GET" && url === "/projects/shop/deployments") return { data: { items: [DEPLOYED] } };
     if (method === "GET" && url === "/projects/shop/deployments/7") return { data: { deployment: { ...DEPLOYED, log: "" } } };
-    if (method === "GET" && (url === "/projects/shop/members" || url === "/projects/shop/alerts")) return { data: { items: [] } };
-    if (method === "GET" && url === "/projects/shop/status") return { data: projectStatus() };
-    if (method === "GET" && url === "/projects/shop/metrics") return { status: 503, data: { error: { code: "metrics_not_configured", message: "No Prometheus." } } };
-    return undefined;
+    return projectPageBackground(request);
   });
   ({ wrapper } = await mountPage(ProjectPage, "/projects/shop", freshPinia()));
   await eventually(() => expect(wrapper!.find("h1").text()).toBe("Shop"));
