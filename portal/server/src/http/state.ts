@@ -1,4 +1,5 @@
 import type { ParameterizedContext } from "koa";
+import type { Membership } from "../services/projects.js";
 import type { ApiToken } from "../models/ApiToken.js";
 import type { Session } from "../models/Session.js";
 import type { User } from "../models/User.js";
@@ -12,6 +13,8 @@ export interface AuthState {
 
 export interface PortalState {
   auth: AuthState;
+  /** Set by `withProject` (project-access.ts) on routes of one project. */
+  membership?: Membership;
   requestId: string;
 }
 

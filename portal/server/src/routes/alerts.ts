@@ -1,6 +1,6 @@
 import type Router from "@koa/router";
 import { z } from "zod";
-import { requireUser } from "../http/auth.js";
+import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
 import type { HealthAlerts } from "../services/health-alerts.js";
@@ -16,25 +16,26 @@ const webhookBody = z.strictObject({
 
 /** Routes are relative to /api/projects (see app.ts). Every member sees the alerts; only owners set where they go. */
 export function alertRoutes(router: Router<PortalState>, projects: Projects, webhooks: Webhooks, alerts: HealthAlerts): void {
-  router.get("/:name/alerts", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+  const withProject = projectAccess(projects);
+  router.get("/:name/alerts", withProject("viewer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     ctx.body = { items: await alerts.list(project.id) };
   });
 
-  router.get("/:name/webhook", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
+  router.get("/:name/webhook", withProject("owner"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     ctx.body = { webhook: webhooks.present(project) };
   });
 
   /** A new secret every time: the answer is the only place it is ever shown. */
-  router.put("/:name/webhook", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
+  router.put("/:name/webhook", withProject("owner"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const { url } = parseInput(webhookBody, ctx.request.body);
     ctx.body = { webhook: await webhooks.set(ctx.state.auth.user!, project, url) };
   });
 
-  router.delete("/:name/webhook", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
+  router.delete("/:name/webhook", withProject("owner"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     await webhooks.clear(ctx.state.auth.user!, project);
     ctx.status = 204;
   });

@@ -1,6 +1,6 @@
 import type Router from "@koa/router";
 import { z } from "zod";
-import { requireUser } from "../http/auth.js";
+import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
 import { notFound } from "../errors.js";
@@ -11,33 +11,34 @@ const appBody = z.record(z.string(), z.unknown());
 
 /** Routes are relative to /api/projects (see app.ts). */
 export function appRoutes(router: Router<PortalState>, projects: Projects): void {
-  router.get("/:name/apps", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+  const withProject = projectAccess(projects);
+  router.get("/:name/apps", withProject("viewer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     ctx.body = { items: (await projects.apps(project)).map((app) => projects.presentApp(app)) };
   });
 
-  router.post("/:name/apps", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
+  router.post("/:name/apps", withProject("developer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const app = await projects.addApp(ctx.state.auth.user!, project, parseInput(appBody, ctx.request.body) as never);
     ctx.status = 201;
     ctx.body = { app: projects.presentApp(app) };
   });
 
-  router.get("/:name/apps/:app", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+  router.get("/:name/apps/:app", withProject("viewer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const app = (await projects.apps(project)).find((candidate) => candidate.name === ctx.params.app);
     if (!app) throw notFound(`App "${ctx.params.app}" in "${project.name}"`);
     ctx.body = { app: projects.presentApp(app) };
   });
 
-  router.patch("/:name/apps/:app", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
+  router.patch("/:name/apps/:app", withProject("developer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const app = await projects.updateApp(ctx.state.auth.user!, project, ctx.params.app!, parseInput(appBody, ctx.request.body));
     ctx.body = { app: projects.presentApp(app) };
   });
 
-  router.delete("/:name/apps/:app", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
+  router.delete("/:name/apps/:app", withProject("developer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     await projects.removeApp(ctx.state.auth.user!, project, ctx.params.app!);
     ctx.status = 204;
   });

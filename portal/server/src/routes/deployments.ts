@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import type Router from "@koa/router";
 import { z } from "zod";
 import type { DeploymentStreams } from "../deployments/streams.js";
-import { requireUser } from "../http/auth.js";
+import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
 import type { DeploymentKind } from "../models/Deployment.js";
@@ -25,49 +25,50 @@ const KEEPALIVE_MS = 15_000;
 
 /** Routes are relative to /api/projects (see app.ts). */
 export function deploymentRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments, history: DeploymentHistory, streams: DeploymentStreams): void {
-  router.get("/:name/deployments", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+  const withProject = projectAccess(projects);
+  router.get("/:name/deployments", withProject("viewer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const { kind } = parseInput(listQuery, ctx.query);
     const kinds = kind ? (kind.split(",") as DeploymentKind[]) : undefined;
     ctx.body = { items: (await deployments.list(project, 50, kinds)).map((deployment) => deployments.present(deployment)) };
   });
 
-  router.post("/:name/deployments", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
+  router.post("/:name/deployments", withProject("developer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const { refresh } = parseInput(createBody, ctx.request.body ?? {});
     const deployment = await deployments.create(ctx.state.auth.user!, project, "up", { refresh });
     ctx.status = 202;
     ctx.body = { deployment: deployments.present(deployment) };
   });
 
-  router.get("/:name/deployments/:id", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+  router.get("/:name/deployments/:id", withProject("viewer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const deployment = await deployments.get(project, ctx.params.id!);
     // The spec it deployed (secret values masked): the web app compares it with the spec now before a deploy.
     ctx.body = { deployment: { ...deployments.present(deployment), spec: deployment.spec, log: await deployments.log(deployment) } };
   });
 
-  router.get("/:name/deployments/:id/spec", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+  router.get("/:name/deployments/:id/spec", withProject("viewer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     ctx.body = await history.spec(project, ctx.params.id!);
   });
 
-  router.get("/:name/deployments/:id/diff", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+  router.get("/:name/deployments/:id/diff", withProject("viewer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const { from } = parseInput(diffQuery, ctx.query);
     ctx.body = await history.diff(project, ctx.params.id!, from);
   });
 
-  router.post("/:name/deployments/:id/rollback", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
+  router.post("/:name/deployments/:id/rollback", withProject("developer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     parseInput(z.strictObject({}), ctx.request.body ?? {});
     const deployment = await history.rollback(ctx.state.auth.user!, project, ctx.params.id!);
     ctx.status = 202;
     ctx.body = { deployment: deployments.present(deployment) };
   });
 
-  router.post("/:name/deployments/:id/cancel", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
+  router.post("/:name/deployments/:id/cancel", withProject("developer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const deployment = await deployments.cancel(ctx.state.auth.user!, project, ctx.params.id!);
     ctx.status = 202;
     ctx.body = { deployment: deployments.present(deployment) };
@@ -78,8 +79,8 @@ export function deploymentRoutes(router: Router<PortalState>, projects: Projects
    * stored, the deployment's `status` whenever it changes, and `end` when it has finished. Resumes after
    * Last-Event-ID.
    */
-  router.get("/:name/deployments/:id/events", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+  router.get("/:name/deployments/:id/events", withProject("viewer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const deployment = await deployments.get(project, ctx.params.id!);
     const stream = new PassThrough();
     let sequence = Number.parseInt(ctx.get("last-event-id"), 10) || 0;

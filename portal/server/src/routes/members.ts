@@ -1,6 +1,6 @@
 import type Router from "@koa/router";
 import { z } from "zod";
-import { requireUser } from "../http/auth.js";
+import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
 import type { Projects } from "../services/projects.js";
@@ -10,22 +10,23 @@ const memberBody = z.strictObject({ email: emailField, role: z.enum(["owner", "d
 
 /** Routes are relative to /api/projects (see app.ts). */
 export function memberRoutes(router: Router<PortalState>, projects: Projects): void {
-  router.get("/:name/members", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+  const withProject = projectAccess(projects);
+  router.get("/:name/members", withProject("viewer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     ctx.body = { items: await projects.members(project) };
   });
 
   /** Adds a member (201), or changes a member's role (200). */
-  router.post("/:name/members", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
+  router.post("/:name/members", withProject("owner"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const { email, role } = parseInput(memberBody, ctx.request.body);
     const added = await projects.setMember(ctx.state.auth.user!, project, email, role);
     ctx.status = added ? 201 : 200;
     ctx.body = { member: (await projects.members(project)).find((member) => member.email === email.trim().toLowerCase()) };
   });
 
-  router.delete("/:name/members/:userId", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
+  router.delete("/:name/members/:userId", withProject("owner"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     await projects.removeMember(ctx.state.auth.user!, project, ctx.params.userId!);
     ctx.status = 204;
   });

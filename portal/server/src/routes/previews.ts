@@ -1,7 +1,7 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import type { DeploymentStreams } from "../deployments/streams.js";
-import { requireUser } from "../http/auth.js";
+import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
 import type { Deployments } from "../services/deployments.js";
@@ -27,6 +27,7 @@ const waitQuery = z.strictObject({
  * /api/projects (see app.ts).
  */
 export function previewRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments, drift: DriftChecks, streams: DeploymentStreams): void {
+  const withProject = projectAccess(projects);
   /** 200 with the run once it has ended within `wait` seconds (default 60); 202 and its Location otherwise. */
   const answer = async (ctx: Parameters<Parameters<typeof router.post>[2]>[0], name: string, key: "preview" | "check", id: string, waitSeconds: number | undefined) => {
     const waitMs = (waitSeconds ?? WAIT_LIMIT_MS / 1000) * 1000;
@@ -37,21 +38,21 @@ export function previewRoutes(router: Router<PortalState>, projects: Projects, d
     ctx.body = { [key]: deployment ? deployments.present(deployment) : null };
   };
 
-  router.post("/:name/previews", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
+  router.post("/:name/previews", withProject("developer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const { wait } = parseInput(waitQuery, ctx.query);
     parseInput(z.strictObject({}), ctx.request.body ?? {});
     const preview = await deployments.create(ctx.state.auth.user!, project, "preview");
     await answer(ctx, project.name, "preview", preview.id, wait);
   });
 
-  router.get("/:name/drift", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+  router.get("/:name/drift", withProject("viewer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     ctx.body = { drift: await drift.state(project) };
   });
 
-  router.post("/:name/drift", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "developer");
+  router.post("/:name/drift", withProject("developer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const { wait } = parseInput(waitQuery, ctx.query);
     parseInput(z.strictObject({}), ctx.request.body ?? {});
     const check = await drift.request(ctx.state.auth.user!, project);

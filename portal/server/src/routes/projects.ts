@@ -2,6 +2,7 @@ import type Router from "@koa/router";
 import { renderProjectYaml, type PlatformOptions } from "@babyhelm/sdk";
 import { z } from "zod";
 import { requireUser } from "../http/auth.js";
+import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
 import { EXPIRES_AT_FORMAT } from "../expiry/rules.js";
@@ -29,6 +30,7 @@ const updateBody = z
 
 /** Routes are relative to /api/projects (see app.ts). */
 export function projectRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments, platform: PlatformOptions): void {
+  const withProject = projectAccess(projects);
   router.get("/", requireUser, async (ctx) => {
     ctx.body = { items: await projects.listFor(ctx.state.auth.user!) };
   });
@@ -39,8 +41,8 @@ export function projectRoutes(router: Router<PortalState>, projects: Projects, d
     ctx.body = { project: { ...projects.presentProject(project, "owner"), apps: [], lastDeployment: null } };
   });
 
-  router.get("/:name", requireUser, async (ctx) => {
-    const { project, role } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+  router.get("/:name", withProject("viewer"), async (ctx) => {
+    const { project, role } = membershipOf(ctx);
     const [apps, [last], spec] = await Promise.all([projects.apps(project), deployments.list(project, 1), projects.spec(project)]);
     ctx.body = {
       project: {
@@ -52,27 +54,27 @@ export function projectRoutes(router: Router<PortalState>, projects: Projects, d
     };
   });
 
-  router.patch("/:name", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
+  router.patch("/:name", withProject("owner"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const updated = await projects.update(ctx.state.auth.user!, project, parseInput(updateBody, ctx.request.body) as Parameters<Projects["update"]>[2]);
     ctx.body = { project: projects.presentProject(updated, "owner") };
   });
 
-  router.delete("/:name", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "owner");
+  router.delete("/:name", withProject("owner"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const deployment = await deployments.deleteProject(ctx.state.auth.user!, project);
     ctx.status = 202;
     // A project that was never deployed is gone already; otherwise the destroy deployment removes it.
     ctx.body = deployment ? { deployment: deployments.present(deployment) } : { deployment: null, deleted: true };
   });
 
-  router.get("/:name/spec", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+  router.get("/:name/spec", withProject("viewer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     ctx.body = await projects.spec(project, "masked");
   });
 
-  router.get("/:name/manifests", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+  router.get("/:name/manifests", withProject("viewer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     // Rendered from the real values, exactly as a deploy would create them, then masked.
     ctx.type = "text/yaml";
     ctx.body = await renderProjectYaml(await projects.spec(project, "plain"), { showSecrets: false, platform });

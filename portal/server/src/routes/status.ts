@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import type Router from "@koa/router";
 import { z } from "zod";
 import { AppError, notFound } from "../errors.js";
-import { requireUser } from "../http/auth.js";
+import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
 import type { Deployments } from "../services/deployments.js";
@@ -40,11 +40,12 @@ function sse(event: string, data: unknown): string {
 
 /** Routes are relative to /api/projects (see app.ts). */
 export function statusRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments, statuses: ProjectStatuses): void {
+  const withProject = projectAccess(projects);
   const logs = statuses.reader ? new AppLogs(statuses.reader) : undefined;
   const follows = new Map<string, number>();
 
-  router.get("/:name/status", requireUser, async (ctx) => {
-    const { project } = await projects.access(ctx.state.auth.user!, ctx.params.name!, "viewer");
+  router.get("/:name/status", withProject("viewer"), async (ctx) => {
+    const { project } = membershipOf(ctx);
     const apps = await projects.apps(project);
     ctx.set("Cache-Control", "no-store");
     ctx.body = await statuses.of(project.name, [...apps].sort((a, b) => a.position - b.position).map((app) => app.name));
@@ -54,9 +55,9 @@ export function statusRoutes(router: Router<PortalState>, projects: Projects, de
    * Developers and owners only: logs carry what apps print, often request data and, by accident, secrets,
    * which a viewer (who may read the spec with secret values masked) must not see.
    */
-  router.get("/:name/apps/:app/logs", requireUser, async (ctx) => {
+  router.get("/:name/apps/:app/logs", withProject("developer"), async (ctx) => {
     const user = ctx.state.auth.user!;
-    const { project } = await projects.access(user, ctx.params.name!, "developer");
+    const { project } = membershipOf(ctx);
     const input = parseInput(logQuery, ctx.query);
     const app = (await projects.apps(project)).find((candidate) => candidate.name === ctx.params.app);
     if (!app) throw notFound(`App "${ctx.params.app}" in "${project.name}"`);
@@ -123,9 +124,9 @@ export function statusRoutes(router: Router<PortalState>, projects: Projects, de
   });
 
   /** A restart is a deploy of the app with a new `restartedAt`: the stack stays the truth of what runs. */
-  router.post("/:name/apps/:app/restart", requireUser, async (ctx) => {
+  router.post("/:name/apps/:app/restart", withProject("developer"), async (ctx) => {
     const user = ctx.state.auth.user!;
-    const { project } = await projects.access(user, ctx.params.name!, "developer");
+    const { project } = membershipOf(ctx);
     parseInput(z.strictObject({}), ctx.request.body ?? {});
     await projects.updateApp(user, project, ctx.params.app!, { restartedAt: new Date().toISOString() });
     const deployment = await deployments.create(user, project, "up");
