@@ -7,7 +7,10 @@ export default defineConfig({
   plugins: [vue()],
   resolve: {
     // Tests run the sources of every workspace, never a stale build.
-    alias: { "@babyhelm/sdk": fileURLToPath(new URL("./sdk/src/index.ts", import.meta.url)) },
+    alias: [
+      { find: /^@babyhelm\/sdk$/, replacement: fileURLToPath(new URL("./sdk/src/index.ts", import.meta.url)) },
+      { find: /^@babyhelm\/sdk\/(api|spec)$/, replacement: fileURLToPath(new URL("./sdk/src/$1/index.ts", import.meta.url)) },
+    ],
   },
   test: {
     include: ["**/src/**/*.test.ts", "test/**/*.test.ts", "portal/web/e2e/**/*.test.ts"],

@@ -13,6 +13,7 @@ import { loadConfig, type Config } from "../config.js";
 import { createLogger } from "../logger.js";
 import { startPortal, type RunningPortal } from "../server.js";
 import type { ThrottleLimits } from "../services/login-throttle.js";
+import { checkAnswer } from "./openapi-check.js";
 import { startSmtpCapture, type SmtpCapture } from "./smtp.js";
 
 export async function createTestDatabase(): Promise<string> {
@@ -126,6 +127,8 @@ export async function startTestPortal(options: { env?: Record<string, string>; t
     } catch {
       json = undefined;
     }
+    // Every answer a test sees is held against the OpenAPI document.
+    checkAnswer({ method, path, status: response.status, contentType: response.headers.get("content-type") ?? "", json });
     return { status: response.status, headers: response.headers, text, json };
   };
   return {

@@ -1,0 +1,81 @@
+/**
+ * Registers a route by its endpoint in the API contract (`@babyhelm/sdk/api`): the contract says the
+ * method, the path, who may call it and the schemas, so a route cannot drift from the OpenAPI document
+ * or the typed client. The handler gets the parsed request and returns the answer's body.
+ */
+import type Router from "@koa/router";
+import type { RouterContext, RouterMiddleware } from "@koa/router";
+import { isRawResponse, type Endpoint, type ParsedRequestOf, type ResponseOf } from "@babyhelm/sdk/api";
+import { requireSession, requireUser } from "./auth.js";
+import type { WithProject } from "./project-access.js";
+import type { PortalState } from "./state.js";
+import { parseInput } from "./validation.js";
+
+/** What a handler may return for a JSON answer: instants as Dates (JSON turns them into ISO strings). */
+export type Wire<T> = T extends string
+  ? string | Date
+  : T extends readonly (infer Item)[]
+    ? Wire<Item>[]
+    : T extends object
+      ? { [Key in keyof T]: Wire<T[Key]> }
+      : T;
+
+type Answer<E extends Endpoint> = ResponseOf<E> extends string | Uint8Array | undefined ? void : Wire<ResponseOf<E>>;
+
+export type ContractHandler<E extends Endpoint> = (ctx: RouterContext<PortalState>, request: ParsedRequestOf<E>) => Answer<E> | Promise<Answer<E>>;
+
+export interface Guards {
+  /** For endpoints of one project: loads the membership (see project-access.ts). */
+  project?: WithProject;
+  /** For platform-admin endpoints, after requireUser. */
+  admin?: RouterMiddleware<PortalState>;
+}
+
+/** Every endpoint registered on a router, so a test can hold the routers against the document. */
+const registered = new WeakMap<Router<PortalState>, Endpoint[]>();
+
+export function registeredEndpoints(router: Router<PortalState>): readonly Endpoint[] {
+  return registered.get(router) ?? [];
+}
+
+/**
+ * `prefix` is the router's own prefix (e.g. `/api/projects`), cut from the endpoints' paths; paths go
+ * from OpenAPI's `{name}` to the router's `:name`.
+ */
+export function contractRoutes(router: Router<PortalState>, guards: Guards = {}, prefix = "") {
+  const guardsOf = (endpoint: Endpoint): RouterMiddleware<PortalState>[] => {
+    const access = endpoint.access;
+    if (access === "public") return [];
+    if (access === "user") return [requireUser];
+    if (access === "session") return [requireSession];
+    if (access === "admin") {
+      if (!guards.admin) throw new Error(`${endpoint.id}: an admin endpoint needs the admin guard`);
+      return [requireUser, guards.admin];
+    }
+    if (!guards.project) throw new Error(`${endpoint.id}: a project endpoint needs the project guard`);
+    return [guards.project(access.project)];
+  };
+
+  return {
+    on<E extends Endpoint>(endpoint: E, handler: ContractHandler<E>): void {
+      if (!endpoint.path.startsWith(prefix)) throw new Error(`${endpoint.id}: ${endpoint.path} is not under ${prefix}`);
+      const path = endpoint.path.slice(prefix.length).replace(/\{(\w+)\}/g, ":$1") || "/";
+      const success = Object.entries(endpoint.responses).find(([status]) => status.startsWith("2"));
+      const status = success ? Number(success[0]) : 200;
+      const raw = success ? success[1] !== null && isRawResponse(success[1]) : false;
+      const handle: RouterMiddleware<PortalState> = async (ctx) => {
+        const request = {
+          ...(endpoint.params ? { params: parseInput(endpoint.params, { ...ctx.params }) } : {}),
+          ...(endpoint.query ? { query: parseInput(endpoint.query, ctx.query) } : {}),
+          ...(endpoint.body ? { body: parseInput(endpoint.body, ctx.request.body ?? {}) } : {}),
+        } as ParsedRequestOf<E>;
+        // The contract's success status, unless the handler picks another of the endpoint's (201 or 200, 200 or 202).
+        ctx.status = status;
+        const body = await handler(ctx, request);
+        if (!raw && body !== undefined) ctx.body = body;
+      };
+      router.register(path, [endpoint.method], [...guardsOf(endpoint), handle]);
+      registered.set(router, [...registeredEndpoints(router), endpoint]);
+    },
+  };
+}
