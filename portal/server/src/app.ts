@@ -121,6 +121,18 @@ export function createApp(options: AppOptions): Koa<PortalState> {
   app.use((ctx, next) => (ctx.path === "/api/projects" || ctx.path.startsWith("/api/projects/") ? projectsMiddleware(ctx, next) : next()));
   app.use(router.routes());
   app.use(router.allowedMethods(allowed));
+  routersOfApps.set(app, [router, projectsRouter]);
 
   return app;
+}
+
+const routersOfApps = new WeakMap<Koa<PortalState>, Router<PortalState>[]>();
+
+/** Every route the app serves, as `METHOD /path/{param}`: what the OpenAPI document must cover. */
+export function servedRoutes(app: Koa<PortalState>): string[] {
+  return (routersOfApps.get(app) ?? []).flatMap((router) =>
+    router.stack.flatMap((layer) =>
+      layer.methods.filter((method) => method !== "HEAD").map((method) => `${method} ${layer.path.replace(/:(\w+)/g, "{$1}")}`),
+    ),
+  );
 }
