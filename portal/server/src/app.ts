@@ -20,6 +20,7 @@ import { tokensRoutes } from "./routes/tokens.js";
 import { adminRoutes } from "./routes/admin.js";
 import { appRoutes } from "./routes/apps.js";
 import { deploymentRoutes } from "./routes/deployments.js";
+import { exportRoutes } from "./routes/export.js";
 import { previewRoutes } from "./routes/previews.js";
 import { memberRoutes } from "./routes/members.js";
 import { metricsRoutes } from "./routes/metrics.js";
@@ -108,6 +109,7 @@ export function createApp(options: AppOptions): Koa<PortalState> {
   // request would otherwise be matched against all of its routes.
   const projectsRouter = new Router<PortalState>({ prefix: "/api/projects" });
   projectRoutes(projectsRouter, services.projects, services.deployments, config.platform);
+  exportRoutes(projectsRouter, services.projects, config.platform);
   appRoutes(projectsRouter, services.projects);
   memberRoutes(projectsRouter, services.projects);
   deploymentRoutes(projectsRouter, services.projects, services.deployments, services.history, services.streams);
