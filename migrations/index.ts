@@ -7,6 +7,7 @@ import * as projects from "./20261126000100_projects.js";
 import * as projectOwners from "./20261126000200_project_owners.js";
 import * as appHealth from "./20261201000000_app_health.js";
 import * as operations from "./20261202000000_operations.js";
+import * as tokenLimits from "./20261203000000_token_limits.js";
 
 export const migrations = [
   { name: "20261126000000_accounts", ...accounts },
@@ -14,4 +15,5 @@ export const migrations = [
   { name: "20261126000200_project_owners", ...projectOwners },
   { name: "20261201000000_app_health", ...appHealth },
   { name: "20261202000000_operations", ...operations },
+  { name: "20261203000000_token_limits", ...tokenLimits },
 ];

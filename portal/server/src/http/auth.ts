@@ -4,6 +4,7 @@ import { sessionRequired, unauthenticated } from "../errors.js";
 import type { ApiTokens } from "../services/api-tokens.js";
 import { SESSION_COOKIE, SESSION_IDLE_MS, type Sessions } from "../services/sessions.js";
 import type { PortalContext, PortalState } from "./state.js";
+import { limitsOf } from "../access/token-scope.js";
 
 export function sessionCookieOptions(secure: boolean) {
   return { httpOnly: true, sameSite: "lax" as const, secure, path: "/", overwrite: true };
@@ -35,7 +36,7 @@ export function authenticate(sessions: Sessions, apiTokens: ApiTokens, secureCoo
       const found = match ? await apiTokens.authenticate(match[1]!) : undefined;
       // A credential that does not work is an error, not an anonymous request.
       if (!found) throw unauthenticated();
-      ctx.state.auth = { user: found.user, apiToken: found.apiToken };
+      ctx.state.auth = { user: found.user, apiToken: found.apiToken, limits: limitsOf(found.apiToken) };
     } else {
       const token = ctx.cookies.get(SESSION_COOKIE);
       const found = token ? await sessions.authenticate(token) : undefined;

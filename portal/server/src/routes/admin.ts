@@ -2,7 +2,7 @@ import type Router from "@koa/router";
 import type { Middleware } from "koa";
 import { cpuProblem, memoryProblem } from "@babyhelm/sdk";
 import { z } from "zod";
-import { AppError, notFound } from "../errors.js";
+import { AppError, limitedToken, notFound } from "../errors.js";
 import { requireUser } from "../http/auth.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
@@ -39,6 +39,7 @@ const rolloutBody = z.strictObject({
 export function adminRoutes(router: Router<PortalState>, db: Database, accounts: Accounts, projects: Projects, upgrades: Upgrades): void {
   const requireAdmin: Middleware<PortalState> = async (ctx, next) => {
     if (!accounts.present(ctx.state.auth.user!).isAdmin) throw new AppError(403, "forbidden", "Only platform admins can do this.");
+    if (ctx.state.auth.limits) throw limitedToken("administer the platform");
     await next();
   };
   const target = async (id: string) => {

@@ -2,7 +2,8 @@ import type Router from "@koa/router";
 import { appNameProblem } from "@babyhelm/sdk";
 import { z } from "zod";
 import { requireUser } from "../http/auth.js";
-import type { PortalState } from "../http/state.js";
+import { projectMembership } from "../http/project-access.js";
+import type { AuthState, PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
 import { invalidRequest } from "../errors.js";
 import { PANELS } from "../metrics/panels.js";
@@ -51,11 +52,16 @@ async function whileCheckingAccess<T>(checkAccess: () => Promise<void>, read: (s
 
 /** Routes are relative to /api/projects (see app.ts). Every member may read a project's metrics. */
 export function metricsRoutes(router: Router<PortalState>, projects: Projects, metrics: Metrics): void {
+  // A limited token's project is checked by id, uncached (token-scope.ts); anyone else's membership is cached.
+  const checkMember = async (auth: AuthState, name: string) => {
+    if (auth.limits) await projectMembership(projects, auth, name, "viewer");
+    else await projects.assertMember(auth.user!, name);
+  };
   router.get("/:name/metrics", requireUser, async (ctx) => {
     const [user, name] = [ctx.state.auth.user!, ctx.params.name!];
     const input = parseInput(panelQuery, ctx.query);
     ctx.body = await metrics.forUser(user.id, () =>
-      whileCheckingAccess(() => projects.assertMember(user, name), (signal) => metrics.panel(name, input, signal)),
+      whileCheckingAccess(() => checkMember(ctx.state.auth, name), (signal) => metrics.panel(name, input, signal)),
     );
   });
 
@@ -65,7 +71,7 @@ export function metricsRoutes(router: Router<PortalState>, projects: Projects, m
     const [user, name] = [ctx.state.auth.user!, ctx.params.name!];
     const input = parseInput(promqlQuery, ctx.query);
     const body = await metrics.forUser(user.id, () =>
-      whileCheckingAccess(() => projects.assertMember(user, name), (signal) => metrics.query(name, input, signal)),
+      whileCheckingAccess(() => checkMember(ctx.state.auth, name), (signal) => metrics.query(name, input, signal)),
     );
     ctx.type = "application/json";
     ctx.body = body;

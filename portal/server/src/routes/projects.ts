@@ -6,6 +6,8 @@ import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
 import { EXPIRES_AT_FORMAT } from "../expiry/rules.js";
+import { mayCreateProjects } from "../access/token-scope.js";
+import { limitedToken } from "../errors.js";
 import type { Deployments } from "../services/deployments.js";
 import type { Projects } from "../services/projects.js";
 
@@ -32,10 +34,11 @@ const updateBody = z
 export function projectRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments, platform: PlatformOptions): void {
   const withProject = projectAccess(projects);
   router.get("/", requireUser, async (ctx) => {
-    ctx.body = { items: await projects.listFor(ctx.state.auth.user!) };
+    ctx.body = { items: await projects.listFor(ctx.state.auth.user!, ctx.state.auth.limits) };
   });
 
   router.post("/", requireUser, async (ctx) => {
+    if (!mayCreateProjects(ctx.state.auth.limits)) throw limitedToken("create projects");
     const project = await projects.create(ctx.state.auth.user!, parseInput(createBody, ctx.request.body) as Parameters<Projects["create"]>[1]);
     ctx.status = 201;
     ctx.body = { project: { ...projects.presentProject(project, "owner"), apps: [], lastDeployment: null } };

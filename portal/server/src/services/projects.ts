@@ -13,6 +13,7 @@ import type { Project } from "../models/Project.js";
 import type { Role } from "../models/ProjectMember.js";
 import type { User } from "../models/User.js";
 import { checkExpiresAt } from "../expiry/rules.js";
+import { cappedRole, type TokenLimits } from "../access/token-scope.js";
 import { audit } from "./audit.js";
 import { announceAuthChange, AuthCache } from "./auth-cache.js";
 import { lockExpiry } from "./project-expiry.js";
@@ -106,8 +107,9 @@ export class Projects {
   /**
    * The user's projects with their role, number of apps and last deployment: one query, whose cost depends
    * on the user's projects only (indexes on members, apps and deployments), not on the platform's size.
+   * A limited token sees only its project, with the role it acts with (access/token-scope.ts).
    */
-  async listFor(user: User) {
+  async listFor(user: User, limits?: TokenLimits) {
     const { rows } = await this.db.knex.raw(
       `select p.id, p.name, p.display_name, p.quota_cpu, p.quota_memory, p.quota_pods, p.created_at, p.expires_at, m.role,
               (select count(*)::int from apps a where a.project_id = p.id) as app_count,
@@ -117,15 +119,15 @@ export class Projects {
          join projects p on p.id = m.project_id
          left join lateral (select id, kind, status, created_at, finished_at from deployments
                              where project_id = p.id and kind in ('up', 'destroy') order by id desc limit 1) d on true
-        where m.user_id = ?
+        where m.user_id = ?${limits?.projectId ? " and p.id = ?" : ""}
         order by p.name`,
-      [user.id],
+      limits?.projectId ? [user.id, limits.projectId] : [user.id],
     );
     // A raw query's rows keep their column names (snake_case): the mappers only rename query builders' results.
     return (rows as Record<string, unknown>[]).map((row) => ({
       name: row.name as string,
       displayName: row.display_name as string | null,
-      role: row.role as Role,
+      role: cappedRole(limits, row.role as Role),
       quota: { cpu: row.quota_cpu, memory: row.quota_memory, pods: row.quota_pods },
       appCount: row.app_count as number,
       createdAt: row.created_at,

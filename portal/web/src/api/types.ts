@@ -12,10 +12,25 @@ export interface ApiToken {
   id: string;
   name: string;
   prefix: string;
+  /** The one project it may act on; null: every project of its user. */
+  project: string | null;
+  /** The most it may do there; null: its user's own role. */
+  role: Role | null;
+  /** When it stops working; null: never. */
+  expiresAt: string | null;
   createdAt: string;
   lastUsedAt: string | null;
   /** Only in the answer to its creation: shown once. */
   token?: string;
+}
+
+/** A token to create: null project, role or expiry for all projects, the user's own role, no expiry. */
+export interface NewApiToken {
+  name: string;
+  project: string | null;
+  role: Role | null;
+  /** 1 to 365. */
+  expiresInDays: number | null;
 }
 
 export type Role = "owner" | "developer" | "viewer";

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestPortal, type TestPortal } from "../../../server/src/test-support/portal.js";
 import { tokenFrom } from "../../../server/src/test-support/smtp.js";
 import { ApiError } from "../api/errors.js";
+import { createToken, fetchTokens } from "../api/tokens.js";
 import { freshPinia, useOrigin } from "../test-support.js";
 import { useAuthStore } from "./auth.js";
 
@@ -39,9 +40,9 @@ describe("useAuthStore against the real API", () => {
 
     await reloaded.updateProfile({ name: "Renamed" });
     expect(reloaded.user?.name).toBe("Renamed");
-    const token = await reloaded.createToken("ci");
+    const token = await createToken({ name: "ci", project: null, role: null, expiresInDays: 30 });
     expect(token.token).toMatch(/^bh_/);
-    expect((await reloaded.listTokens()).map((listed) => listed.token)).toEqual([undefined]);
+    expect((await fetchTokens()).map((listed) => [listed.token, listed.project, listed.role, typeof listed.expiresAt])).toEqual([[undefined, null, null, "string"]]);
 
     await reloaded.logout();
     expect(reloaded.loggedIn).toBe(false);

@@ -2,7 +2,7 @@ import { defineStore } from "pinia";
 import { computed, ref } from "vue";
 import { api } from "../api/client.js";
 import { ApiError } from "../api/errors.js";
-import type { ApiToken, User } from "../api/types.js";
+import type { User } from "../api/types.js";
 
 /** Who is logged in, and everything about their own account. */
 export const useAuthStore = defineStore("auth", () => {
@@ -85,18 +85,6 @@ export const useAuthStore = defineStore("auth", () => {
     forget();
   }
 
-  async function listTokens(): Promise<ApiToken[]> {
-    return (await api.get<{ items: ApiToken[] }>("/me/tokens")).data.items;
-  }
-
-  async function createToken(name: string): Promise<ApiToken> {
-    return (await api.post<{ token: ApiToken }>("/me/tokens", { name })).data.token;
-  }
-
-  async function deleteToken(id: string): Promise<void> {
-    await api.delete(`/me/tokens/${encodeURIComponent(id)}`);
-  }
-
   return {
     user,
     loaded,
@@ -114,8 +102,5 @@ export const useAuthStore = defineStore("auth", () => {
     updateProfile,
     changePassword,
     deleteAccount,
-    listTokens,
-    createToken,
-    deleteToken,
   };
 });
