@@ -101,7 +101,7 @@ describe("a project exported as a pulumi up repository", () => {
   it("builds the SDK's Project from spec.yaml with the portal's platform, secrets from config", () => {
     const program = file("index.ts");
     expect(program).toContain('const platform: PlatformOptions = {"ingressClassName":"traefik"};');
-    expect(program).toContain('readFileSync("spec.yaml", "utf8")');
+    expect(program).toContain('readFileSync(join(pulumi.runtime.getRootDirectory(), "spec.yaml"), "utf8")');
     expect(program).toContain("new Project(spec.name, { spec, platform }, { providers: [provider] })");
     expect(program).toContain("config.get(`${app.name}.${variable}`)");
   });

@@ -79,6 +79,7 @@ function program(platform: PlatformOptions): string {
  * @babyhelm/sdk's Project creates exactly the objects the BabyHelm portal would deploy for it.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parseProjectSpecText, Project, type PlatformOptions } from "@babyhelm/sdk";
@@ -86,8 +87,8 @@ import { parseProjectSpecText, Project, type PlatformOptions } from "@babyhelm/s
 /** How the cluster around the project is set up (ingress classes, namespaces, TLS issuer); the SDK's defaults where left out. */
 const platform: PlatformOptions = ${JSON.stringify(platform)};
 
-// Pulumi runs the program in the project directory.
-const spec = parseProjectSpecText(readFileSync("spec.yaml", "utf8"), "spec.yaml");
+// From the project directory (where Pulumi.yaml is): Pulumi runs the program in the directory of main, dist/.
+const spec = parseProjectSpecText(readFileSync(join(pulumi.runtime.getRootDirectory(), "spec.yaml"), "utf8"), "spec.yaml");
 
 // spec.yaml names the secret variables; each value is the stack's config "<app>.<VARIABLE>", set with
 // \`pulumi config set --secret\`, which Pulumi keeps encrypted. The SDK takes the values as plain strings

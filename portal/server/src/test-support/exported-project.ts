@@ -58,17 +58,19 @@ export interface MockRun {
 
 /**
  * Runs the compiled program (`main` of its Pulumi.yaml, dist/index.js) under Pulumi's mock runtime, as the
- * language host would load it, with `config` as the stack's config (keys without the project's prefix,
- * all secret). Rejects with the program's error output when it fails.
+ * language host runs it: in the directory of `main`, told the project's name and root directory, with
+ * `config` as the stack's config (keys without the project's prefix, all secret). Rejects with the
+ * program's error output when it fails.
  */
 export async function runExportUnderMocks(repoDir: string, project: string, config: Record<string, string>): Promise<MockRun> {
   const full = Object.fromEntries(Object.entries(config).map(([key, value]) => [`${project}:${key}`, value]));
   const { stdout } = await run(process.execPath, [runner, join(repoDir, "dist", "index.js")], {
-    cwd: repoDir,
+    cwd: join(repoDir, "dist"),
     maxBuffer: 16 << 20,
     env: {
       ...process.env,
       PULUMI_NODEJS_PROJECT: project,
+      PULUMI_NODEJS_ROOT_DIRECTORY: repoDir,
       PULUMI_CONFIG: JSON.stringify(full),
       PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(Object.keys(full)),
     },
