@@ -1,12 +1,14 @@
 /**
  * Stand-ins for the portal in specs of what only a cluster could make it say (a crash-looping pod, a stream
- * ended at its limit): answers given to the one axios client through its adapter, so the app's interceptors
- * still run, and log streams given to fetch as real ReadableStreams of server-sent events.
+ * ended at its limit): answers given to the one axios client through its adapter, so the typed client's
+ * transport and the app's interceptors still run, and log streams given to fetch as real ReadableStreams of
+ * server-sent events. The fixtures are whole answers of the API contract (`@babyhelm/sdk/api`): a spec
+ * names what it is about, the rest is filled in.
  */
+import type { App, AppStatus, Deployment, DeploymentSummary, PodStatus, Project, ProjectStatus, Role } from "@babyhelm/sdk/api";
 import { AxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from "axios";
 import { afterEach, beforeEach, vi } from "vitest";
 import { api } from "./api/client.js";
-import type { AppStatus, PodStatus, Project, ProjectStatus, Role } from "./api/types.js";
 
 export interface FakeRequest {
   method: string;
@@ -159,9 +161,34 @@ export function cleanUpMounts(current: () => { wrapper?: { unmount(): void }; fa
   });
 }
 
+const CREATED_AT = "2029-12-01T10:00:00Z";
+
 /** A project as GET /api/projects/:name answers it, deployed, with the given role. */
 export function projectFixture(role: Role, overrides: Partial<Project> = {}): Project {
-  return { name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true, apps: [], lastDeployment: null, ...overrides };
+  return {
+    name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true, expiresAt: null,
+    createdAt: CREATED_AT, updatedAt: CREATED_AT, apps: [], lastDeployment: null, ...overrides,
+  };
+}
+
+/** An app of a project as the API answers it; what a spec names, the rest as a new app has it. */
+export function appFixture(given: Pick<App, "name" | "image"> & Partial<App>): App {
+  return {
+    port: null, replicas: 1, command: null, args: null, env: {}, secretEnv: {}, resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: null,
+    visibility: "public", autoscale: null, restartedAt: null, createdAt: CREATED_AT, updatedAt: CREATED_AT, ...given,
+  };
+}
+
+/** A deployment in a project's history as the API answers it: a plain up unless the spec says otherwise. */
+export function deploymentFixture(given: Pick<DeploymentSummary, "id" | "kind" | "status" | "createdAt" | "finishedAt"> & Partial<DeploymentSummary>): DeploymentSummary {
+  return {
+    error: null, summary: null, outputs: null, refresh: false, rollbackOf: null, upgradeId: null, sdkVersion: null, manifestsDigest: null, startedAt: null, ...given,
+  };
+}
+
+/** One deployment read by its id: the summary with its log and the spec it deployed. */
+export function deploymentDetailFixture(given: Parameters<typeof deploymentFixture>[0] & Partial<Deployment>): Deployment {
+  return { spec: null, log: "", ...deploymentFixture(given), ...given };
 }
 
 /** What the project page asks besides the section a spec is about: no members or alerts, a healthy status, no Prometheus. */

@@ -1,14 +1,15 @@
 /** Drift: whether the cluster still matches the project's last deployment (GET and POST /api/projects/:name/drift). */
-import { api } from "./client.js";
-import type { Deployment, Drift } from "./types.js";
-
-const path = (project: string) => `/projects/${encodeURIComponent(project)}/drift`;
+import { endpoints, type DeploymentSummary, type Drift } from "@babyhelm/sdk/api";
+import { abortable, client } from "./client.js";
 
 export async function fetchDrift(project: string, signal?: AbortSignal): Promise<Drift> {
-  return (await api.get<{ drift: Drift }>(path(project), { signal })).data.drift;
+  return (await abortable(signal).call(endpoints.getDrift, { params: { name: project } })).drift;
 }
 
-/** Queues a check (or answers the one already waiting); it runs in the project's queue, followed by reading the drift again. */
-export async function requestDriftCheck(project: string): Promise<Deployment> {
-  return (await api.post<{ check: Deployment }>(path(project), {}, { params: { wait: "0" } })).data.check;
+/**
+ * Queues a check (or answers the one already waiting); it runs in the project's queue, followed by reading the
+ * drift again. Null only when the check is gone already (the project deleted meanwhile).
+ */
+export async function requestDriftCheck(project: string): Promise<DeploymentSummary | null> {
+  return (await client.call(endpoints.checkDrift, { params: { name: project }, query: { wait: "0" }, body: {} })).check;
 }

@@ -1,9 +1,5 @@
+import type { FieldProblem } from "@babyhelm/sdk/api";
 import type { AxiosError } from "axios";
-
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
 
 /** An error as the API reports it: a stable code, a sentence for people, and problems by field. */
 export class ApiError extends Error {

@@ -2,9 +2,9 @@
  * An app's logs (GET /api/projects/:name/apps/:app/logs) as server-sent events, read with fetch so a refusal
  * (403 for viewers, 503 without a cluster) arrives as the API's own error, like every other answer.
  */
+import { endpoints, fillPath, type LogEndEvent, type LogLineEvent, type LogNoticeEvent, type LogQuery } from "@babyhelm/sdk/api";
 import { reportUnauthenticated } from "./client.js";
 import { ApiError } from "./errors.js";
-import type { LogEndEvent, LogLineEvent, LogNoticeEvent, LogQuery } from "./types.js";
 import { readEventStream } from "./sse.js";
 
 export type LogStreamEvent =
@@ -16,7 +16,7 @@ export function logsUrl(project: string, app: string, query: LogQuery): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
   const search = params.toString();
-  return `/api/projects/${encodeURIComponent(project)}/apps/${encodeURIComponent(app)}/logs${search ? `?${search}` : ""}`;
+  return `${fillPath(endpoints.getAppLogs.path, { name: project, app })}${search ? `?${search}` : ""}`;
 }
 
 async function refusal(response: Response): Promise<ApiError> {

@@ -1,7 +1,7 @@
 /** Live status of a project, from the cluster (GET /api/projects/:name/status). */
-import { api } from "./client.js";
-import type { ProjectStatus } from "./types.js";
+import { endpoints, type ProjectStatus } from "@babyhelm/sdk/api";
+import { abortable } from "./client.js";
 
 export async function fetchProjectStatus(project: string, signal?: AbortSignal): Promise<ProjectStatus> {
-  return (await api.get<ProjectStatus>(`/projects/${encodeURIComponent(project)}/status`, { signal })).data;
+  return abortable(signal).call(endpoints.getProjectStatus, { params: { name: project } });
 }

@@ -6,9 +6,9 @@
  * chosen otherwise), its secret shown once; the API's problems show at their field; Delete asks first. The
  * API's own side: portal/server/src/routes/tokens.test.ts.
  */
+import type { ApiToken, ProjectListItem } from "@babyhelm/sdk/api";
 import type { DOMWrapper, VueWrapper } from "@vue/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ApiToken, ProjectListItem } from "../api/types.js";
 import AccountPage from "../pages/AccountPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
 import { fakeApi, type FakeRequest } from "../test-fakes.js";

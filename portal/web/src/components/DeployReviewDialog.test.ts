@@ -6,20 +6,20 @@
  * or after its queue shows its plan per resource; a preview that failed (no engine on this portal) or that
  * the user may not run falls back to the offline spec comparison, labelled with the reason. Confirming deploys.
  */
+import type { Deployment, DeploymentSummary, PlanStep, Project, Role } from "@babyhelm/sdk/api";
 import type { VueWrapper } from "@vue/test-utils";
 import { describe, expect, it, vi } from "vitest";
-import type { Deployment, DeploymentSummary, PlanStep, Project, Role } from "../api/types.js";
 import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { cleanUpMounts, deferred, fakeApi, projectFixture, projectPageBackground, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
+import { appFixture, cleanUpMounts, deferred, deploymentDetailFixture, deploymentFixture, fakeApi, projectFixture, projectPageBackground, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
 
-const APP = { name: "web", image: "nginx:1.28", port: 80, replicas: 1, command: null, args: null, env: {}, secretEnv: {}, resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: null, visibility: "public" as const, autoscale: null };
-const DEPLOYED: DeploymentSummary = { id: "3", kind: "up", status: "succeeded", manifestsDigest: "sha256:aaa", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" };
+const APP = appFixture({ name: "web", image: "nginx:1.28", port: 80, replicas: 1, resources: { cpu: "100m", memory: "128Mi" } });
+const DEPLOYED: DeploymentSummary = deploymentFixture({ id: "3", kind: "up", status: "succeeded", manifestsDigest: "sha256:aaa", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" });
 const PLAN: PlanStep[] = [
   { op: "update", kind: "Deployment", name: "web", changes: [{ field: "spec.template.spec.containers[0].image", before: "nginx:1.27", after: "nginx:1.28" }] },
   { op: "update", kind: "Secret", name: "web-env", changes: [{ field: "data.API_KEY" }] },
 ];
-const preview = (overrides: Partial<Deployment>): Deployment => ({ id: "9", kind: "preview", status: "succeeded", log: "", createdAt: "2030-01-01T11:00:00Z", finishedAt: "2030-01-01T11:00:05Z", ...overrides });
+const preview = (overrides: Partial<Deployment>): Deployment => deploymentDetailFixture({ id: "9", kind: "preview", status: "succeeded", log: "", createdAt: "2030-01-01T11:00:00Z", finishedAt: "2030-01-01T11:00:05Z", ...overrides });
 
 let fake: ReturnType<typeof fakeApi> | undefined;
 let wrapper: VueWrapper | undefined;

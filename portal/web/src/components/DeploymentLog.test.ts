@@ -4,16 +4,16 @@
  * crashing. Followed live (a fake EventSource plays the server's events) until it succeeds, the view asks
  * for the status again and says plainly what is not healthy, from that answer and not from one read before.
  */
+import type { DeploymentSummary, ProjectStatus } from "@babyhelm/sdk/api";
 import { mount, type VueWrapper } from "@vue/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { DeploymentSummary, ProjectStatus } from "../api/types.js";
 import { useProjectsStore } from "../stores/projects.js";
 import { eventually, freshPinia } from "../test-support.js";
-import { appStatus, FakeEventSource, fakeApi, projectStatus } from "../test-fakes.js";
+import { appStatus, deploymentFixture, FakeEventSource, fakeApi, projectStatus } from "../test-fakes.js";
 import DeploymentLog from "./DeploymentLog.vue";
 
 const CRASHING = "CrashLoopBackOff: The container keeps crashing: it exits with code 1; restarted 5 times.";
-const queued: DeploymentSummary = { id: "7", kind: "up", status: "queued", createdAt: "2030-01-01T10:00:00Z", finishedAt: null };
+const queued: DeploymentSummary = deploymentFixture({ id: "7", kind: "up", status: "queued", createdAt: "2030-01-01T10:00:00Z", finishedAt: null });
 const finishedAt = "2030-01-01T10:02:00.000Z";
 
 let fake: ReturnType<typeof fakeApi>;

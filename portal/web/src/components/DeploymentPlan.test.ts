@@ -5,9 +5,9 @@
  * secret's change names the field and shows neither value; an empty plan says so. And the words behind it:
  * the plan in a line, and a deployment diff's changed objects read as plan steps.
  */
+import type { PlanStep } from "@babyhelm/sdk/api";
 import { mount } from "@vue/test-utils";
 import { describe, expect, it } from "vitest";
-import type { PlanStep } from "../api/types.js";
 import { objectStep, planSummary, showValue } from "../composables/planText.js";
 import DeploymentPlan from "./DeploymentPlan.vue";
 

@@ -6,22 +6,22 @@
  * words; the sentence when there are none; every member sees them; and the list is read again when the
  * status poller sees an app's health change, not on a timer of its own.
  */
+import type { HealthAlert, Project, ProjectStatus, Role } from "@babyhelm/sdk/api";
 import type { VueWrapper } from "@vue/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { HealthAlert, Project, ProjectStatus, Role } from "../api/types.js";
 import { STATUS_POLL_MS } from "../composables/useProjectStatus.js";
 import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { appStatus, fakeApi, projectStatus } from "../test-fakes.js";
+import { appFixture, appStatus, deploymentFixture, fakeApi, projectFixture, projectStatus } from "../test-fakes.js";
 
 const CRASHING = "CrashLoopBackOff (1 of 1 pods): The container keeps crashing: it exits with code 1; restarted 3 times.";
 
 function project(role: Role): Project {
-  return {
+  return projectFixture(role, {
     name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true,
-    apps: [{ name: "web", image: "nginx:1.27", port: 80, replicas: 1, command: null, args: null, env: {}, secretEnv: {}, resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: null, visibility: "public", autoscale: null }],
-    lastDeployment: { id: "3", kind: "up", status: "succeeded", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" },
-  };
+    apps: [appFixture({ name: "web", image: "nginx:1.27", port: 80, replicas: 1, resources: { cpu: "100m", memory: "128Mi" } })],
+    lastDeployment: deploymentFixture({ id: "3", kind: "up", status: "succeeded", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" }),
+  });
 }
 
 const alert = (overrides: Partial<HealthAlert> & { id: string }): HealthAlert => ({

@@ -5,23 +5,23 @@
  * ready of desired pods and the reason in words; the project's health in the header; and, without a cluster
  * or before the first deploy, a quiet sentence instead of an error.
  */
+import type { App, Project, ProjectStatus } from "@babyhelm/sdk/api";
 import type { VueWrapper } from "@vue/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
-import type { App, Project, ProjectStatus } from "../api/types.js";
 import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { appStatus, fakeApi, pod, projectStatus } from "../test-fakes.js";
+import { appFixture, appStatus, deploymentFixture, fakeApi, pod, projectFixture, projectStatus } from "../test-fakes.js";
 
-const app = (name: string, overrides: Partial<App> = {}): App => ({
+const app = (name: string, overrides: Partial<App> = {}): App => appFixture({
   name, image: "nginx:1.27", port: 80, replicas: 1, command: null, args: null, env: {}, secretEnv: {},
   resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: null, visibility: "public", autoscale: null, ...overrides,
 });
 
-const project: Project = {
+const project: Project = projectFixture("owner", {
   name: "shop", displayName: "Shop", role: "owner", quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true,
   apps: [app("web", { replicas: 2, domain: "shop.example.com" }), app("api"), app("worker", { port: null })],
-  lastDeployment: { id: "3", kind: "up", status: "succeeded", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" },
-};
+  lastDeployment: deploymentFixture({ id: "3", kind: "up", status: "succeeded", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" }),
+});
 
 const CRASHING = "CrashLoopBackOff (2 of 2 pods): The container keeps crashing: it exits with code 1; restarted 5 times.";
 const live = projectStatus({

@@ -7,14 +7,14 @@
  * owners, a rollback behind a confirmation that says what it does; a 409 shows the portal's message and the
  * fields in the way.
  */
+import type { DeploymentDiff, DeploymentSummary, Project, Role } from "@babyhelm/sdk/api";
 import type { VueWrapper } from "@vue/test-utils";
 import { describe, expect, it, vi } from "vitest";
-import type { DeploymentDiff, DeploymentSummary, Project, Role } from "../api/types.js";
 import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { cleanUpMounts, fakeApi, projectFixture, projectPageBackground, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
+import { cleanUpMounts, deploymentFixture, fakeApi, projectFixture, projectPageBackground, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
 
-const up = (id: string, overrides: Partial<DeploymentSummary> = {}): DeploymentSummary => ({
+const up = (id: string, overrides: Partial<DeploymentSummary> = {}): DeploymentSummary => deploymentFixture({
   id, kind: "up", status: "succeeded", refresh: false, rollbackOf: null, manifestsDigest: `sha256:${id}`, createdAt: `2030-01-0${id}T10:00:00Z`, finishedAt: `2030-01-0${id}T10:01:00Z`, ...overrides,
 });
 /** Newest first: a rollback, a deploy with refresh, a failure, the first recorded up, and one from before deployments were recorded. */

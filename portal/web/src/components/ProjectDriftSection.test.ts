@@ -6,14 +6,14 @@
  * what BabyHelm deploys; "Check now" for developers and owners, followed while the check waits and runs;
  * "Put the cluster back" (a deploy with refresh) only when drifted; nothing to press for a viewer.
  */
+import type { DeploymentSummary, Drift, Project, Role } from "@babyhelm/sdk/api";
 import type { VueWrapper } from "@vue/test-utils";
 import { describe, expect, it, vi } from "vitest";
-import type { DeploymentSummary, Drift, Project, Role } from "../api/types.js";
 import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { cleanUpMounts, fakeApi, projectFixture, projectPageBackground, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
+import { cleanUpMounts, deploymentFixture, fakeApi, projectFixture, projectPageBackground, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
 
-const DEPLOYED: DeploymentSummary = { id: "7", kind: "up", status: "succeeded", manifestsDigest: "sha256:7", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" };
+const DEPLOYED: DeploymentSummary = deploymentFixture({ id: "7", kind: "up", status: "succeeded", manifestsDigest: "sha256:7", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" });
 const CHECKED = "2030-01-01T11:00:00Z";
 const drift = (overrides: Partial<Drift>): Drift => ({
   state: "in_sync", message: "The cluster matches the last deployment.", checkId: "9", checkedAt: CHECKED, against: "7", error: null, resources: [], pending: null, intervalMs: 3_600_000, ...overrides,

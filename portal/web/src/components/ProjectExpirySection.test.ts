@@ -6,14 +6,14 @@
  * without an expiry. Past its time: what became of the removal (a failed destroy, retried later). The new
  * project page offers "delete after N days". The API's own side: portal/server/src/services/project-expiry.test.ts.
  */
+import type { DeploymentSummary, Project, Role } from "@babyhelm/sdk/api";
 import type { VueWrapper } from "@vue/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { DeploymentSummary, Project, Role } from "../api/types.js";
 import NewProjectPage from "../pages/NewProjectPage.vue";
 import ProjectPage from "../pages/ProjectPage.vue";
 import ProjectsPage from "../pages/ProjectsPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { fakeApi, projectStatus } from "../test-fakes.js";
+import { deploymentFixture, fakeApi, projectFixture, projectStatus } from "../test-fakes.js";
 
 const NOW = new Date("2026-12-01T12:00:00Z");
 const HOUR = 3_600_000;
@@ -38,7 +38,7 @@ afterEach(() => {
 function portal(role: Role, options: { expiresAt?: string | null; lastDeployment?: DeploymentSummary | null; refuse?: { status: number; data: unknown } } = {}) {
   let expiresAt = options.expiresAt ?? null;
   const patches: unknown[] = [];
-  const project = (): Project => ({
+  const project = (): Project => projectFixture(role, {
     name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true,
     expiresAt, apps: [], lastDeployment: options.lastDeployment ?? null,
   });
@@ -133,7 +133,7 @@ describe("the expiry on the project page", () => {
   }
 
   it("past its time: says the removal is under way, or that it failed and is retried, and lets an owner keep it", async () => {
-    const destroy = (status: DeploymentSummary["status"], error: string | null = null): DeploymentSummary => ({ id: "12", kind: "destroy", status, error, createdAt: at(-10 * 60_000), finishedAt: status === "failed" ? at(-5 * 60_000) : null });
+    const destroy = (status: DeploymentSummary["status"], error: string | null = null): DeploymentSummary => deploymentFixture({ id: "12", kind: "destroy", status, error, createdAt: at(-10 * 60_000), finishedAt: status === "failed" ? at(-5 * 60_000) : null });
     const running = await open("viewer", { expiresAt: at(-10 * 60_000), lastDeployment: destroy("running") });
     expect(section(running.page).find("time").text()).toBe("Expired 10 minutes ago");
     expect(section(running.page).find("[data-testid=expiry-state]").text()).toBe("It is being removed: deployment #12 destroys its stack, then the project is deleted.");

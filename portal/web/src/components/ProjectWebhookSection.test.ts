@@ -6,23 +6,23 @@
  * section; Remove asks first. Developers and viewers get no such section and never ask for the webhook
  * (the API answers 403 to them). The API's own side is in portal/server/src/status/real-alerts.test.ts.
  */
+import type { Project, Role } from "@babyhelm/sdk/api";
 import type { VueWrapper } from "@vue/test-utils";
 import { defineComponent, h } from "vue";
 import { RouterView } from "vue-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Project, Role } from "../api/types.js";
 import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { fakeApi, projectStatus, type FakeRequest } from "../test-fakes.js";
+import { fakeApi, projectFixture, projectStatus, type FakeRequest } from "../test-fakes.js";
 
 const URL_SET = "https://hooks.example.com/babyhelm";
 const SECRET = "whsec_3q2-7wAbCdEfGhIjKlMnOpQrStUvWxYz";
 
 function project(role: Role): Project {
-  return {
+  return projectFixture(role, {
     name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: false,
     apps: [], lastDeployment: null,
-  };
+  });
 }
 
 let fake: ReturnType<typeof fakeApi> | undefined;

@@ -1,5 +1,5 @@
 /** The app form's values and the API body they become (the app fields of the ProjectSpec). */
-import type { AppVisibility } from "../api/types.js";
+import type { AppVisibility } from "@babyhelm/sdk/api";
 import type { Row } from "../components/KeyValueEditor.vue";
 
 export interface AppFormValues {

@@ -1,5 +1,5 @@
+import type { HealthAlert } from "@babyhelm/sdk/api";
 import { describe, expect, it } from "vitest";
-import type { HealthAlert } from "../api/types.js";
 import { appStatus, projectStatus } from "../test-fakes.js";
 import { alertReason, alertsBehind, deliveryText, webhookText, webhookUrlProblem } from "./healthAlerts.js";
 

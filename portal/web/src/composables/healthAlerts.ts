@@ -1,9 +1,9 @@
 /**
  * Health alerts and the webhook in words, and the two decisions the page makes about them without asking
  * the portal: whether the alerts listed lag behind the health the status poller sees, and whether a URL can
- * be a webhook (the rules of webhookUrlProblem in portal/server/src/services/webhooks.ts; keep the two equal).
+ * be a webhook (the API contract's own rule, so the two cannot differ).
  */
-import type { HealthAlert, ProjectStatus } from "../api/types.js";
+import { webhookUrlProblem as contractUrlProblem, type HealthAlert, type ProjectStatus } from "@babyhelm/sdk/api";
 
 /** The portal's limit (ALERTS_PER_PROJECT_PER_HOUR in portal/server/src/status/alert-rules.ts). */
 export const ALERTS_PER_HOUR = 12;
@@ -60,17 +60,8 @@ export function alertsBehind(alerts: HealthAlert[], status: ProjectStatus | null
   });
 }
 
-/** Why a URL cannot be the webhook, in the API's words; undefined when it can. */
+/** Why a URL cannot be the webhook, in the API's words (its own rules, on the URL trimmed); undefined when it can. */
 export function webhookUrlProblem(value: string): string | undefined {
-  if (value.trim() === "") return "is required: the URL alerts are POSTed to";
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return "must be an absolute http or https URL, such as https://hooks.example.com/babyhelm";
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return "must be an http or https URL";
-  if (url.username || url.password) return "must not carry a user or password: the signature proves the sender";
-  if (value.trim().length > 2000) return "must be at most 2000 characters long";
-  return undefined;
+  const url = value.trim();
+  return url === "" ? "is required: the URL alerts are POSTed to" : contractUrlProblem(url);
 }

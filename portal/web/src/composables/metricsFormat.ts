@@ -2,7 +2,7 @@
  * How metrics read on the page: figures in units people use (millicores, MiB, KiB/s), each series' latest
  * value for the text summary, and the series lined up on one time axis for the chart.
  */
-import type { MetricsSeries, MetricsUnit } from "../api/types.js";
+import type { MetricsSeries, MetricsUnit } from "@babyhelm/sdk/api";
 
 const significant = new Intl.NumberFormat("en", { maximumSignificantDigits: 3 });
 const BINARY = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];

@@ -2,7 +2,7 @@
  * Words for plans and diffs: a preview's or drift check's steps, a deployment diff's changed objects, and
  * the values of their fields. Pure, for the plan view and its specs.
  */
-import type { FieldChange, ObjectChange, PlanChange, PlanStep } from "../api/types.js";
+import type { FieldChange, ObjectChange, PlanChange, PlanStep } from "@babyhelm/sdk/api";
 
 /** A field of a plan or diff, its values as text; null: that side was not given (secret, or unset). */
 export interface ShownChange {

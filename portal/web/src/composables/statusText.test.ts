@@ -1,9 +1,9 @@
+import type { DeploymentSummary } from "@babyhelm/sdk/api";
 import { describe, expect, it } from "vitest";
-import type { DeploymentSummary } from "../api/types.js";
-import { appStatus, pod, projectStatus } from "../test-fakes.js";
+import { appStatus, deploymentFixture, pod, projectStatus } from "../test-fakes.js";
 import { appReason, deploymentVerdict, podProblem, projectSummary, statusAbsence } from "./statusText.js";
 
-const succeeded: DeploymentSummary = { id: "4", kind: "up", status: "succeeded", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:02:00Z" };
+const succeeded: DeploymentSummary = deploymentFixture({ id: "4", kind: "up", status: "succeeded", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:02:00Z" });
 const crashing = appStatus({ name: "web", health: "degraded", reason: "CrashLoopBackOff: The container keeps crashing: it exits with code 1; restarted 5 times." });
 
 describe("deploymentVerdict", () => {

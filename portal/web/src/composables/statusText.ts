@@ -1,5 +1,5 @@
 /** Status answers in words people read: the same sentences on the project page, the app page and a deployment. */
-import type { AppStatus, DeploymentSummary, EventSummary, Health, PodStatus, ProjectStatus } from "../api/types.js";
+import type { AppStatus, DeploymentSummary, EventSummary, Health, PodStatus, ProjectStatus } from "@babyhelm/sdk/api";
 
 export const HEALTH_LABELS: Record<Health, string> = {
   healthy: "healthy",

@@ -1,5 +1,5 @@
 /** Words for platform upgrades: what a redeploy would change, and how far a rollout got. Pure, for the admin's page and its specs. */
-import type { Upgrade, UpgradeCandidate, UpgradeProject, UpgradeProjectStatus } from "../api/types.js";
+import type { Upgrade, UpgradeCandidate, UpgradeProject, UpgradeProjectStatus } from "@babyhelm/sdk/api";
 import { objectStep, planSummary } from "./planText.js";
 
 /** "12 projects are deployed as this portal renders them."; null when there are none. */

@@ -4,15 +4,13 @@
  * not once a line. The stream ends when the server says so (`end`: done, limit, timeout), when the
  * connection drops, or when stopped; `connect` again picks up after the last line received.
  */
+import { MAX_SINCE_SECONDS, type LogEndReason, type LogQuery } from "@babyhelm/sdk/api";
 import { onScopeDispose, ref, shallowRef, toValue, type MaybeRefOrGetter } from "vue";
 import { ApiError, errorMessage } from "../api/errors.js";
 import { streamAppLogs, type LogStreamEvent } from "../api/logs.js";
-import type { LogEndReason, LogQuery } from "../api/types.js";
 
 export const LOG_MAX_LINES = 5_000;
 export const LOG_TAIL_LINES = 500;
-/** The API's longest sinceSeconds (7 days). */
-const MAX_SINCE_SECONDS = 7 * 24 * 3600;
 
 export type LogEntry =
   | { seq: number; kind: "line"; pod: string; container: string; text: string; time: string | null }

@@ -1,5 +1,5 @@
+import { endpoints, fillPath, type DeploymentSummary } from "@babyhelm/sdk/api";
 import { onBeforeUnmount, ref, watch, type Ref } from "vue";
-import type { DeploymentSummary } from "../api/types.js";
 
 export interface ResourceProgress {
   type: string;
@@ -30,7 +30,7 @@ export function useDeploymentEvents(project: Ref<string>, deploymentId: Ref<stri
     resources.value = [];
     status.value = null;
     finished.value = false;
-    source = new EventSource(`/api/projects/${encodeURIComponent(project.value)}/deployments/${encodeURIComponent(id)}/events`, { withCredentials: true });
+    source = new EventSource(fillPath(endpoints.deploymentEvents.path, { name: project.value, id }), { withCredentials: true });
     source.addEventListener("output", (event) => lines.value.push(JSON.parse((event as MessageEvent).data).line));
     source.addEventListener("progress", (event) => {
       const progress = JSON.parse((event as MessageEvent).data);

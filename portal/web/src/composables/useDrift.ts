@@ -4,10 +4,10 @@
  * again when a deployment of the project succeeds (which may have put the cluster back, or outdated the
  * check). Never two requests out: asking while one is out asks once more after it.
  */
+import type { Drift } from "@babyhelm/sdk/api";
 import { onScopeDispose, shallowRef, toValue, watch, type MaybeRefOrGetter } from "vue";
 import { fetchDrift, requestDriftCheck } from "../api/drift.js";
 import { ApiError } from "../api/errors.js";
-import type { Drift } from "../api/types.js";
 import { useProjectsStore } from "../stores/projects.js";
 import { singleFlight } from "./singleFlight.js";
 
@@ -66,7 +66,7 @@ export function useDrift(project: MaybeRefOrGetter<string>) {
     requesting.value = true;
     try {
       const queued = await requestDriftCheck(name);
-      if (drift.value) drift.value = { ...drift.value, pending: { id: queued.id, status: queued.status } };
+      if (drift.value && queued) drift.value = { ...drift.value, pending: { id: queued.id, status: queued.status } };
       actionError.value = null;
     } catch (caught) {
       actionError.value = asApiError(caught);

@@ -4,12 +4,12 @@
  * An answer that arrives after the range, project or app has changed is dropped, so the charts never show a
  * figure for a range other than the one selected.
  */
+import { endpoints, PANELS, type MetricsAnswer, type MetricsPanelName } from "@babyhelm/sdk/api";
 import { computed, onBeforeUnmount, onMounted, reactive, ref, toValue, watch, type MaybeRefOrGetter, type Ref } from "vue";
-import { api } from "../api/client.js";
+import { client } from "../api/client.js";
 import { ApiError } from "../api/errors.js";
-import type { MetricsAnswer, MetricsPanelName } from "../api/types.js";
 
-export const METRIC_PANELS: readonly MetricsPanelName[] = ["cpu", "memory", "restarts", "network"];
+export const METRIC_PANELS: readonly MetricsPanelName[] = PANELS;
 
 /** What the range selector offers; the API takes any Prometheus duration from 5m to 30d. */
 export const METRIC_RANGES = [
@@ -60,12 +60,8 @@ export function useMetrics(
   let generation = 0;
 
   async function fetchPanel(panel: MetricsPanelName): Promise<MetricsAnswer> {
-    const name = toValue(project);
     const appName = toValue(app);
-    const response = await api.get<MetricsAnswer>(`/projects/${encodeURIComponent(name)}/metrics`, {
-      params: { panel, range: range.value, ...(appName ? { app: appName } : {}) },
-    });
-    return response.data;
+    return client.call(endpoints.getMetricsPanel, { params: { name: toValue(project) }, query: { panel, range: range.value, ...(appName ? { app: appName } : {}) } });
   }
 
   async function refresh(): Promise<void> {

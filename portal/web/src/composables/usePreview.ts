@@ -7,10 +7,11 @@
  * One preview at a time: asking again (the dialog opened anew) forgets the one before; a preview the portal
  * has not finished within the POST's wait is read again every PREVIEW_POLL_MS, for at most PREVIEW_TIMEOUT_MS.
  */
+import type { DeploymentStatus, DeploymentSummary, PlanStep } from "@babyhelm/sdk/api";
 import { onScopeDispose, shallowRef, toValue, type MaybeRefOrGetter } from "vue";
 import { fetchDeployment, requestPreview } from "../api/deployments.js";
 import { errorMessage } from "../api/errors.js";
-import type { Deployment, DeploymentStatus, PlanStep } from "../api/types.js";
+import { fetchSpec } from "../api/projects.js";
 import { useProjectsStore } from "../stores/projects.js";
 import { specDiff } from "./specDiff.js";
 
@@ -21,7 +22,7 @@ export type PreviewView =
   | { phase: "idle" }
   /** status: the preview's while it waits in the project's queue or runs; null before the portal answered. */
   | { phase: "loading"; status: DeploymentStatus | null }
-  | { phase: "plan"; preview: Deployment; plan: PlanStep[] }
+  | { phase: "plan"; preview: DeploymentSummary; plan: PlanStep[] }
   /** changes: the offline comparison's sentences, null while it is being made. */
   | { phase: "offline"; reason: string; changes: string[] | null };
 
@@ -53,10 +54,10 @@ export function usePreview(project: MaybeRefOrGetter<string>) {
   async function offlineChanges(name: string): Promise<string[]> {
     try {
       const [spec, lastDeployed] = await Promise.all([
-        projects.spec(name),
+        fetchSpec(name),
         (async () => {
           const last = projects.deployments.find((deployment) => deployment.kind === "up" && deployment.status === "succeeded");
-          return last ? (await projects.deployment(name, last.id)).spec : undefined;
+          return last ? (await fetchDeployment(name, last.id)).spec : undefined;
         })(),
       ]);
       return specDiff(lastDeployed as never, spec as never);
@@ -77,10 +78,9 @@ export function usePreview(project: MaybeRefOrGetter<string>) {
     const signal = (controller = new AbortController()).signal;
     const name = toValue(project);
     view.value = { phase: "loading", status: null };
-    let preview: Deployment;
+    let preview: DeploymentSummary;
     try {
-      const answer = await requestPreview(name, undefined, signal);
-      preview = answer.preview;
+      preview = await requestPreview(name, undefined, signal);
       const deadline = Date.now() + PREVIEW_TIMEOUT_MS;
       while (!FINAL.has(preview.status)) {
         if (mine !== generation) return;

@@ -5,9 +5,9 @@
  * until the alert that change brings is listed (a bounded number of times), never with two requests out,
  * and not at all once the section has gone.
  */
+import type { HealthAlert, ProjectStatus } from "@babyhelm/sdk/api";
 import { effectScope } from "vue";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { HealthAlert, ProjectStatus } from "../api/types.js";
 import { appStatus, deferred, fakeApi, projectStatus } from "../test-fakes.js";
 import { ALERT_FOLLOW_UPS, useProjectAlerts } from "./useProjectAlerts.js";
 import { STATUS_POLL_MS } from "./useProjectStatus.js";

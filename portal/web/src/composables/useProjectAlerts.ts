@@ -5,10 +5,10 @@
  * makes it on its own schedule) or a webhook POST is still on its way, at most ALERT_FOLLOW_UPS times after
  * each change. Never two requests out: asking while one is out asks once more after it.
  */
+import type { HealthAlert, ProjectStatus } from "@babyhelm/sdk/api";
 import { onScopeDispose, shallowRef, toValue, watch, type MaybeRefOrGetter } from "vue";
 import { fetchAlerts } from "../api/alerts.js";
 import { ApiError } from "../api/errors.js";
-import type { HealthAlert, ProjectStatus } from "../api/types.js";
 import { alertsBehind } from "./healthAlerts.js";
 import { singleFlight } from "./singleFlight.js";
 import { useProjectStatus } from "./useProjectStatus.js";

@@ -7,11 +7,11 @@
  * (not configured, unreachable) doubles the wait up to 60 s, since asking more often would show nothing new;
  * the tab becoming visible again, or a deploy finishing, asks at once.
  */
+import type { AppStatus, ProjectStatus } from "@babyhelm/sdk/api";
 import { computed, shallowRef, toValue, watch, type MaybeRefOrGetter, type ShallowRef } from "vue";
 import { ApiError } from "../api/errors.js";
 import { fetchProjectStatus } from "../api/status.js";
 import { singleFlight } from "./singleFlight.js";
-import type { AppStatus, ProjectStatus } from "../api/types.js";
 
 export const STATUS_POLL_MS = 5_000;
 export const STATUS_MAX_POLL_MS = 60_000;

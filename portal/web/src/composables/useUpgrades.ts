@@ -4,14 +4,14 @@
  * it runs. Nothing is sent until `rollOut`, and then exactly the projects chosen on screen (never the
  * server's default "every changed project", which could include one that changed after the page was read).
  */
+import { MAX_UPGRADE_CONCURRENCY, type Upgrade, type UpgradePlan, type UpgradeRequest } from "@babyhelm/sdk/api";
 import { computed, onScopeDispose, ref, shallowRef, watch } from "vue";
 import { ApiError } from "../api/errors.js";
-import type { Upgrade, UpgradePlan, UpgradeRequest } from "../api/types.js";
 import { fetchUpgrade, fetchUpgradePlan, startUpgrade } from "../api/upgrades.js";
 
 export const UPGRADE_POLL_MS = 2_000;
 export const DEFAULT_CONCURRENCY = 2;
-export const MAX_CONCURRENCY = 10;
+export const MAX_CONCURRENCY = MAX_UPGRADE_CONCURRENCY;
 
 const asApiError = (caught: unknown) => (caught instanceof ApiError ? caught : new ApiError(0, "unknown", "Something went wrong."));
 

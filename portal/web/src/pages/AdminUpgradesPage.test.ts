@@ -7,10 +7,10 @@
  * read every 2 s, through to a rollout stopped by a failure with the rest skipped; past rollouts; and the
  * route and the shell's link for platform admins only.
  */
+import type { Upgrade, UpgradeCandidate, UpgradePlan, UpgradeProject, User } from "@babyhelm/sdk/api";
 import { flushPromises, mount, type VueWrapper } from "@vue/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createMemoryHistory } from "vue-router";
-import type { Upgrade, UpgradeCandidate, UpgradePlan, UpgradeProject, User } from "../api/types.js";
 import AppShell from "../components/AppShell.vue";
 import { UPGRADE_POLL_MS } from "../composables/useUpgrades.js";
 import { createAppRouter } from "../router.js";

@@ -5,15 +5,15 @@
  * the portal writes them: pods and warnings, per-pod labels, search, pause, the bound on lines kept, the
  * stream's end with Reconnect, download; a restart followed like a deploy; and viewers kept from the logs.
  */
+import type { Project, Role } from "@babyhelm/sdk/api";
 import type { VueWrapper } from "@vue/test-utils";
 import { flushPromises, mount } from "@vue/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createMemoryHistory, createRouter } from "vue-router";
-import type { Project, Role } from "../api/types.js";
 import AppLogsSection from "../components/AppLogsSection.vue";
 import { routes } from "../router.js";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { appStatus, FakeEventSource, fakeApi, fakeLogStreams, pod, projectStatus } from "../test-fakes.js";
+import { appFixture, appStatus, FakeEventSource, fakeApi, fakeLogStreams, pod, projectFixture, projectStatus } from "../test-fakes.js";
 import AppStatusPage from "./AppStatusPage.vue";
 
 const CRASHING = "CrashLoopBackOff (1 of 2 pods): The container keeps crashing: it exits with code 1; restarted 5 times.";
@@ -39,11 +39,11 @@ const web = appStatus({
 });
 
 function project(role: Role): Project {
-  return {
+  return projectFixture(role, {
     name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true,
-    apps: [{ name: "web", image: "nginx:1.27", port: 80, replicas: null, command: null, args: null, env: {}, secretEnv: {}, resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: "shop.example.com", visibility: "public", autoscale: { min: 2, max: 5, cpuPercent: 80 } }],
+    apps: [appFixture({ name: "web", image: "nginx:1.27", port: 80, replicas: null, command: null, args: null, env: {}, secretEnv: {}, resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: "shop.example.com", visibility: "public", autoscale: { min: 2, max: 5, cpuPercent: 80 } })],
     lastDeployment: null,
-  };
+  });
 }
 
 let fake: ReturnType<typeof fakeApi>;

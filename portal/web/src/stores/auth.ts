@@ -1,8 +1,8 @@
+import { endpoints, type User } from "@babyhelm/sdk/api";
 import { defineStore } from "pinia";
 import { computed, ref } from "vue";
-import { api } from "../api/client.js";
+import { client } from "../api/client.js";
 import { ApiError } from "../api/errors.js";
-import type { User } from "../api/types.js";
 
 /** Who is logged in, and everything about their own account. */
 export const useAuthStore = defineStore("auth", () => {
@@ -17,10 +17,10 @@ export const useAuthStore = defineStore("auth", () => {
   /** Asks the portal once who this browser is logged in as; route guards await it. */
   function ensureLoaded(): Promise<void> {
     if (loaded.value) return Promise.resolve();
-    loading ??= api
-      .get<{ user: User }>("/me")
-      .then((response) => {
-        user.value = response.data.user;
+    loading ??= client
+      .call(endpoints.getMe)
+      .then((answer) => {
+        user.value = answer.user;
       })
       .catch((error: unknown) => {
         if (!(error instanceof ApiError) || error.status !== 401) throw error;
@@ -34,25 +34,25 @@ export const useAuthStore = defineStore("auth", () => {
   }
 
   async function register(input: { email: string; password: string; name: string }): Promise<void> {
-    await api.post("/auth/register", input);
+    await client.call(endpoints.register, { body: input });
   }
 
   async function confirm(token: string): Promise<User> {
-    return (await api.post<{ user: User }>("/auth/confirm", { token })).data.user;
+    return (await client.call(endpoints.confirmEmail, { body: { token } })).user;
   }
 
   async function resend(email: string): Promise<void> {
-    await api.post("/auth/resend", { email });
+    await client.call(endpoints.resendConfirmation, { body: { email } });
   }
 
   async function login(input: { email: string; password: string }): Promise<void> {
-    user.value = (await api.post<{ user: User }>("/auth/login", input)).data.user;
+    user.value = (await client.call(endpoints.login, { body: input })).user;
     loaded.value = true;
   }
 
   async function logout(): Promise<void> {
     try {
-      await api.post("/auth/logout");
+      await client.call(endpoints.logout);
     } finally {
       forget();
     }
@@ -65,23 +65,23 @@ export const useAuthStore = defineStore("auth", () => {
   }
 
   async function requestPasswordReset(email: string): Promise<void> {
-    await api.post("/auth/password-reset", { email });
+    await client.call(endpoints.requestPasswordReset, { body: { email } });
   }
 
   async function resetPassword(token: string, password: string): Promise<void> {
-    await api.post("/auth/password-reset/confirm", { token, password });
+    await client.call(endpoints.resetPassword, { body: { token, password } });
   }
 
   async function updateProfile(changes: { name: string }): Promise<void> {
-    user.value = (await api.patch<{ user: User }>("/me", changes)).data.user;
+    user.value = (await client.call(endpoints.updateMe, { body: changes })).user;
   }
 
   async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
-    await api.post("/me/password", { currentPassword, newPassword });
+    await client.call(endpoints.changePassword, { body: { currentPassword, newPassword } });
   }
 
   async function deleteAccount(password: string): Promise<void> {
-    await api.delete("/me", { data: { password } });
+    await client.call(endpoints.deleteMe, { body: { password } });
     forget();
   }
 

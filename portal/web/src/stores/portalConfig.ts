@@ -1,7 +1,7 @@
+import { endpoints, type PortalConfig } from "@babyhelm/sdk/api";
 import { defineStore } from "pinia";
 import { ref } from "vue";
-import { api } from "../api/client.js";
-import type { PortalConfig } from "../api/types.js";
+import { client } from "../api/client.js";
 
 /**
  * Which optional parts this portal has (GET /api/config), asked once: pages then never call what is
@@ -14,9 +14,9 @@ export const usePortalConfigStore = defineStore("portalConfig", () => {
   /** The config, or null when the portal could not say (an older portal, a network error): then everything is tried. */
   function load(): Promise<PortalConfig | null> {
     if (config.value) return Promise.resolve(config.value);
-    loading ??= api
-      .get<{ config: PortalConfig }>("/config")
-      .then((response) => (config.value = response.data.config))
+    loading ??= client
+      .call(endpoints.getConfig)
+      .then((answer) => (config.value = answer.config))
       .catch(() => null)
       .finally(() => {
         loading = undefined;
