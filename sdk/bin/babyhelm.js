@@ -2,6 +2,7 @@
 // In the BabyHelm repository the CLI runs from its TypeScript sources through tsx, so `npx babyhelm`
 // works right after `npm ci` and never runs a stale build; an installed package runs its compiled JavaScript.
 import { existsSync, readFileSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
 
 const source = new URL("../src/cli.ts", import.meta.url);
 const compiled = new URL("../dist/cli.js", import.meta.url);
@@ -25,6 +26,16 @@ async function readStdin() {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** A yes-or-no question on the terminal (apply's plan); none when standard input or error is not one. */
+async function confirm(question) {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await terminal.question(question)).trim());
+  } finally {
+    terminal.close();
+  }
+}
+
 // `babyhelm render | head` closes the pipe early; that is not an error.
 process.stdout.on("error", (error) => {
   if (error.code === "EPIPE") process.exit(0);
@@ -38,4 +49,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   readStdin,
   version,
+  env: process.env,
+  cwd: process.cwd(),
+  confirm: process.stdin.isTTY && process.stderr.isTTY ? confirm : undefined,
 });

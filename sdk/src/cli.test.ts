@@ -44,7 +44,7 @@ describe("babyhelm validate", () => {
 
   it.each([
     [[], "missing command"],
-    [["deploy", "-f", "x"], 'unknown command "deploy"'],
+    [["frobnicate", "-f", "x"], 'unknown command "frobnicate"'],
     [["validate"], "validate needs -f FILE"],
     [["render", "--bogus", "-f", "x"], "Unknown option '--bogus'"],
     [["validate", "-f", "x", "--show-secrets"], "--show-secrets only applies to render"],

@@ -1,10 +1,12 @@
 /**
  * The `babyhelm` command: validate a ProjectSpec, or render the exact Kubernetes manifests of a project
- * offline. Exit codes: 0 success, 1 invalid spec or unreadable input, 2 wrong usage.
+ * offline; the portal commands (login, apply, deploy, ...) live in portal-cli/, one module each.
+ * Exit codes: 0 success, 1 invalid spec, unreadable input or an API error, 2 wrong usage.
  */
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { PlatformOptions } from "./platform.js";
+import { PORTAL_COMMANDS, portalUsage, runPortalCli } from "./portal-cli/index.js";
+import { readSpecFile } from "./portal-cli/spec-file.js";
 import { renderProject } from "./render/render.js";
 import { renderProjectYaml } from "./render/yaml.js";
 import { ProjectSpecError } from "./spec/errors.js";
@@ -15,6 +17,14 @@ export interface CliIo {
   stderr: (text: string) => void;
   readStdin: () => Promise<string>;
   version: string;
+  /** What the portal commands read: BABYHELM_URL, BABYHELM_TOKEN, HOME, XDG_CONFIG_HOME, BABYHELM_SECRET_*; default process.env. */
+  env?: Record<string, string | undefined>;
+  /** What relative paths of the portal commands are resolved against; default process.cwd(). */
+  cwd?: string;
+  /** Asks a yes-or-no question at the terminal; absent when there is none to ask at (apply then needs --yes). */
+  confirm?: (question: string) => Promise<boolean>;
+  /** How the portal commands make requests; default the global fetch. */
+  fetch?: typeof fetch;
 }
 
 const USAGE = `Usage:
@@ -33,7 +43,8 @@ Options:
   -h, --help                   show this help
   -v, --version                show the version
 
-Exit status: 0 success, 1 invalid spec or unreadable file, 2 wrong usage.
+${portalUsage()}
+Exit status: 0 success, 1 invalid spec, unreadable file or an error the portal answered, 2 wrong usage.
 `;
 
 const EXIT_OK = 0;
@@ -43,6 +54,7 @@ const EXIT_USAGE = 2;
 class UsageError extends Error {}
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] !== undefined && PORTAL_COMMANDS.includes(argv[0])) return await runPortalCli(argv, io);
   let command: string | undefined;
   let options: ReturnType<typeof parseCliArgs>;
   try {
@@ -126,15 +138,4 @@ function platformFromFlags(values: Record<string, string | boolean | undefined>)
     privateIngressNamespace: text("private-ingress-namespace"),
     monitoringNamespace: text("monitoring-namespace"),
   };
-}
-
-async function readSpecFile(file: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
-    throw new Error(`cannot read ${file}: ${reason}`);
-  }
 }

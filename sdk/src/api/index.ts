@@ -11,6 +11,7 @@ export * from "./common.js";
 export * from "./deployments.js";
 export * from "./endpoint.js";
 export * from "./endpoints.js";
+export * from "./events.js";
 export * from "./me.js";
 export * from "./members.js";
 export * from "./metrics.js";

@@ -9,10 +9,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `babyhelm` executable, as a user's shell would. */
-export function runBabyhelm(args: string[], options: { stdin?: string; cwd?: string; bin?: string } = {}): Promise<CliResult> {
+/** Runs the real `babyhelm` executable, as a user's shell would; `env` replaces the environment when given. */
+export function runBabyhelm(args: string[], options: { stdin?: string; cwd?: string; bin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? BABYHELM_BIN, ...args], { cwd: options.cwd, stdio: "pipe" });
+    const child = spawn(process.execPath, [options.bin ?? BABYHELM_BIN, ...args], { cwd: options.cwd, env: options.env, stdio: "pipe" });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
