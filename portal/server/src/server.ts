@@ -9,8 +9,13 @@ import type { Config } from "./config.js";
 import { bindModels, createKnex, migrateToLatest, type Database } from "./db/database.js";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.js";
 import { DEPLOYMENT_JOBS_SCHEMA, JOBS_SCHEMA, SEND_EMAIL, startJobs, type Jobs } from "./jobs/worker.js";
+import { accountRegisterTask } from "./jobs/tasks/account-register.js";
+import { accountRequestPasswordResetTask } from "./jobs/tasks/account-request-password-reset.js";
+import { accountResendConfirmationTask } from "./jobs/tasks/account-resend-confirmation.js";
+import { deliverWebhookTask } from "./jobs/tasks/deliver-webhook.js";
+import { deployTask } from "./jobs/tasks/deploy.js";
+import { sendEmailTask } from "./jobs/tasks/send-email.js";
 import { DELIVER_WEBHOOK } from "./services/webhooks.js";
-import type { MailMessage } from "./mail/messages.js";
 import { ACCOUNT_TASKS } from "./services/accounts.js";
 import { createMailer } from "./mail/mailer.js";
 import { listen, type Listener } from "./db/notifications.js";
@@ -75,17 +80,17 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
         {
           schema: DEPLOYMENT_JOBS_SCHEMA,
           concurrency: config.deploy.concurrency,
-          tasks: { [DEPLOY_TASK]: async (payload, helpers) => runner.run(payload as { deploymentId: string }, helpers) },
+          tasks: { [DEPLOY_TASK]: deployTask(runner) },
         },
         {
           schema: JOBS_SCHEMA,
           concurrency: ACCOUNT_WORKER_CONCURRENCY,
           tasks: {
-            [SEND_EMAIL]: async (payload) => mailer.send(payload as MailMessage),
-            [DELIVER_WEBHOOK]: async (payload, helpers) => services.webhooks.deliver(payload as { alertId: string }, helpers),
-            [ACCOUNT_TASKS.register]: async (payload) => services.accounts.completeRegistration(payload as Parameters<typeof services.accounts.completeRegistration>[0]),
-            [ACCOUNT_TASKS.resend]: async (payload) => services.accounts.completeResend(payload as { email: string }),
-            [ACCOUNT_TASKS.reset]: async (payload) => services.accounts.completePasswordResetRequest(payload as { email: string }),
+            [SEND_EMAIL]: sendEmailTask(mailer),
+            [DELIVER_WEBHOOK]: deliverWebhookTask(services.webhooks),
+            [ACCOUNT_TASKS.register]: accountRegisterTask(services.accounts),
+            [ACCOUNT_TASKS.resend]: accountResendConfirmationTask(services.accounts),
+            [ACCOUNT_TASKS.reset]: accountRequestPasswordResetTask(services.accounts),
           },
         },
       ],

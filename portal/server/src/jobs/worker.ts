@@ -3,12 +3,13 @@
  * failing SMTP server never slows a request or loses a message (retries); account requests that must not
  * reveal whether an address has an account are answered at once and done here.
  */
-import { Logger as WorkerLogger, makeWorkerUtils, run, type Runner, type Task, type WorkerUtils } from "graphile-worker";
+import { Logger as WorkerLogger, makeWorkerUtils, run, type Runner, type TaskList, type WorkerUtils } from "graphile-worker";
 import type { Knex } from "knex";
 import pg from "pg";
 import type { Logger } from "pino";
 import type { MailMessage } from "../mail/messages.js";
 
+/** The task that sends a queued mail (tasks/send-email.ts). */
 export const SEND_EMAIL = "send_email";
 
 /** Mail and account requests. */
@@ -35,12 +36,13 @@ export interface Jobs {
 
 /**
  * Queues a job inside the caller's transaction (graphile-worker's own SQL function), so it runs if and only
- * if the change that asked for it commits.
+ * if the change that asked for it commits. `task` is one of graphile-worker's task map
+ * (`GraphileWorker.Tasks`, declared by each file in tasks/), and `payload` is what that task takes.
  */
-export async function enqueueJob(
+export async function enqueueJob<Name extends keyof GraphileWorker.Tasks>(
   trx: Knex.Transaction | Knex,
-  task: string,
-  payload: unknown,
+  task: Name,
+  payload: GraphileWorker.Tasks[Name],
   options: { maxAttempts?: number; queue?: string; key?: string; schema?: string } = {},
 ): Promise<void> {
   await trx.raw("select ??.add_job(?, ?::json, queue_name => ?, max_attempts => ?, job_key => ?)", [
@@ -60,7 +62,8 @@ export async function enqueueEmail(trx: Knex.Transaction | Knex, message: MailMe
 /** Tasks that share a set of worker slots, and the job schema (queue) they take their jobs from. */
 export interface WorkerGroup {
   schema: string;
-  tasks: Record<string, Task>;
+  /** Task name -> executor (tasks/), each typed by its payload in the task map. */
+  tasks: TaskList;
   concurrency: number;
 }
 

@@ -47,7 +47,8 @@ export interface ClientDetails {
   userAgent?: string;
 }
 
-interface RegistrationRequest {
+/** The queued half of a sign-up (the account_register job's payload): a password hash, never the password. */
+export interface RegistrationRequest {
   email: string;
   name: string;
   passwordHash: string;
