@@ -9,7 +9,7 @@ import { parseInput } from "../http/validation.js";
 import type { Accounts } from "../services/accounts.js";
 import type { Projects } from "../services/projects.js";
 import type { Database } from "../db/database.js";
-import { MAX_UPGRADE_CONCURRENCY, presentUpgrade, type Upgrades } from "../services/upgrades.js";
+import { MAX_UPGRADE_CONCURRENCY, presentUpgrade, type Upgrades } from "../deployments/upgrades.js";
 
 const quantity = (problem: (value: string) => string | undefined) =>
   z.string().superRefine((value, ctx) => {

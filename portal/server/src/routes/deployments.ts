@@ -6,8 +6,8 @@ import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
 import type { DeploymentKind } from "../models/Deployment.js";
-import type { DeploymentHistory } from "../services/deployment-history.js";
-import { isFinal, type Deployments } from "../services/deployments.js";
+import type { DeploymentHistory } from "../deployments/history.js";
+import { isFinal, type Deployments } from "../deployments/deployments.js";
 import type { Projects } from "../services/projects.js";
 
 const createBody = z.strictObject({

@@ -4,9 +4,9 @@ import type { DeploymentStreams } from "../deployments/streams.js";
 import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
-import type { Deployments } from "../services/deployments.js";
-import type { DriftChecks } from "../services/drift.js";
-import { isFinal } from "../services/deployments.js";
+import type { Deployments } from "../deployments/deployments.js";
+import type { DriftChecks } from "../deployments/drift.js";
+import { isFinal } from "../deployments/deployments.js";
 import type { Projects } from "../services/projects.js";
 
 /** How long a request waits for its preview (or check) to finish before answering 202 with where to look. */

@@ -8,7 +8,7 @@ import { parseInput } from "../http/validation.js";
 import { EXPIRES_AT_FORMAT } from "../expiry/rules.js";
 import { mayCreateProjects } from "../access/token-scope.js";
 import { limitedToken } from "../errors.js";
-import type { Deployments } from "../services/deployments.js";
+import type { Deployments } from "../deployments/deployments.js";
 import type { Projects } from "../services/projects.js";
 
 // Shapes only; the ProjectSpec schema of the SDK checks the values, with the same messages as the CLI.

@@ -5,7 +5,7 @@ import { AppError, notFound } from "../errors.js";
 import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
-import type { Deployments } from "../services/deployments.js";
+import type { Deployments } from "../deployments/deployments.js";
 import type { Projects } from "../services/projects.js";
 import type { ProjectStatuses } from "../services/status.js";
 import { AppLogs, DEFAULT_TAIL_LINES, MAX_SINCE_SECONDS, MAX_TAIL_LINES, type LogLine, type LogSink } from "../status/app-logs.js";

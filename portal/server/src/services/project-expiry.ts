@@ -4,7 +4,7 @@
  * - **Warning**: a project expiring within a day whose owners were not told yet is marked warned by one
  *   conditional update (`expiry_warned_at`), and its owners' mails are queued in that same transaction: two
  *   processes sweeping at once find the row marked by whichever came first, so each owner gets one mail.
- *   Changing `expiresAt` clears the mark (services/projects.ts), so the new time is warned about again.
+ *   Changing `expiresAt` clears the mark (services/projects/lifecycle.ts), so the new time is warned about again.
  * - **Expiry**: a project past its `expiresAt` is removed with `Deployments.deleteProject(null, …)` (at once
  *   when it was never deployed, else by a destroy deployment whose success removes it), under a per-project
  *   advisory lock that PATCH takes too, and only when no destroy of it is queued or running. A destroy that
@@ -19,9 +19,9 @@ import type { Database } from "../db/database.js";
 import { EXPIRY_RETRY_BASE_MS, EXPIRY_RETRY_MAX_MS, EXPIRY_WARNING_MS, nextExpiryAttempt } from "../expiry/rules.js";
 import { enqueueEmail } from "../jobs/worker.js";
 import { expiryWarningMessage } from "../mail/messages.js";
+import type { Deployment } from "../models/Deployment.js";
 import type { Project } from "../models/Project.js";
 import { audit } from "./audit.js";
-import type { Deployments } from "./deployments.js";
 import { PeriodicTask } from "./periodic.js";
 
 /** The advisory lock class (with the project's id) that the sweep and a change of `expiresAt` share. */
@@ -34,6 +34,14 @@ export async function lockExpiry(trx: Knex.Transaction, projectId: string): Prom
 
 /** Projects expired at once per sweep: the rest wait for the next one. */
 const EXPIRE_BATCH = 20;
+
+/**
+ * What removes a project: deployments/deployments.ts's `Deployments`, given by the caller, so that services
+ * never import deployments/. Answers the destroy deployment, or undefined when the project went at once.
+ */
+export interface ProjectRemoval {
+  deleteProject(user: null, project: Project): Promise<Deployment | undefined>;
+}
 
 export interface ExpiryOptions {
   /** The first retry delay after a failed removal, and the longest (tests shorten them). */
@@ -53,7 +61,7 @@ export class ProjectExpiry {
 
   constructor(
     private readonly db: Database,
-    private readonly deployments: Deployments,
+    private readonly deployments: ProjectRemoval,
     private readonly config: Pick<Config, "publicUrl">,
     private readonly logger: Logger,
     private readonly options: ExpiryOptions = {},

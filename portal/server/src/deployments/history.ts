@@ -4,15 +4,15 @@
  */
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
-import { diffManifests, diffValues, type FieldChange } from "../deployments/diff.js";
-import { recordedSpec } from "../deployments/records.js";
+import { diffManifests, diffValues, type FieldChange } from "./diff.js";
+import { recordedSpec } from "./records.js";
 import { AppError, notFound } from "../errors.js";
 import type { Deployment } from "../models/Deployment.js";
 import type { Project } from "../models/Project.js";
 import type { User } from "../models/User.js";
 import type { Deployments } from "./deployments.js";
-import { MASK } from "./project-spec.js";
-import type { Projects } from "./projects.js";
+import { MASK } from "../services/project-spec.js";
+import type { Projects } from "../services/projects.js";
 
 /** Deployments that kept a spec: `up`s run since operations were recorded (older ones kept only a masked spec). */
 function assertRecorded(deployment: Deployment): void {

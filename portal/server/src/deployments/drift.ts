@@ -13,7 +13,7 @@ import type { Deployment } from "../models/Deployment.js";
 import type { Project } from "../models/Project.js";
 import type { User } from "../models/User.js";
 import type { Deployments } from "./deployments.js";
-import { PeriodicTask } from "./periodic.js";
+import { PeriodicTask } from "../services/periodic.js";
 
 const SWEEP_LOCK = 0x647269; // "dri"
 const ACTIVE = ["queued", "running"];
