@@ -33,7 +33,7 @@ import { Deployments } from "./deployments/deployments.js";
 import { DriftChecks } from "./deployments/drift.js";
 import { Upgrades } from "./deployments/upgrades.js";
 import { Metrics } from "./services/metrics.js";
-import { Projects } from "./services/projects.js";
+import { Projects } from "./services/projects/index.js";
 import { ProjectStatuses } from "./services/status.js";
 import { HealthAlerts } from "./services/health-alerts.js";
 import { Webhooks } from "./services/webhooks.js";

@@ -1,4 +1,4 @@
-/** Deployments of projects: queued in the project's own queue, run by the runner, read and followed here. */
+/** Deployments of projects: queued in the project's own queue, run by the runner (runner.ts), read and followed here. */
 import type { Knex } from "knex";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
@@ -12,7 +12,7 @@ import type { Deployment, DeploymentKind } from "../models/Deployment.js";
 import type { Project } from "../models/Project.js";
 import type { User } from "../models/User.js";
 import { audit } from "../services/audit.js";
-import type { Projects } from "../services/projects.js";
+import type { Projects } from "../services/projects/index.js";
 
 const FINAL = new Set(["succeeded", "failed", "cancelled"]);
 const MAX_LOG_LINES = 5000;
@@ -37,27 +37,6 @@ export class Deployments {
     private readonly projects: Projects,
     private readonly config: Config,
   ) {}
-
-  present(deployment: Deployment) {
-    return {
-      id: deployment.id,
-      kind: deployment.kind,
-      status: deployment.status,
-      error: deployment.error,
-      summary: deployment.summary,
-      outputs: deployment.outputs,
-      refresh: deployment.refresh,
-      rollbackOf: deployment.rollbackOf,
-      upgradeId: deployment.upgradeId,
-      sdkVersion: deployment.sdkVersion,
-      manifestsDigest: deployment.manifestsDigest,
-      // A preview's or drift check's per-resource plan (secret values never in it).
-      ...(deployment.kind === "preview" || deployment.kind === "drift" ? { plan: deployment.plan } : {}),
-      createdAt: deployment.createdAt,
-      startedAt: deployment.startedAt,
-      finishedAt: deployment.finishedAt,
-    };
-  }
 
   /**
    * Queues a run of the project's stack; it starts when the project's earlier runs have ended. `user` is

@@ -16,7 +16,7 @@ import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { notify } from "../db/notifications.js";
 import type { Deployment, DeploymentStatus } from "../models/Deployment.js";
-import type { Projects } from "../services/projects.js";
+import type { Projects } from "../services/projects/index.js";
 import { DEPLOYMENT_JOBS_SCHEMA } from "../jobs/worker.js";
 import { DEPLOYMENT_EVENTS_CHANNEL, DEPLOYMENT_JOB_KEY_PREFIX, DEPLOY_TASK } from "./channels.js";
 import { EventWriter, maskSecrets } from "./event-writer.js";

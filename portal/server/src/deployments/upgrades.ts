@@ -24,18 +24,6 @@ import { PeriodicTask } from "../services/periodic.js";
 export const MAX_UPGRADE_CONCURRENCY = 10;
 const TICK_MS = 1000;
 
-export function presentUpgrade(upgrade: Upgrade) {
-  return {
-    id: upgrade.id,
-    status: upgrade.status,
-    concurrency: upgrade.concurrency,
-    error: upgrade.error,
-    projects: upgrade.projects,
-    createdAt: upgrade.createdAt,
-    finishedAt: upgrade.finishedAt,
-  };
-}
-
 /** The next step of a rollout, decided from its projects alone: pure, so its rules are tested directly. */
 export function nextStep(projects: UpgradeProject[], concurrency: number): { start: string[]; done?: "succeeded" | "failed"; error?: string } {
   const failed = projects.find((entry) => entry.status === "failed");
@@ -82,7 +70,7 @@ export class Upgrades {
       return { project, deploymentId: deployment.id, deployedWith: deployment.sdkVersion, changed: false, changes: [], problem: error instanceof Error ? error.message : String(error) };
     }
     const changed = manifestsDigest(now) !== deployment.manifestsDigest;
-    return { project, deploymentId: deployment.id, deployedWith: deployment.sdkVersion, changed, changes: changed ? diffManifests((deployment.manifests ?? []) as never, now) : [] };
+    return { project, deploymentId: deployment.id, deployedWith: deployment.sdkVersion, changed, changes: changed ? diffManifests(deployment.manifests ?? [], now) : [] };
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import type { RouterMiddleware } from "@koa/router";
 import { AppError, notFound, unauthenticated } from "../errors.js";
-import type { Membership, Projects } from "../services/projects.js";
+import type { Membership, Projects } from "../services/projects/index.js";
 import type { Role } from "../models/ProjectMember.js";
 import type { AuthState, PortalContext, PortalState } from "./state.js";
 import { effectiveRole, roleAtLeast } from "../access/token-scope.js";

@@ -1,5 +1,5 @@
 import type { ParameterizedContext } from "koa";
-import type { Membership } from "../services/projects.js";
+import type { Membership } from "../services/projects/index.js";
 import type { ApiToken } from "../models/ApiToken.js";
 import type { Session } from "../models/Session.js";
 import type { User } from "../models/User.js";

@@ -7,9 +7,10 @@ import { requireUser } from "../http/auth.js";
 import type { PortalState } from "../http/state.js";
 import { parseInput } from "../http/validation.js";
 import type { Accounts } from "../services/accounts.js";
-import type { Projects } from "../services/projects.js";
+import type { Projects } from "../services/projects/index.js";
 import type { Database } from "../db/database.js";
-import { MAX_UPGRADE_CONCURRENCY, presentUpgrade, type Upgrades } from "../deployments/upgrades.js";
+import { MAX_UPGRADE_CONCURRENCY, type Upgrades } from "../deployments/upgrades.js";
+import { presentUpgrade } from "../presenters/upgrades.js";
 
 const quantity = (problem: (value: string) => string | undefined) =>
   z.string().superRefine((value, ctx) => {
@@ -38,7 +39,7 @@ const rolloutBody = z.strictObject({
 /** Platform administration: a user's limits, platform upgrades. Platform admins only. */
 export function adminRoutes(router: Router<PortalState>, db: Database, accounts: Accounts, projects: Projects, upgrades: Upgrades): void {
   const requireAdmin: Middleware<PortalState> = async (ctx, next) => {
-    if (!accounts.present(ctx.state.auth.user!).isAdmin) throw new AppError(403, "forbidden", "Only platform admins can do this.");
+    if (!accounts.isAdmin(ctx.state.auth.user!)) throw new AppError(403, "forbidden", "Only platform admins can do this.");
     if (ctx.state.auth.limits) throw limitedToken("administer the platform");
     await next();
   };

@@ -2,9 +2,11 @@ import type Router from "@koa/router";
 import { z } from "zod";
 import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
+import { presentAlert } from "../presenters/alerts.js";
+import { presentWebhook } from "../presenters/webhooks.js";
 import { parseInput } from "../http/validation.js";
 import type { HealthAlerts } from "../services/health-alerts.js";
-import type { Projects } from "../services/projects.js";
+import type { Projects } from "../services/projects/index.js";
 import { webhookUrlProblem, type Webhooks } from "../services/webhooks.js";
 
 const webhookBody = z.strictObject({
@@ -19,12 +21,12 @@ export function alertRoutes(router: Router<PortalState>, projects: Projects, web
   const withProject = projectAccess(projects);
   router.get("/:name/alerts", withProject("viewer"), async (ctx) => {
     const { project } = membershipOf(ctx);
-    ctx.body = { items: await alerts.list(project.id) };
+    ctx.body = { items: (await alerts.list(project.id)).map(presentAlert) };
   });
 
   router.get("/:name/webhook", withProject("owner"), async (ctx) => {
     const { project } = membershipOf(ctx);
-    ctx.body = { webhook: webhooks.present(project) };
+    ctx.body = { webhook: presentWebhook(project) };
   });
 
   /** A new secret every time: the answer is the only place it is ever shown. */

@@ -2,6 +2,7 @@ import Router from "@koa/router";
 import { z } from "zod";
 import { clearSessionCookie, setSessionCookie } from "../http/auth.js";
 import type { PortalState } from "../http/state.js";
+import { presentUser } from "../presenters/users.js";
 import { parseInput } from "../http/validation.js";
 import type { Accounts } from "../services/accounts.js";
 import { passwordProblem } from "../services/passwords.js";
@@ -30,7 +31,7 @@ export function authRoutes(router: Router<PortalState>, accounts: Accounts, sess
 
   router.post("/api/auth/confirm", async (ctx) => {
     const { token } = parseInput(tokenBody, ctx.request.body);
-    ctx.body = { user: accounts.present(await accounts.confirmEmail(token)) };
+    ctx.body = { user: presentUser(await accounts.confirmEmail(token), accounts) };
   });
 
   router.post("/api/auth/resend", async (ctx) => {
@@ -43,7 +44,7 @@ export function authRoutes(router: Router<PortalState>, accounts: Accounts, sess
     const input = parseInput(loginBody, ctx.request.body);
     const { user, token } = await accounts.login(input, clientOf(ctx));
     setSessionCookie(ctx, token, secureCookies);
-    ctx.body = { user: accounts.present(user) };
+    ctx.body = { user: presentUser(user, accounts) };
   });
 
   router.post("/api/auth/logout", async (ctx) => {

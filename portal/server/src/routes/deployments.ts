@@ -4,11 +4,12 @@ import { z } from "zod";
 import type { DeploymentStreams } from "../deployments/streams.js";
 import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
+import { presentDeployment } from "../presenters/deployments.js";
 import { parseInput } from "../http/validation.js";
 import type { DeploymentKind } from "../models/Deployment.js";
 import type { DeploymentHistory } from "../deployments/history.js";
 import { isFinal, type Deployments } from "../deployments/deployments.js";
-import type { Projects } from "../services/projects.js";
+import type { Projects } from "../services/projects/index.js";
 
 const createBody = z.strictObject({
   // Read every object back from the cluster first, so changes made outside BabyHelm (drift) are put back.
@@ -30,7 +31,7 @@ export function deploymentRoutes(router: Router<PortalState>, projects: Projects
     const { project } = membershipOf(ctx);
     const { kind } = parseInput(listQuery, ctx.query);
     const kinds = kind ? (kind.split(",") as DeploymentKind[]) : undefined;
-    ctx.body = { items: (await deployments.list(project, 50, kinds)).map((deployment) => deployments.present(deployment)) };
+    ctx.body = { items: (await deployments.list(project, 50, kinds)).map((deployment) => presentDeployment(deployment)) };
   });
 
   router.post("/:name/deployments", withProject("developer"), async (ctx) => {
@@ -38,14 +39,14 @@ export function deploymentRoutes(router: Router<PortalState>, projects: Projects
     const { refresh } = parseInput(createBody, ctx.request.body ?? {});
     const deployment = await deployments.create(ctx.state.auth.user!, project, "up", { refresh });
     ctx.status = 202;
-    ctx.body = { deployment: deployments.present(deployment) };
+    ctx.body = { deployment: presentDeployment(deployment) };
   });
 
   router.get("/:name/deployments/:id", withProject("viewer"), async (ctx) => {
     const { project } = membershipOf(ctx);
     const deployment = await deployments.get(project, ctx.params.id!);
     // The spec it deployed (secret values masked): the web app compares it with the spec now before a deploy.
-    ctx.body = { deployment: { ...deployments.present(deployment), spec: deployment.spec, log: await deployments.log(deployment) } };
+    ctx.body = { deployment: { ...presentDeployment(deployment), spec: deployment.spec, log: await deployments.log(deployment) } };
   });
 
   router.get("/:name/deployments/:id/spec", withProject("viewer"), async (ctx) => {
@@ -64,14 +65,14 @@ export function deploymentRoutes(router: Router<PortalState>, projects: Projects
     parseInput(z.strictObject({}), ctx.request.body ?? {});
     const deployment = await history.rollback(ctx.state.auth.user!, project, ctx.params.id!);
     ctx.status = 202;
-    ctx.body = { deployment: deployments.present(deployment) };
+    ctx.body = { deployment: presentDeployment(deployment) };
   });
 
   router.post("/:name/deployments/:id/cancel", withProject("developer"), async (ctx) => {
     const { project } = membershipOf(ctx);
     const deployment = await deployments.cancel(ctx.state.auth.user!, project, ctx.params.id!);
     ctx.status = 202;
-    ctx.body = { deployment: deployments.present(deployment) };
+    ctx.body = { deployment: presentDeployment(deployment) };
   });
 
   /**
@@ -106,7 +107,7 @@ export function deploymentRoutes(router: Router<PortalState>, projects: Projects
         if (!current) return close();
         if (current.status !== lastStatus) {
           lastStatus = current.status;
-          write(`event: status\ndata: ${JSON.stringify(deployments.present(current))}\n\n`);
+          write(`event: status\ndata: ${JSON.stringify(presentDeployment(current))}\n\n`);
         }
         if (isFinal(current)) {
           write(`event: end\ndata: ${JSON.stringify({ status: current.status })}\n\n`);

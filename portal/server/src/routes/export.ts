@@ -4,7 +4,7 @@ import { endpoints } from "@babyhelm/sdk/api";
 import { contractRoutes } from "../http/contract-routes.js";
 import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
-import type { Projects } from "../services/projects.js";
+import type { Projects } from "../services/projects/index.js";
 import { exportArchive, projectExportFiles, repositoryVersions } from "../services/project-export.js";
 
 /**

@@ -2,6 +2,7 @@ import Router from "@koa/router";
 import { z } from "zod";
 import { clearSessionCookie, requireSession, requireUser } from "../http/auth.js";
 import type { PortalState } from "../http/state.js";
+import { presentUser } from "../presenters/users.js";
 import { parseInput } from "../http/validation.js";
 import type { Accounts } from "../services/accounts.js";
 import { clientOf, nameField, passwordField } from "./fields.js";
@@ -12,12 +13,12 @@ const deleteBody = z.strictObject({ password: passwordField });
 
 export function meRoutes(router: Router<PortalState>, accounts: Accounts, secureCookies: boolean): void {
   router.get("/api/me", requireUser, (ctx) => {
-    ctx.body = { user: accounts.present(ctx.state.auth.user!) };
+    ctx.body = { user: presentUser(ctx.state.auth.user!, accounts) };
   });
 
   router.patch("/api/me", requireUser, async (ctx) => {
     const user = await accounts.updateProfile(ctx.state.auth.user!, parseInput(profileBody, ctx.request.body));
-    ctx.body = { user: accounts.present(user) };
+    ctx.body = { user: presentUser(user, accounts) };
   });
 
   // Password change and deletion need a password login: a leaked token must not take the account over.

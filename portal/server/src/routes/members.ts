@@ -2,8 +2,9 @@ import type Router from "@koa/router";
 import { z } from "zod";
 import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
+import { presentMember } from "../presenters/members.js";
 import { parseInput } from "../http/validation.js";
-import type { Projects } from "../services/projects.js";
+import type { Projects } from "../services/projects/index.js";
 import { emailField } from "./fields.js";
 
 const memberBody = z.strictObject({ email: emailField, role: z.enum(["owner", "developer", "viewer"], { message: "must be owner, developer or viewer" }) });
@@ -13,7 +14,7 @@ export function memberRoutes(router: Router<PortalState>, projects: Projects): v
   const withProject = projectAccess(projects);
   router.get("/:name/members", withProject("viewer"), async (ctx) => {
     const { project } = membershipOf(ctx);
-    ctx.body = { items: await projects.members(project) };
+    ctx.body = { items: (await projects.members(project)).map(presentMember) };
   });
 
   /** Adds a member (201), or changes a member's role (200). */
@@ -22,7 +23,7 @@ export function memberRoutes(router: Router<PortalState>, projects: Projects): v
     const { email, role } = parseInput(memberBody, ctx.request.body);
     const added = await projects.setMember(ctx.state.auth.user!, project, email, role);
     ctx.status = added ? 201 : 200;
-    ctx.body = { member: (await projects.members(project)).find((member) => member.email === email.trim().toLowerCase()) };
+    ctx.body = { member: (await projects.members(project)).map(presentMember).find((member) => member.email === email.trim().toLowerCase()) };
   });
 
   router.delete("/:name/members/:userId", withProject("owner"), async (ctx) => {

@@ -8,7 +8,7 @@ import { parseInput } from "../http/validation.js";
 import { invalidRequest } from "../errors.js";
 import { PANELS } from "../metrics/panels.js";
 import type { Metrics } from "../services/metrics.js";
-import type { Projects } from "../services/projects.js";
+import type { Projects } from "../services/projects/index.js";
 
 const text = z.string({ message: "give it once" });
 

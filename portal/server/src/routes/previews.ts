@@ -3,11 +3,12 @@ import { z } from "zod";
 import type { DeploymentStreams } from "../deployments/streams.js";
 import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
+import { presentDeployment } from "../presenters/deployments.js";
 import { parseInput } from "../http/validation.js";
 import type { Deployments } from "../deployments/deployments.js";
 import type { DriftChecks } from "../deployments/drift.js";
 import { isFinal } from "../deployments/deployments.js";
-import type { Projects } from "../services/projects.js";
+import type { Projects } from "../services/projects/index.js";
 
 /** How long a request waits for its preview (or check) to finish before answering 202 with where to look. */
 const WAIT_LIMIT_MS = 60_000;
@@ -35,7 +36,7 @@ export function previewRoutes(router: Router<PortalState>, projects: Projects, d
     const done = deployment !== undefined && isFinal(deployment);
     ctx.status = done ? 200 : 202;
     if (!done) ctx.set("Location", `/api/projects/${name}/deployments/${id}`);
-    ctx.body = { [key]: deployment ? deployments.present(deployment) : null };
+    ctx.body = { [key]: deployment ? presentDeployment(deployment) : null };
   };
 
   router.post("/:name/previews", withProject("developer"), async (ctx) => {

@@ -4,12 +4,15 @@ import { z } from "zod";
 import { requireUser } from "../http/auth.js";
 import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
+import { presentApp } from "../presenters/apps.js";
+import { presentDeployment } from "../presenters/deployments.js";
+import { presentProject, presentProjectSummary } from "../presenters/projects.js";
 import { parseInput } from "../http/validation.js";
 import { EXPIRES_AT_FORMAT } from "../expiry/rules.js";
 import { mayCreateProjects } from "../access/token-scope.js";
 import { limitedToken } from "../errors.js";
 import type { Deployments } from "../deployments/deployments.js";
-import type { Projects } from "../services/projects.js";
+import type { Projects } from "../services/projects/index.js";
 
 // Shapes only; the ProjectSpec schema of the SDK checks the values, with the same messages as the CLI.
 // `expiresAt` (a preview environment's end) is checked against the clock by the service (expiry/rules.ts).
@@ -34,14 +37,14 @@ const updateBody = z
 export function projectRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments, platform: PlatformOptions): void {
   const withProject = projectAccess(projects);
   router.get("/", requireUser, async (ctx) => {
-    ctx.body = { items: await projects.listFor(ctx.state.auth.user!, ctx.state.auth.limits) };
+    ctx.body = { items: (await projects.listFor(ctx.state.auth.user!, ctx.state.auth.limits)).map(presentProjectSummary) };
   });
 
   router.post("/", requireUser, async (ctx) => {
     if (!mayCreateProjects(ctx.state.auth.limits)) throw limitedToken("create projects");
     const project = await projects.create(ctx.state.auth.user!, parseInput(createBody, ctx.request.body) as Parameters<Projects["create"]>[1]);
     ctx.status = 201;
-    ctx.body = { project: { ...projects.presentProject(project, "owner"), apps: [], lastDeployment: null } };
+    ctx.body = { project: { ...presentProject(project, "owner"), apps: [], lastDeployment: null } };
   });
 
   router.get("/:name", withProject("viewer"), async (ctx) => {
@@ -49,10 +52,10 @@ export function projectRoutes(router: Router<PortalState>, projects: Projects, d
     const [apps, [last], spec] = await Promise.all([projects.apps(project), deployments.list(project, 1), projects.spec(project)]);
     ctx.body = {
       project: {
-        ...projects.presentProject(project, role),
+        ...presentProject(project, role),
         usage: projects.usage(spec),
-        apps: apps.map((app) => projects.presentApp(app)),
-        lastDeployment: last ? deployments.present(last) : null,
+        apps: apps.map((app) => presentApp(app)),
+        lastDeployment: last ? presentDeployment(last) : null,
       },
     };
   });
@@ -60,7 +63,7 @@ export function projectRoutes(router: Router<PortalState>, projects: Projects, d
   router.patch("/:name", withProject("owner"), async (ctx) => {
     const { project } = membershipOf(ctx);
     const updated = await projects.update(ctx.state.auth.user!, project, parseInput(updateBody, ctx.request.body) as Parameters<Projects["update"]>[2]);
-    ctx.body = { project: projects.presentProject(updated, "owner") };
+    ctx.body = { project: presentProject(updated, "owner") };
   });
 
   router.delete("/:name", withProject("owner"), async (ctx) => {
@@ -68,7 +71,7 @@ export function projectRoutes(router: Router<PortalState>, projects: Projects, d
     const deployment = await deployments.deleteProject(ctx.state.auth.user!, project);
     ctx.status = 202;
     // A project that was never deployed is gone already; otherwise the destroy deployment removes it.
-    ctx.body = deployment ? { deployment: deployments.present(deployment) } : { deployment: null, deleted: true };
+    ctx.body = deployment ? { deployment: presentDeployment(deployment) } : { deployment: null, deleted: true };
   });
 
   router.get("/:name/spec", withProject("viewer"), async (ctx) => {

@@ -4,9 +4,10 @@ import { z } from "zod";
 import { AppError, notFound } from "../errors.js";
 import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
+import { presentDeployment } from "../presenters/deployments.js";
 import { parseInput } from "../http/validation.js";
 import type { Deployments } from "../deployments/deployments.js";
-import type { Projects } from "../services/projects.js";
+import type { Projects } from "../services/projects/index.js";
 import type { ProjectStatuses } from "../services/status.js";
 import { AppLogs, DEFAULT_TAIL_LINES, MAX_SINCE_SECONDS, MAX_TAIL_LINES, type LogLine, type LogSink } from "../status/app-logs.js";
 
@@ -131,6 +132,6 @@ export function statusRoutes(router: Router<PortalState>, projects: Projects, de
     await projects.updateApp(user, project, ctx.params.app!, { restartedAt: new Date().toISOString() });
     const deployment = await deployments.create(user, project, "up");
     ctx.status = 202;
-    ctx.body = { deployment: deployments.present(deployment) };
+    ctx.body = { deployment: presentDeployment(deployment) };
   });
 }

@@ -8,7 +8,7 @@ import type { Knex } from "knex";
 import type { Logger } from "pino";
 import { normaliseEmail, type Config } from "../config.js";
 import type { Database } from "../db/database.js";
-import { AppError, emailNotConfirmed, invalidCredentials, invalidRequest, invalidToken, wrongPassword } from "../errors.js";
+import { emailNotConfirmed, invalidCredentials, invalidRequest, invalidToken, wrongPassword } from "../errors.js";
 import { enqueueEmail, enqueueJob } from "../jobs/worker.js";
 import { alreadyRegisteredMessage, confirmEmailMessage, pendingAccountMessage, resetPasswordMessage } from "../mail/messages.js";
 import type { EmailTokenPurpose } from "../models/EmailToken.js";
@@ -17,6 +17,7 @@ import { announceAuthChange } from "./auth-cache.js";
 import type { LoginThrottle } from "./login-throttle.js";
 import { MAX_PASSWORD_BYTES, passwordProblem, type Passwords } from "./passwords.js";
 import type { Sessions } from "./sessions.js";
+import { projectsLeftWithoutOwner, soleOwner } from "./projects/owners.js";
 import { randomToken, tokenHash } from "./tokens.js";
 
 const HOUR = 60 * 60 * 1000;
@@ -32,15 +33,6 @@ export const ACCOUNT_TASKS = {
   resend: "account_resend_confirmation",
   reset: "account_request_password_reset",
 } as const;
-
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  emailConfirmed: boolean;
-  isAdmin: boolean;
-  createdAt: string;
-}
 
 export interface ClientDetails {
   ip: string;
@@ -64,27 +56,10 @@ export class Accounts {
     private readonly logger: Logger,
   ) {}
 
-  /**
-   * The user as the API shows it. Cached per user object: the credential cache hands out the same object
-   * until the user changes, and GET /api/me is the portal's most frequent request.
-   */
-  present(user: User): UserView {
-    const cached = this.views.get(user);
-    // objection updates a model in place (and stamps updatedAt): a changed user gets a fresh view.
-    if (cached && cached.updatedAt === user.updatedAt.getTime()) return cached.view;
-    const view: UserView = {
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      emailConfirmed: user.emailConfirmedAt !== null,
-      isAdmin: user.isAdmin || this.config.adminEmails.includes(user.email),
-      createdAt: user.createdAt.toISOString(),
-    };
-    this.views.set(user, { view, updatedAt: user.updatedAt.getTime() });
-    return view;
+  /** A platform admin: marked so (the first user), or listed in ADMIN_EMAILS. */
+  isAdmin(user: User): boolean {
+    return user.isAdmin || this.config.adminEmails.includes(user.email);
   }
-
-  private readonly views = new WeakMap<User, { view: UserView; updatedAt: number }>();
 
   private link(path: string, token?: string): string {
     return `${this.config.publicUrl}${path}${token ? `?token=${token}` : ""}`;
@@ -118,7 +93,7 @@ export class Accounts {
    * Checks the request and queues it; the answer is the same whether or not the address has an account,
    * and takes the same time (every sign-up hashes its password).
    */
-  async register(input: { email: string; password: string; name: string }): Promise<Pick<UserView, "email" | "name" | "emailConfirmed">> {
+  async register(input: { email: string; password: string; name: string }): Promise<{ email: string; name: string; emailConfirmed: false }> {
     const email = normaliseEmail(input.email);
     this.checkNewPassword(input.password, email);
     const request: RegistrationRequest = { email, name: input.name, passwordHash: await this.passwords.hash(input.password) };
@@ -284,14 +259,17 @@ export class Accounts {
           order by id for update`,
         { user: user.id },
       );
-      const { rows } = await trx.raw(
-        `select p.name from projects p
+      // The owners of every project the user owns, asked the owner rule (projects/owners.ts) the member changes ask.
+      const { rows } = await trx.raw<{ rows: { name: string; owner_id: string }[] }>(
+        `select p.name, o.user_id as owner_id from projects p
            join project_members m on m.project_id = p.id and m.user_id = :user and m.role = 'owner'
-          where not exists (select 1 from project_members o where o.project_id = p.id and o.role = 'owner' and o.user_id <> :user)
-          order by p.name`,
+           join project_members o on o.project_id = p.id and o.role = 'owner'
+          order by p.name, o.user_id`,
         { user: user.id },
       );
-      const soleOwned = (rows as { name: string }[]).map((row) => row.name);
+      const owners = new Map<string, string[]>();
+      for (const row of rows) owners.set(row.name, [...(owners.get(row.name) ?? []), String(row.owner_id)]);
+      const soleOwned = projectsLeftWithoutOwner([...owners].map(([project, ownerIds]) => ({ project, ownerIds })), user.id);
       if (soleOwned.length > 0) throw soleOwner(soleOwned);
       await this.db.models.User.query(trx).deleteById(user.id);
       await announceAuthChange(trx, user.id);
@@ -311,16 +289,4 @@ export class Accounts {
     if (Buffer.byteLength(password, "utf8") > MAX_PASSWORD_BYTES) return this.passwords.verifyNothing(password);
     return this.passwords.verify(password, user.passwordHash);
   }
-}
-
-function soleOwner(projects: string[]): AppError {
-  const names = projects.map((name) => `"${name}"`).join(", ");
-  return new AppError(
-    409,
-    "sole_owner",
-    projects.length === 1
-      ? `You are the only owner of the project ${names}; transfer ownership to another member or delete the project first.`
-      : `You are the only owner of the projects ${names}; transfer ownership to another member or delete these projects first.`,
-    { projects },
-  );
 }

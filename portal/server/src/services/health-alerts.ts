@@ -23,20 +23,8 @@ export interface WatchedProject {
   lastDeploymentId: string;
 }
 
-export interface HealthAlert {
-  id: string;
-  app: string;
-  kind: AlertKind;
-  reason: string | null;
-  deploymentId: string | null;
-  mailedTo: number;
-  /** null: the project had no webhook; suppressed: over the hourly limit, recorded only. */
-  webhook: { status: "pending" | "delivered" | "failed" | "suppressed"; attempts: number } | null;
-  createdAt: string;
-}
-
-/** As knex answers through objection's snake-case mappers: camel-cased. */
-interface AlertRow {
+/** A recorded alert, as knex answers through objection's snake-case mappers: camel-cased (presenters/alerts.ts shapes it). */
+export interface AlertRow {
   id: string;
   app: string;
   kind: AlertKind;
@@ -46,19 +34,6 @@ interface AlertRow {
   webhookStatus: string | null;
   webhookAttempts: number;
   createdAt: Date;
-}
-
-export function presentAlert(row: AlertRow): HealthAlert {
-  return {
-    id: String(row.id),
-    app: row.app,
-    kind: row.kind,
-    reason: row.reason,
-    deploymentId: row.deploymentId === null ? null : String(row.deploymentId),
-    mailedTo: row.mailedTo,
-    webhook: row.webhookStatus ? { status: row.webhookStatus as NonNullable<HealthAlert["webhook"]>["status"], attempts: row.webhookAttempts } : null,
-    createdAt: row.createdAt.toISOString(),
-  };
 }
 
 export class HealthAlerts {
@@ -146,9 +121,9 @@ export class HealthAlerts {
     });
   }
 
-  async list(projectId: string, limit = 50): Promise<HealthAlert[]> {
-    const rows: AlertRow[] = await this.db.knex("health_alerts").where({ projectId }).orderBy("id", "desc").limit(limit);
-    return rows.map(presentAlert);
+  /** The project's alerts, newest first. */
+  async list(projectId: string, limit = 50): Promise<AlertRow[]> {
+    return await this.db.knex("health_alerts").where({ projectId }).orderBy("id", "desc").limit(limit);
   }
 }
 
