@@ -134,7 +134,7 @@ const routersOfApps = new WeakMap<Koa<PortalState>, Router<PortalState>[]>();
 export function servedRoutes(app: Koa<PortalState>): string[] {
   return (routersOfApps.get(app) ?? []).flatMap((router) =>
     router.stack.flatMap((layer) =>
-      layer.methods.filter((method) => method !== "HEAD").map((method) => `${method} ${layer.path.replace(/:(\w+)/g, "{$1}")}`),
+      layer.methods.filter((method) => method !== "HEAD").map((method) => `${method} ${String(layer.path).replace(/:(\w+)/g, "{$1}")}`),
     ),
   );
 }

@@ -22,7 +22,7 @@ describe("the OpenAPI document", () => {
     const served = await portal.request("GET", "/api/openapi.json");
     expect(served.status).toBe(200);
     expect(served.json).toEqual(JSON.parse(JSON.stringify(portalApiDocument())));
-    const result = await new Validator().validate(served.json as object);
+    const result = await new Validator().validate(served.json as Record<string, unknown>);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect((served.json as { openapi: string }).openapi).toBe("3.1.0");

@@ -4,6 +4,8 @@
  * in: spec.yaml keeps the names with `********`, and the program reads each value from the stack's config.
  */
 import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { MASKED_SECRET_VALUE, SDK_VERSION, type PlatformOptions, type ProjectSpec } from "@babyhelm/sdk";
 import { Header, Pack, ReadEntry } from "tar";
 import { Document } from "yaml";
@@ -251,7 +253,8 @@ function readme(spec: ProjectSpec, platform: PlatformOptions, secrets: ExportSec
 
 /** The versions of this repository: the SDK's own, and what the root package.json pins (exactly) for the rest. */
 export function repositoryVersions(): ExportVersions {
-  const root = JSON.parse(readFileSync(new URL("../../../../package.json", import.meta.url), "utf8")) as { devDependencies: Record<string, string> };
+  // A path, not a file: URL: under happy-dom (the web specs start a portal) URL is the DOM's, which fs refuses.
+  const root = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), "../../../../package.json"), "utf8")) as { devDependencies: Record<string, string> };
   const pinned = (name: string) => {
     const version = root.devDependencies[name];
     if (!version || !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
