@@ -2,7 +2,6 @@
  * What deployments kept of what they deployed: a deployment's spec, the differences between two of them,
  * and rolling back to one (its apps become the project's apps again, and are deployed, in one audited step).
  */
-import type { DeploymentDiff, DeploymentSpec } from "@babyhelm/sdk/api";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { diffManifests, diffValues, type FieldChange } from "./diff.js";
@@ -30,7 +29,7 @@ export class DeploymentHistory {
   ) {}
 
   /** The spec a deployment deployed (secret values masked), with the SDK version and the manifests' digest. */
-  async spec(project: Project, id: string): Promise<DeploymentSpec> {
+  async spec(project: Project, id: string) {
     const deployment = await this.deployments.get(project, id);
     assertRecorded(deployment);
     return { deploymentId: deployment.id, status: deployment.status, sdkVersion: deployment.sdkVersion, manifestsDigest: deployment.manifestsDigest, spec: deployment.spec };
@@ -40,7 +39,7 @@ export class DeploymentHistory {
    * From deployment `fromId` (default: the `up` before `id`) to `id`: the spec's fields, changed secret
    * values as masked changes (never the values), and the rendered objects.
    */
-  async diff(project: Project, id: string, fromId?: string): Promise<DeploymentDiff> {
+  async diff(project: Project, id: string, fromId?: string) {
     const to = await this.deployments.get(project, id);
     assertRecorded(to);
     const from = fromId
@@ -52,7 +51,7 @@ export class DeploymentHistory {
       from: { id: from.id, sdkVersion: from.sdkVersion, manifestsDigest: from.manifestsDigest },
       to: { id: to.id, sdkVersion: to.sdkVersion, manifestsDigest: to.manifestsDigest },
       spec: [...diffValues(from.spec, to.spec), ...this.secretChanges(from, to)],
-      manifests: diffManifests(from.manifests ?? [], to.manifests ?? []),
+      manifests: diffManifests((from.manifests ?? []) as never, (to.manifests ?? []) as never),
     };
   }
 

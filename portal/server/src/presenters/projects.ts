@@ -1,14 +1,9 @@
 /** Projects as the API shows them: one project, and the rows of the project list. */
-import type { Project as ProjectAnswer, ProjectListItem } from "@babyhelm/sdk/api";
-import type { Wire } from "../http/wire.js";
 import type { Project } from "../models/Project.js";
 import type { Role } from "../models/ProjectMember.js";
 import type { ProjectListRow } from "../services/projects/index.js";
 
-/** A project's own fields; GET /api/projects/:name adds its usage, apps and last deployment. */
-export type ProjectFields = Omit<ProjectAnswer, "usage" | "apps" | "lastDeployment">;
-
-export function presentProject(project: Project, role: Role): Wire<ProjectFields> {
+export function presentProject(project: Project, role: Role) {
   return {
     name: project.name,
     displayName: project.displayName,
@@ -24,7 +19,7 @@ export function presentProject(project: Project, role: Role): Wire<ProjectFields
 }
 
 /** One entry of GET /api/projects. */
-export function presentProjectSummary(row: ProjectListRow): Wire<ProjectListItem> {
+export function presentProjectSummary(row: ProjectListRow) {
   return {
     name: row.name,
     displayName: row.display_name,

@@ -1,8 +1,14 @@
 /** A user as the API shows them (GET /api/me, login, confirmation). */
-import type { User as UserView } from "@babyhelm/sdk/api";
 import type { User } from "../models/User.js";
 
-export type { UserView };
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  emailConfirmed: boolean;
+  isAdmin: boolean;
+  createdAt: string;
+}
 
 /**
  * Cached per user object: the credential cache hands out the same object until the user changes, and
