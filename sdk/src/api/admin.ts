@@ -46,10 +46,13 @@ export const updateUserLimits = endpoint({
 
 export const upgradeCandidate = z.strictObject({
   project: z.string(),
+  /** The last successful deployment, what a redeploy would deploy again. */
   deploymentId: z.string(),
+  /** The SDK version that deployment rendered with; null when it predates recording it. */
   deployedWith: z.string().nullable(),
   changed: z.boolean(),
   changes: z.array(objectChange),
+  /** Why this portal cannot render the last deployment's spec (its SDK refuses it now): not upgradable until fixed. */
   problem: z.string().optional(),
 });
 export type UpgradeCandidate = z.infer<typeof upgradeCandidate>;
@@ -59,11 +62,13 @@ export type UpgradeStatus = (typeof UPGRADE_STATUSES)[number];
 export const UPGRADE_PROJECT_STATUSES = ["pending", "deploying", "succeeded", "failed", "skipped"] as const;
 export type UpgradeProjectStatus = (typeof UPGRADE_PROJECT_STATUSES)[number];
 
+/** One project of a rollout, in order: the canary first. */
 export const upgradeProject = z.strictObject({
   project: z.string(),
   projectId: z.string(),
   canary: z.boolean(),
   status: z.enum(UPGRADE_PROJECT_STATUSES),
+  /** The up the rollout queued for it, once it has started. */
   deploymentId: z.string().nullable(),
   error: z.string().nullable(),
 });

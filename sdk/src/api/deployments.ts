@@ -12,18 +12,25 @@ export type DeploymentStatus = z.infer<typeof deploymentStatus>;
 
 export const PLAN_OPS = ["create", "update", "replace", "delete"] as const;
 export type PlanOp = (typeof PLAN_OPS)[number];
-/** One field a step changes, as the provider's detailed diff names it. Secret values never appear. */
+/**
+ * One field a step changes, as the provider's detailed diff names it (`spec.template.spec.containers[0].image`):
+ * the value now (for a drift check: in the cluster) and the value the spec gives, absent when secret or unknown.
+ */
 export const planChange = z.strictObject({ field: z.string(), before: z.unknown().optional(), after: z.unknown().optional() });
 export type PlanChange = z.infer<typeof planChange>;
-/** One resource the engine would change; `op` is the engine's own word (create, update, replace, delete or another). */
+/**
+ * One resource the engine would change; `op` is the engine's own word (create, update, replace, delete or
+ * another; steps that change nothing are left out), `kind` the Kubernetes kind or the Pulumi type of anything else.
+ */
 export const planStep = z
   .strictObject({ op: z.string(), kind: z.string(), name: z.string(), changes: z.array(planChange) })
   .meta({ id: "PlanStep" });
 export type PlanStep = Omit<z.infer<typeof planStep>, "op"> & { op: PlanOp | (string & {}) };
 
-/** A changed field of a spec or manifest, at its dotted path (lists keyed by name). */
+/** A changed field of a spec or manifest, at its dotted path, lists keyed by name: `apps[web].image`. */
 export const fieldChange = z.strictObject({ path: z.string(), before: z.unknown().optional(), after: z.unknown().optional() });
 export type FieldChange = z.infer<typeof fieldChange>;
+/** `object`: kind, namespace and name, `Deployment shop/web`. */
 export const objectChange = z.strictObject({ object: z.string(), op: z.enum(["added", "removed", "changed"]), changes: z.array(fieldChange) });
 export type ObjectChange = z.infer<typeof objectChange>;
 
@@ -71,9 +78,12 @@ export const listDeployments = endpoint({
   access: { project: "viewer" },
   params: projectParams,
   query: z.strictObject({
+    // Sent as one comma-separated parameter; the server receives the kinds as a list.
     kind: z
       .string()
       .regex(/^(up|destroy|preview|drift)(,(up|destroy|preview|drift))*$/, { message: "must be one or more of up, destroy, preview, drift, separated by commas" })
+      .transform((kinds) => kinds.split(","))
+      .pipe(z.array(deploymentKind))
       .optional(),
   }),
   responses: { 200: z.strictObject({ items: z.array(deploymentSummary) }) },

@@ -3,10 +3,13 @@ import { z } from "zod";
 import { appParams, nullableTimestamp, projectParams, timestamp } from "./common.js";
 import { endpoint } from "./endpoint.js";
 
+/** healthy: every desired pod ready. progressing: a rollout under way. degraded: pods failing or a rollout stalled. missing: nothing in the cluster. */
 export const HEALTHS = ["healthy", "progressing", "degraded", "missing"] as const;
 export type Health = (typeof HEALTHS)[number];
+/** not_configured: the portal has no kubeconfig. unreachable: the API server did not answer. */
 export const CLUSTER_STATES = ["connected", "not_configured", "unreachable"] as const;
 export type ClusterState = (typeof CLUSTER_STATES)[number];
+/** The one reason a person needs first, most urgent first (the server's PROBLEM_ORDER). */
 export const PROBLEM_CODES = [
   "ImagePullBackOff",
   "ErrImagePull",
@@ -24,7 +27,13 @@ export const ROLLOUT_STATES = ["progressing", "complete", "stalled"] as const;
 export type RolloutState = (typeof ROLLOUT_STATES)[number];
 
 /** Why a pod does not serve, in words a developer can act on. */
-export const problem = z.strictObject({ code: z.enum(PROBLEM_CODES), message: z.string(), exitCode: z.number().optional() });
+export const problem = z.strictObject({
+  code: z.enum(PROBLEM_CODES),
+  /** A sentence for people: the cluster's own message where it has one (the scheduler's, the kubelet's). */
+  message: z.string(),
+  /** For CrashLoopBackOff and OOMKilled: the exit code of the last run. */
+  exitCode: z.number().optional(),
+});
 export type Problem = z.infer<typeof problem>;
 
 export const podStatus = z.strictObject({
@@ -32,6 +41,7 @@ export const podStatus = z.strictObject({
   phase: z.string(),
   ready: z.boolean(),
   restarts: z.number(),
+  /** When a container of the pod last ended (the moment of its last restart). */
   lastRestartAt: nullableTimestamp,
   node: z.string().nullable(),
   startedAt: nullableTimestamp,
@@ -52,16 +62,19 @@ export type EventSummary = z.infer<typeof eventSummary>;
 export const appStatus = z.strictObject({
   name: z.string(),
   health: z.enum(HEALTHS),
+  /** Why the app is not healthy, in words; null when it is. */
   reason: z.string().nullable(),
   replicas: z.strictObject({ desired: z.number(), ready: z.number(), updated: z.number(), available: z.number() }),
   rollout: z.strictObject({ state: z.enum(ROLLOUT_STATES), reason: z.string().nullable(), message: z.string().nullable() }),
   autoscaler: z.strictObject({ current: z.number(), desired: z.number(), min: z.number().nullable(), max: z.number() }).nullable(),
   ingress: z.strictObject({ url: z.string(), served: z.boolean(), address: z.string().nullable() }).nullable(),
   pods: z.array(podStatus),
+  /** Recent Warning events of the app's Deployment, ReplicaSets, pods, Service, Ingress and autoscaler, newest first. */
   events: z.array(eventSummary),
 });
 export type AppStatus = z.infer<typeof appStatus>;
 
+/** Resource name (requests.cpu, limits.memory, pods, ...) -> quantity as the cluster reports it. */
 export const quotaStatus = z.strictObject({ hard: z.record(z.string(), z.string()), used: z.record(z.string(), z.string()) });
 export type QuotaStatus = z.infer<typeof quotaStatus>;
 
@@ -69,8 +82,11 @@ export const projectStatus = z
   .strictObject({
     project: z.string(),
     cluster: z.enum(CLUSTER_STATES),
+    /** Whether the project's namespace exists in the cluster. */
     deployed: z.boolean(),
+    /** Worst health of the apps; missing when nothing is deployed; null when the cluster could not be read. */
     health: z.enum(HEALTHS).nullable(),
+    /** Why there is nothing to show (no cluster, never deployed), for people. */
     message: z.string().nullable(),
     readAt: timestamp,
     apps: z.array(appStatus),

@@ -5,6 +5,7 @@
  * Every deployed project is checked on a schedule, at most `drift.concurrency` at once platform-wide; one
  * portal process schedules at a time (an advisory lock), so several processes never double the load.
  */
+import type { DriftState } from "@babyhelm/sdk/api";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
@@ -17,8 +18,6 @@ import { PeriodicTask } from "../services/periodic.js";
 
 const SWEEP_LOCK = 0x647269; // "dri"
 const ACTIVE = ["queued", "running"];
-
-export type DriftState = "not_deployed" | "unchecked" | "in_sync" | "drifted" | "reconciled" | "outdated" | "unknown";
 
 const EXPLAINED: Record<DriftState, string> = {
   not_deployed: "The project has no successful deployment to compare the cluster with.",

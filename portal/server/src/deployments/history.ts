@@ -2,6 +2,7 @@
  * What deployments kept of what they deployed: a deployment's spec, the differences between two of them,
  * and rolling back to one (its apps become the project's apps again, and are deployed, in one audited step).
  */
+import type { DeploymentDiff, DeploymentSpec } from "@babyhelm/sdk/api";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { diffManifests, diffValues, type FieldChange } from "./diff.js";
@@ -29,7 +30,7 @@ export class DeploymentHistory {
   ) {}
 
   /** The spec a deployment deployed (secret values masked), with the SDK version and the manifests' digest. */
-  async spec(project: Project, id: string) {
+  async spec(project: Project, id: string): Promise<DeploymentSpec> {
     const deployment = await this.deployments.get(project, id);
     assertRecorded(deployment);
     return { deploymentId: deployment.id, status: deployment.status, sdkVersion: deployment.sdkVersion, manifestsDigest: deployment.manifestsDigest, spec: deployment.spec };
@@ -39,7 +40,7 @@ export class DeploymentHistory {
    * From deployment `fromId` (default: the `up` before `id`) to `id`: the spec's fields, changed secret
    * values as masked changes (never the values), and the rendered objects.
    */
-  async diff(project: Project, id: string, fromId?: string) {
+  async diff(project: Project, id: string, fromId?: string): Promise<DeploymentDiff> {
     const to = await this.deployments.get(project, id);
     assertRecorded(to);
     const from = fromId
@@ -51,7 +52,7 @@ export class DeploymentHistory {
       from: { id: from.id, sdkVersion: from.sdkVersion, manifestsDigest: from.manifestsDigest },
       to: { id: to.id, sdkVersion: to.sdkVersion, manifestsDigest: to.manifestsDigest },
       spec: [...diffValues(from.spec, to.spec), ...this.secretChanges(from, to)],
-      manifests: diffManifests((from.manifests ?? []) as never, (to.manifests ?? []) as never),
+      manifests: diffManifests(from.manifests ?? [], to.manifests ?? []),
     };
   }
 

@@ -70,7 +70,7 @@ export class Upgrades {
       return { project, deploymentId: deployment.id, deployedWith: deployment.sdkVersion, changed: false, changes: [], problem: error instanceof Error ? error.message : String(error) };
     }
     const changed = manifestsDigest(now) !== deployment.manifestsDigest;
-    return { project, deploymentId: deployment.id, deployedWith: deployment.sdkVersion, changed, changes: changed ? diffManifests((deployment.manifests ?? []) as never, now) : [] };
+    return { project, deploymentId: deployment.id, deployedWith: deployment.sdkVersion, changed, changes: changed ? diffManifests(deployment.manifests ?? [], now) : [] };
   }
 
   /**

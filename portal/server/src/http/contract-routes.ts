@@ -10,19 +10,30 @@ import { requireSession, requireUser } from "./auth.js";
 import type { WithProject } from "./project-access.js";
 import type { PortalState } from "./state.js";
 import { parseInput } from "./validation.js";
+import type { Wire } from "./wire.js";
 
-/** What a handler may return for a JSON answer: instants as Dates (JSON turns them into ISO strings). */
-export type Wire<T> = T extends string
-  ? string | Date
-  : T extends readonly (infer Item)[]
-    ? Wire<Item>[]
-    : T extends object
-      ? { [Key in keyof T]: Wire<T[Key]> }
-      : T;
+export type { Wire } from "./wire.js";
 
-type Answer<E extends Endpoint> = ResponseOf<E> extends string | Uint8Array | undefined ? void : Wire<ResponseOf<E>>;
+/**
+ * JSON that is already text, answered as it is: Prometheus' own query_range answer (routes/metrics.ts)
+ * passes through unparsed. The contract's schema still describes it, and the tests validate it.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/** What a handler returns: the JSON answer (instants may be Dates, see wire.ts), or nothing for a raw one it set itself. */
+type Answer<E extends Endpoint> = ResponseOf<E> extends string | Uint8Array | undefined ? void : Wire<ResponseOf<E>> | JsonText;
 
 export type ContractHandler<E extends Endpoint> = (ctx: RouterContext<PortalState>, request: ParsedRequestOf<E>) => Answer<E> | Promise<Answer<E>>;
+
+export interface RouteOptions {
+  /**
+   * Middleware run after the access rule and before the request is parsed: a check that must answer first
+   * (a limited token's 403 before a body's 400) or one a schema cannot word (a repeated query parameter).
+   */
+  before?: RouterMiddleware<PortalState>[];
+}
 
 export interface Guards {
   /** For endpoints of one project: loads the membership (see project-access.ts). */
@@ -57,7 +68,7 @@ export function contractRoutes(router: Router<PortalState>, guards: Guards = {},
   };
 
   return {
-    on<E extends Endpoint>(endpoint: E, handler: ContractHandler<E>): void {
+    on<E extends Endpoint>(endpoint: E, handler: ContractHandler<E>, options: RouteOptions = {}): void {
       if (!endpoint.path.startsWith(prefix)) throw new Error(`${endpoint.id}: ${endpoint.path} is not under ${prefix}`);
       const path = endpoint.path.slice(prefix.length).replace(/\{(\w+)\}/g, ":$1") || "/";
       const success = Object.entries(endpoint.responses).find(([status]) => status.startsWith("2"));
@@ -72,9 +83,12 @@ export function contractRoutes(router: Router<PortalState>, guards: Guards = {},
         // The contract's success status, unless the handler picks another of the endpoint's (201 or 200, 200 or 202).
         ctx.status = status;
         const body = await handler(ctx, request);
-        if (!raw && body !== undefined) ctx.body = body;
+        if (body instanceof JsonText) {
+          ctx.type = "application/json";
+          ctx.body = body.text;
+        } else if (!raw && body !== undefined) ctx.body = body;
       };
-      router.register(path, [endpoint.method], [...guardsOf(endpoint), handle]);
+      router.register(path, [endpoint.method], [...guardsOf(endpoint), ...(options.before ?? []), handle]);
       registered.set(router, [...registeredEndpoints(router), endpoint]);
     },
   };

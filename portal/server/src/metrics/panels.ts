@@ -3,10 +3,8 @@
  * Prometheus' matrices turned into chart-ready series (numbers, `null` where Prometheus has NaN or ±Inf).
  */
 import { promql } from "@babyhelm/sdk";
+import type { MetricsPanelName, MetricsUnit } from "@babyhelm/sdk/api";
 import { promDuration } from "./time-range.js";
-
-export const PANELS = ["cpu", "memory", "restarts", "network"] as const;
-export type PanelName = (typeof PANELS)[number];
 
 export interface PanelQuery {
   /** Prepended to each series' app name, e.g. "receive" for "web receive". */
@@ -15,12 +13,13 @@ export interface PanelQuery {
 }
 
 export interface PanelDefinition {
-  unit: "cores" | "bytes" | "restarts" | "bytes/s";
+  unit: MetricsUnit;
   /** The window rates and increases are taken over: at least 5 minutes, and at least a step, so no sample is skipped. */
   queries(scope: promql.QueryScope, window: string): PanelQuery[];
 }
 
-export const PANEL_DEFINITIONS: Record<PanelName, PanelDefinition> = {
+/** One per panel of the API contract (`PANELS`). */
+export const PANEL_DEFINITIONS: Record<MetricsPanelName, PanelDefinition> = {
   cpu: { unit: "cores", queries: (scope, window) => [{ query: promql.cpuCoresUsed(scope, { window }) }] },
   memory: { unit: "bytes", queries: (scope) => [{ query: promql.memoryWorkingSetBytes(scope) }] },
   restarts: { unit: "restarts", queries: (scope, window) => [{ query: promql.containerRestarts(scope, { range: window }) }] },

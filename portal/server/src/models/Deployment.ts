@@ -1,8 +1,9 @@
+import type { KubernetesObject } from "@babyhelm/sdk";
+import type { DeploymentKind, DeploymentStatus, PlanStep } from "@babyhelm/sdk/api";
 import { Model } from "objection";
-import type { PlanStep } from "../deployments/plan.js";
 
-export type DeploymentKind = "up" | "destroy" | "preview" | "drift";
-export type DeploymentStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+// The API contract's words: a deployment is stored as it is answered.
+export type { DeploymentKind, DeploymentStatus };
 
 export class Deployment extends Model {
   static override tableName = "deployments";
@@ -28,7 +29,7 @@ export class Deployment extends Model {
   specSecretsEncrypted!: string | null;
   sdkVersion!: string | null;
   /** The rendered objects, secret values masked, and the sha256 of their canonical JSON. */
-  manifests!: unknown[] | null;
+  manifests!: KubernetesObject[] | null;
   manifestsDigest!: string | null;
   /** A preview's or drift check's per-resource plan. */
   plan!: PlanStep[] | null;

@@ -1,8 +1,10 @@
 /** An app as the API shows it: secret values never, only their names. */
+import type { App } from "@babyhelm/sdk/api";
+import type { Wire } from "../http/wire.js";
 import type { AppRecord } from "../models/AppRecord.js";
 import { MASK } from "../services/project-spec.js";
 
-export function presentApp(app: AppRecord) {
+export function presentApp(app: AppRecord): Wire<App> {
   return {
     name: app.name,
     image: app.image,
@@ -16,7 +18,7 @@ export function presentApp(app: AppRecord) {
     resources: { cpu: app.resourcesCpu, memory: app.resourcesMemory },
     healthCheck: app.healthCheckPath ? { path: app.healthCheckPath } : null,
     domain: app.domain,
-    visibility: app.visibility === "private" ? ("private" as const) : ("public" as const),
+    visibility: app.visibility === "private" ? "private" : "public",
     autoscale: app.autoscale,
     restartedAt: app.restartedAt,
     createdAt: app.createdAt,

@@ -1,7 +1,9 @@
 /** A deployment (an up, destroy, preview or drift check) as the API shows it. */
+import type { DeploymentSummary } from "@babyhelm/sdk/api";
+import type { Wire } from "../http/wire.js";
 import type { Deployment } from "../models/Deployment.js";
 
-export function presentDeployment(deployment: Deployment) {
+export function presentDeployment(deployment: Deployment): Wire<DeploymentSummary> {
   return {
     id: deployment.id,
     kind: deployment.kind,

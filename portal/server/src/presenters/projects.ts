@@ -1,9 +1,14 @@
 /** Projects as the API shows them: one project, and the rows of the project list. */
+import type { Project as ProjectAnswer, ProjectListItem } from "@babyhelm/sdk/api";
+import type { Wire } from "../http/wire.js";
 import type { Project } from "../models/Project.js";
 import type { Role } from "../models/ProjectMember.js";
 import type { ProjectListRow } from "../services/projects/index.js";
 
-export function presentProject(project: Project, role: Role) {
+/** A project's own fields; GET /api/projects/:name adds its usage, apps and last deployment. */
+export type ProjectFields = Omit<ProjectAnswer, "usage" | "apps" | "lastDeployment">;
+
+export function presentProject(project: Project, role: Role): Wire<ProjectFields> {
   return {
     name: project.name,
     displayName: project.displayName,
@@ -19,7 +24,7 @@ export function presentProject(project: Project, role: Role) {
 }
 
 /** One entry of GET /api/projects. */
-export function presentProjectSummary(row: ProjectListRow) {
+export function presentProjectSummary(row: ProjectListRow): Wire<ProjectListItem> {
   return {
     name: row.name,
     displayName: row.display_name,

@@ -1,7 +1,9 @@
 /** A platform upgrade rollout as the API shows it. */
+import type { Upgrade as UpgradeAnswer } from "@babyhelm/sdk/api";
+import type { Wire } from "../http/wire.js";
 import type { Upgrade } from "../models/Upgrade.js";
 
-export function presentUpgrade(upgrade: Upgrade) {
+export function presentUpgrade(upgrade: Upgrade): Wire<UpgradeAnswer> {
   return {
     id: upgrade.id,
     status: upgrade.status,

@@ -1,14 +1,8 @@
 /** A user as the API shows them (GET /api/me, login, confirmation). */
+import type { User as UserView } from "@babyhelm/sdk/api";
 import type { User } from "../models/User.js";
 
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  emailConfirmed: boolean;
-  isAdmin: boolean;
-  createdAt: string;
-}
+export type { UserView };
 
 /**
  * Cached per user object: the credential cache hands out the same object until the user changes, and

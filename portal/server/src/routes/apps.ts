@@ -1,46 +1,43 @@
 import type Router from "@koa/router";
-import { z } from "zod";
+import { endpoints } from "@babyhelm/sdk/api";
+import { contractRoutes } from "../http/contract-routes.js";
 import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
 import { presentApp } from "../presenters/apps.js";
-import { parseInput } from "../http/validation.js";
 import { notFound } from "../errors.js";
 import type { Projects } from "../services/projects/index.js";
 
-// The app fields of the ProjectSpec, checked by the SDK's schema with the rest of the project.
-const appBody = z.record(z.string(), z.unknown());
-
-/** Routes are relative to /api/projects (see app.ts). */
+/**
+ * Routes are relative to /api/projects (see app.ts). An app's body is the app fields of the ProjectSpec,
+ * checked by the SDK's schema with the rest of the project (services/projects/apps.ts).
+ */
 export function appRoutes(router: Router<PortalState>, projects: Projects): void {
-  const withProject = projectAccess(projects);
-  router.get("/:name/apps", withProject("viewer"), async (ctx) => {
+  const api = contractRoutes(router, { project: projectAccess(projects) }, "/api/projects");
+
+  api.on(endpoints.listApps, async (ctx) => {
     const { project } = membershipOf(ctx);
-    ctx.body = { items: (await projects.apps(project)).map((app) => presentApp(app)) };
+    return { items: (await projects.apps(project)).map((app) => presentApp(app)) };
   });
 
-  router.post("/:name/apps", withProject("developer"), async (ctx) => {
+  api.on(endpoints.createApp, async (ctx, { body }) => {
     const { project } = membershipOf(ctx);
-    const app = await projects.addApp(ctx.state.auth.user!, project, parseInput(appBody, ctx.request.body) as never);
-    ctx.status = 201;
-    ctx.body = { app: presentApp(app) };
+    return { app: presentApp(await projects.addApp(ctx.state.auth.user!, project, body)) };
   });
 
-  router.get("/:name/apps/:app", withProject("viewer"), async (ctx) => {
+  api.on(endpoints.getApp, async (ctx, { params }) => {
     const { project } = membershipOf(ctx);
-    const app = (await projects.apps(project)).find((candidate) => candidate.name === ctx.params.app);
-    if (!app) throw notFound(`App "${ctx.params.app}" in "${project.name}"`);
-    ctx.body = { app: presentApp(app) };
+    const app = (await projects.apps(project)).find((candidate) => candidate.name === params.app);
+    if (!app) throw notFound(`App "${params.app}" in "${project.name}"`);
+    return { app: presentApp(app) };
   });
 
-  router.patch("/:name/apps/:app", withProject("developer"), async (ctx) => {
+  api.on(endpoints.updateApp, async (ctx, { params, body }) => {
     const { project } = membershipOf(ctx);
-    const app = await projects.updateApp(ctx.state.auth.user!, project, ctx.params.app!, parseInput(appBody, ctx.request.body));
-    ctx.body = { app: presentApp(app) };
+    return { app: presentApp(await projects.updateApp(ctx.state.auth.user!, project, params.app, body)) };
   });
 
-  router.delete("/:name/apps/:app", withProject("developer"), async (ctx) => {
+  api.on(endpoints.deleteApp, async (ctx, { params }) => {
     const { project } = membershipOf(ctx);
-    await projects.removeApp(ctx.state.auth.user!, project, ctx.params.app!);
-    ctx.status = 204;
+    await projects.removeApp(ctx.state.auth.user!, project, params.app);
   });
 }

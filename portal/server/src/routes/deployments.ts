@@ -1,78 +1,57 @@
 import { PassThrough } from "node:stream";
 import type Router from "@koa/router";
-import { z } from "zod";
+import { endpoints } from "@babyhelm/sdk/api";
 import type { DeploymentStreams } from "../deployments/streams.js";
+import { contractRoutes } from "../http/contract-routes.js";
 import { membershipOf, projectAccess } from "../http/project-access.js";
 import type { PortalState } from "../http/state.js";
 import { presentDeployment } from "../presenters/deployments.js";
-import { parseInput } from "../http/validation.js";
-import type { DeploymentKind } from "../models/Deployment.js";
 import type { DeploymentHistory } from "../deployments/history.js";
 import { isFinal, type Deployments } from "../deployments/deployments.js";
 import type { Projects } from "../services/projects/index.js";
 
-const createBody = z.strictObject({
-  // Read every object back from the cluster first, so changes made outside BabyHelm (drift) are put back.
-  refresh: z.boolean().optional(),
-});
-const listQuery = z.strictObject({
-  kind: z
-    .string()
-    .regex(/^(up|destroy|preview|drift)(,(up|destroy|preview|drift))*$/, { message: "must be one or more of up, destroy, preview, drift, separated by commas" })
-    .optional(),
-});
-const diffQuery = z.strictObject({ from: z.string().regex(/^\d{1,18}$/, { message: "must be a deployment id" }).optional() });
 const KEEPALIVE_MS = 15_000;
 
 /** Routes are relative to /api/projects (see app.ts). */
 export function deploymentRoutes(router: Router<PortalState>, projects: Projects, deployments: Deployments, history: DeploymentHistory, streams: DeploymentStreams): void {
-  const withProject = projectAccess(projects);
-  router.get("/:name/deployments", withProject("viewer"), async (ctx) => {
+  const api = contractRoutes(router, { project: projectAccess(projects) }, "/api/projects");
+
+  api.on(endpoints.listDeployments, async (ctx, { query }) => {
     const { project } = membershipOf(ctx);
-    const { kind } = parseInput(listQuery, ctx.query);
-    const kinds = kind ? (kind.split(",") as DeploymentKind[]) : undefined;
-    ctx.body = { items: (await deployments.list(project, 50, kinds)).map((deployment) => presentDeployment(deployment)) };
+    return { items: (await deployments.list(project, 50, query.kind)).map((deployment) => presentDeployment(deployment)) };
   });
 
-  router.post("/:name/deployments", withProject("developer"), async (ctx) => {
+  api.on(endpoints.createDeployment, async (ctx, { body }) => {
     const { project } = membershipOf(ctx);
-    const { refresh } = parseInput(createBody, ctx.request.body ?? {});
-    const deployment = await deployments.create(ctx.state.auth.user!, project, "up", { refresh });
-    ctx.status = 202;
-    ctx.body = { deployment: presentDeployment(deployment) };
+    const deployment = await deployments.create(ctx.state.auth.user!, project, "up", { refresh: body.refresh });
+    return { deployment: presentDeployment(deployment) };
   });
 
-  router.get("/:name/deployments/:id", withProject("viewer"), async (ctx) => {
+  api.on(endpoints.getDeployment, async (ctx, { params }) => {
     const { project } = membershipOf(ctx);
-    const deployment = await deployments.get(project, ctx.params.id!);
+    const deployment = await deployments.get(project, params.id);
     // The spec it deployed (secret values masked): the web app compares it with the spec now before a deploy.
-    ctx.body = { deployment: { ...presentDeployment(deployment), spec: deployment.spec, log: await deployments.log(deployment) } };
+    return { deployment: { ...presentDeployment(deployment), spec: deployment.spec, log: await deployments.log(deployment) } };
   });
 
-  router.get("/:name/deployments/:id/spec", withProject("viewer"), async (ctx) => {
+  api.on(endpoints.getDeploymentSpec, async (ctx, { params }) => {
     const { project } = membershipOf(ctx);
-    ctx.body = await history.spec(project, ctx.params.id!);
+    return await history.spec(project, params.id);
   });
 
-  router.get("/:name/deployments/:id/diff", withProject("viewer"), async (ctx) => {
+  api.on(endpoints.getDeploymentDiff, async (ctx, { params, query }) => {
     const { project } = membershipOf(ctx);
-    const { from } = parseInput(diffQuery, ctx.query);
-    ctx.body = await history.diff(project, ctx.params.id!, from);
+    return await history.diff(project, params.id, query.from);
   });
 
-  router.post("/:name/deployments/:id/rollback", withProject("developer"), async (ctx) => {
+  api.on(endpoints.rollbackDeployment, async (ctx, { params }) => {
     const { project } = membershipOf(ctx);
-    parseInput(z.strictObject({}), ctx.request.body ?? {});
-    const deployment = await history.rollback(ctx.state.auth.user!, project, ctx.params.id!);
-    ctx.status = 202;
-    ctx.body = { deployment: presentDeployment(deployment) };
+    return { deployment: presentDeployment(await history.rollback(ctx.state.auth.user!, project, params.id)) };
   });
 
-  router.post("/:name/deployments/:id/cancel", withProject("developer"), async (ctx) => {
+  api.on(endpoints.cancelDeployment, async (ctx, { params }) => {
     const { project } = membershipOf(ctx);
-    const deployment = await deployments.cancel(ctx.state.auth.user!, project, ctx.params.id!);
-    ctx.status = 202;
-    ctx.body = { deployment: presentDeployment(deployment) };
+    return { deployment: presentDeployment(await deployments.cancel(ctx.state.auth.user!, project, params.id)) };
   });
 
   /**
@@ -80,9 +59,9 @@ export function deploymentRoutes(router: Router<PortalState>, projects: Projects
    * stored, the deployment's `status` whenever it changes, and `end` when it has finished. Resumes after
    * Last-Event-ID.
    */
-  router.get("/:name/deployments/:id/events", withProject("viewer"), async (ctx) => {
+  api.on(endpoints.deploymentEvents, async (ctx, { params }) => {
     const { project } = membershipOf(ctx);
-    const deployment = await deployments.get(project, ctx.params.id!);
+    const deployment = await deployments.get(project, params.id);
     const stream = new PassThrough();
     let sequence = Number.parseInt(ctx.get("last-event-id"), 10) || 0;
     let lastStatus = "";

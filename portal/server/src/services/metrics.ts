@@ -2,29 +2,19 @@
  * A project's metrics: its panels (the SDK's PromQL for its namespace) and its users' own PromQL, confined
  * to its namespace, both through Prometheus' `query_range`.
  */
+import type { MetricsAnswer, panelQuery, promqlQuery } from "@babyhelm/sdk/api";
+import type { z } from "zod";
 import { AppError } from "../errors.js";
 import { enforceNamespace, QueryRejected } from "../metrics/enforce.js";
-import { chartSeries, PANEL_DEFINITIONS, panelWindow, type ChartSeries, type PanelName } from "../metrics/panels.js";
+import { chartSeries, PANEL_DEFINITIONS, panelWindow } from "../metrics/panels.js";
 import { metricsNotConfigured, Prometheus } from "../metrics/prometheus.js";
 import { panelTimeRange, queryTimeRange, type TimeRange } from "../metrics/time-range.js";
 
-export interface PanelRequest {
-  panel: PanelName;
-  app?: string;
-  range?: string;
-  end?: string;
-  step?: string;
-}
-
-export interface PanelAnswer extends TimeRange {
-  panel: PanelName;
-  unit: string;
-  range: string;
-  /** The window rates and increases are taken over. */
-  window: string;
-  series: ChartSeries[];
-  grafanaUrl?: string;
-}
+/** What GET /api/projects/:name/metrics asks and answers, as the API contract has them. */
+export type PanelRequest = z.output<typeof panelQuery>;
+export type PanelAnswer = MetricsAnswer;
+/** What GET /api/projects/:name/metrics/query asks; the answer is Prometheus' own JSON. */
+export type PromqlRequest = z.output<typeof promqlQuery>;
 
 /**
  * Metrics requests one user may have running at once in a portal process: a project page asks for four
@@ -70,7 +60,7 @@ export class Metrics {
   }
 
   /** The user's PromQL with the project's namespace enforced; Prometheus' own JSON. */
-  async query(namespace: string, input: { query: string; start?: string; end?: string; step?: string }, signal?: AbortSignal): Promise<string> {
+  async query(namespace: string, input: PromqlRequest, signal?: AbortSignal): Promise<string> {
     const prometheus = this.connected();
     let query: string;
     try {

@@ -45,9 +45,6 @@ export interface LogLimits {
 }
 
 export const LOG_LIMITS: LogLimits = { maxLines: 20_000, maxBytes: 5 * 1024 * 1024, maxFollowMs: 30 * 60_000, podScanMs: 5_000 };
-export const DEFAULT_TAIL_LINES = 200;
-export const MAX_TAIL_LINES = 5_000;
-export const MAX_SINCE_SECONDS = 7 * 24 * 3600;
 
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) ?/;
 

@@ -5,9 +5,14 @@
  * kept unchanged. The result is unchecked: the project's spec check (spec-check.ts) validates it.
  */
 import type { AppSpecInput } from "@babyhelm/sdk";
+import type { appBody } from "@babyhelm/sdk/api";
+import type { z } from "zod";
 import { MASK } from "../project-spec.js";
 
-export function mergeAppChanges(before: AppSpecInput, changes: Record<string, unknown>): AppSpecInput {
+/** A PATCH of an app as the API contract parses it: fields to set, null to remove. */
+export type AppChanges = z.output<typeof appBody>;
+
+export function mergeAppChanges(before: AppSpecInput, changes: AppChanges): Record<string, unknown> {
   const { secretEnv: secretChanges, ...plainChanges } = changes as { secretEnv?: Record<string, string | null> | null };
   const merged: Record<string, unknown> = { ...before, ...plainChanges };
   for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];
@@ -21,5 +26,5 @@ export function mergeAppChanges(before: AppSpecInput, changes: Record<string, un
     if (Object.keys(secretEnv).length > 0) merged.secretEnv = secretEnv;
     else delete merged.secretEnv;
   }
-  return merged as AppSpecInput;
+  return merged;
 }

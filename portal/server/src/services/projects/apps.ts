@@ -4,7 +4,9 @@
  * they are stored.
  */
 import type { AppSpecInput } from "@babyhelm/sdk";
+import type { appBody } from "@babyhelm/sdk/api";
 import type { Knex } from "knex";
+import type { z } from "zod";
 import type { Database } from "../../db/database.js";
 import { AppError, notFound } from "../../errors.js";
 import type { AppRecord } from "../../models/AppRecord.js";
@@ -12,13 +14,16 @@ import type { Project } from "../../models/Project.js";
 import type { User } from "../../models/User.js";
 import { audit } from "../audit.js";
 import { appColumnsOf, appSpecOf, projectSpecOf } from "../project-spec.js";
-import { mergeAppChanges } from "./app-changes.js";
+import { mergeAppChanges, type AppChanges } from "./app-changes.js";
 import { lockProject } from "./locking.js";
 import { appsOf } from "./spec.js";
 import { checkSpec, checkStillFits } from "./spec-check.js";
 
+/** An app's fields as a request sends them (the API contract's shape): the project's spec check validates them. */
+export type NewApp = z.output<typeof appBody>;
+
 /** Adds an app after checking the whole project with it. */
-export async function addApp(db: Database, secretsKey: Buffer, user: User, stale: Project, input: AppSpecInput): Promise<AppRecord> {
+export async function addApp(db: Database, secretsKey: Buffer, user: User, stale: Project, input: NewApp): Promise<AppRecord> {
   return db.knex.transaction(async (trx) => {
     const project = await lockProject(db, trx, stale);
     const apps = await appsOf(db, project, trx);
@@ -38,7 +43,7 @@ export async function addApp(db: Database, secretsKey: Buffer, user: User, stale
 }
 
 /** Changes an app as app-changes.ts merges `changes` into it, after checking the whole project with it. */
-export async function updateApp(db: Database, secretsKey: Buffer, user: User, stale: Project, appName: string, changes: Record<string, unknown>): Promise<AppRecord> {
+export async function updateApp(db: Database, secretsKey: Buffer, user: User, stale: Project, appName: string, changes: AppChanges): Promise<AppRecord> {
   return db.knex.transaction(async (trx) => {
     const project = await lockProject(db, trx, stale);
     const apps = await appsOf(db, project, trx);

@@ -1,6 +1,7 @@
 /** A project's own record: created, changed (display name, quota, dashboard, expiry) and deleted. */
-import type { ProjectSpecInput } from "@babyhelm/sdk";
+import type { createProjectBody, updateProjectBody } from "@babyhelm/sdk/api";
 import type { Knex } from "knex";
+import type { z } from "zod";
 import type { Database } from "../../db/database.js";
 import { AppError } from "../../errors.js";
 import type { Project } from "../../models/Project.js";
@@ -14,21 +15,13 @@ import { checkOwnerLimits, ownersOf } from "./owner-limits.js";
 import { appsOf } from "./spec.js";
 import { checkSpec, expiryOf } from "./spec-check.js";
 
-export interface NewProject {
-  name: string;
-  displayName?: string;
-  quota?: { cpu?: string; memory?: string; pods?: number };
-  monitoring?: { dashboard?: boolean };
-  expiresAt?: string | null;
-}
-
-export interface ProjectChanges {
-  displayName?: string | null;
-  quota?: { cpu?: string; memory?: string; pods?: number };
-  monitoring?: { dashboard?: boolean };
-  /** ISO 8601 with an offset; null removes the expiry. */
-  expiresAt?: string | null;
-}
+/**
+ * What POST /api/projects and PATCH /api/projects/:name take, as the API contract parses them: shapes only.
+ * The values (quota, monitoring) are the ProjectSpec schema's to check (spec-check.ts); `expiresAt`, ISO 8601
+ * with an offset or null for none, is checked against the clock (expiryOf).
+ */
+export type NewProject = z.output<typeof createProjectBody>;
+export type ProjectChanges = z.output<typeof updateProjectBody>;
 
 export function nameTaken(name: string): AppError {
   return new AppError(409, "name_taken", `name: "${name}" is taken; project names are namespaces, unique across the platform.`, [{ path: "name", message: "is taken" }]);
@@ -67,11 +60,12 @@ export async function updateProject(db: Database, user: User, stale: Project, ch
     const apps = await appsOf(db, project, trx);
     const current = projectSpecOf(project, apps, { secrets: "masked" });
     const displayName = changes.displayName === undefined ? project.displayName : changes.displayName;
-    const candidate: ProjectSpecInput = {
+    // Unchecked until checkSpec: the request's quota and monitoring fields go in as they came.
+    const candidate: Record<string, unknown> = {
       ...current,
       ...(displayName ? { displayName } : { displayName: undefined }),
-      quota: { ...(current.quota as object), ...changes.quota },
-      monitoring: { ...(current.monitoring as object), ...changes.monitoring },
+      quota: { ...current.quota, ...changes.quota },
+      monitoring: { ...current.monitoring, ...changes.monitoring },
     };
     if (!displayName) delete candidate.displayName;
     const spec = checkSpec(candidate);

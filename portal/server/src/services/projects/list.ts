@@ -6,11 +6,15 @@
  */
 import { cappedRole, type TokenLimits } from "../../access/token-scope.js";
 import type { Database } from "../../db/database.js";
+import type { DeploymentKind, DeploymentStatus } from "../../models/Deployment.js";
 import type { Role } from "../../models/ProjectMember.js";
 import type { User } from "../../models/User.js";
 
-/** A raw query's rows keep their column names (snake_case): the mappers only rename query builders' results. */
-export interface ProjectListRow {
+/**
+ * A raw query's rows keep their column names (snake_case): the mappers only rename query builders' results.
+ * The last deployment's columns come from a left join: all of them, or none.
+ */
+export type ProjectListRow = {
   id: string;
   name: string;
   display_name: string | null;
@@ -21,12 +25,10 @@ export interface ProjectListRow {
   expires_at: Date | null;
   role: Role;
   app_count: number;
-  deployment_id: string | null;
-  deployment_kind: string | null;
-  deployment_status: string | null;
-  deployment_created_at: Date | null;
-  deployment_finished_at: Date | null;
-}
+} & (
+  | { deployment_id: string; deployment_kind: DeploymentKind; deployment_status: DeploymentStatus; deployment_created_at: Date; deployment_finished_at: Date | null }
+  | { deployment_id: null; deployment_kind: null; deployment_status: null; deployment_created_at: null; deployment_finished_at: null }
+);
 
 export async function listProjectsOf(db: Database, user: User, limits?: TokenLimits): Promise<ProjectListRow[]> {
   const { rows } = await db.knex.raw<{ rows: ProjectListRow[] }>(

@@ -13,7 +13,8 @@ import type { Role } from "../../models/ProjectMember.js";
 import type { User } from "../../models/User.js";
 import type { AuthCache } from "../auth-cache.js";
 import { access, assertMember, membershipCache, type Membership } from "./access.js";
-import { addApp, removeApp, replaceApps, updateApp } from "./apps.js";
+import type { AppChanges } from "./app-changes.js";
+import { addApp, removeApp, replaceApps, updateApp, type NewApp } from "./apps.js";
 import { createProject, deleteProjectRecords, updateProject, type NewProject, type ProjectChanges } from "./lifecycle.js";
 import type { Limits } from "./limits.js";
 import { listProjectsOf, type ProjectListRow } from "./list.js";
@@ -75,11 +76,11 @@ export class Projects {
     return updateProject(this.db, user, stale, changes);
   }
 
-  addApp(user: User, stale: Project, input: AppSpecInput): Promise<AppRecord> {
+  addApp(user: User, stale: Project, input: NewApp): Promise<AppRecord> {
     return addApp(this.db, this.config.secretsKey, user, stale, input);
   }
 
-  updateApp(user: User, stale: Project, appName: string, changes: Record<string, unknown>): Promise<AppRecord> {
+  updateApp(user: User, stale: Project, appName: string, changes: AppChanges): Promise<AppRecord> {
     return updateApp(this.db, this.config.secretsKey, user, stale, appName, changes);
   }
 

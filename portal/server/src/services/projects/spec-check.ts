@@ -3,7 +3,7 @@
  * the change and parses it with the SDK's schema (the same rules as `babyhelm validate` and a deploy,
  * including the quota fit), so nothing is stored that could not be deployed.
  */
-import { parseProjectSpec, ProjectSpecError, type ProjectSpec, type ProjectSpecInput } from "@babyhelm/sdk";
+import { parseProjectSpec, ProjectSpecError, type ProjectSpec } from "@babyhelm/sdk";
 import { AppError, invalidRequest, type FieldProblem } from "../../errors.js";
 import { checkExpiresAt } from "../../expiry/rules.js";
 
@@ -16,8 +16,11 @@ export function specProblems(error: ProjectSpecError, appIndex?: number): FieldP
   }));
 }
 
-/** Parses a candidate spec, answering 400 with each problem at its field. */
-export function checkSpec(candidate: ProjectSpecInput, appIndex?: number): ProjectSpec {
+/**
+ * Parses a candidate spec, answering 400 with each problem at its field. The candidate is unchecked: a
+ * request's spec fields (the contract's `Record<string, unknown>`s) reach this check as they came.
+ */
+export function checkSpec(candidate: unknown, appIndex?: number): ProjectSpec {
   try {
     return parseProjectSpec(candidate);
   } catch (error) {
@@ -27,7 +30,7 @@ export function checkSpec(candidate: ProjectSpecInput, appIndex?: number): Proje
 }
 
 /** Parses a spec restored from elsewhere (`what`, e.g. a deployment's), answering 409 `no_longer_valid` with each problem. */
-export function checkStillFits(candidate: ProjectSpecInput, what: string): ProjectSpec {
+export function checkStillFits(candidate: unknown, what: string): ProjectSpec {
   try {
     return parseProjectSpec(candidate);
   } catch (error) {
