@@ -9,7 +9,7 @@ export type Health = (typeof HEALTHS)[number];
 /** not_configured: the portal has no kubeconfig. unreachable: the API server did not answer. */
 export const CLUSTER_STATES = ["connected", "not_configured", "unreachable"] as const;
 export type ClusterState = (typeof CLUSTER_STATES)[number];
-/** The one reason a person needs first, most urgent first (the server's PROBLEM_ORDER). */
+/** Why a pod does not serve, in the order a person must fix them: a pod with several shows the earliest. */
 export const PROBLEM_CODES = [
   "ImagePullBackOff",
   "ErrImagePull",
@@ -19,8 +19,8 @@ export const PROBLEM_CODES = [
   "Unschedulable",
   "Pending",
   "Terminating",
-  "NotReady",
   "Failed",
+  "NotReady",
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 export const ROLLOUT_STATES = ["progressing", "complete", "stalled"] as const;

@@ -12,21 +12,11 @@ import type {
   V1Pod,
   V1ReplicaSet,
 } from "@kubernetes/client-node";
+import { PROBLEM_CODES } from "@babyhelm/sdk/api";
 import type { AppStatus, EventSummary, Health, PodStatus, Problem, ProblemCode, RolloutState } from "./types.js";
 
-/** What a person must fix first comes first: a pod with several problems shows the earliest of these. */
-export const PROBLEM_ORDER: readonly ProblemCode[] = [
-  "ImagePullBackOff",
-  "ErrImagePull",
-  "CrashLoopBackOff",
-  "OOMKilled",
-  "CreateContainerConfigError",
-  "Unschedulable",
-  "Pending",
-  "Terminating",
-  "Failed",
-  "NotReady",
-];
+/** What a person must fix first comes first: the contract lists the codes in that order. */
+export const PROBLEM_ORDER: readonly ProblemCode[] = PROBLEM_CODES;
 
 /** Problems that make an app degraded; the others (Pending, Terminating, NotReady) are part of a rollout until it stalls. */
 const DEGRADING: ReadonlySet<ProblemCode> = new Set(["ImagePullBackOff", "ErrImagePull", "CrashLoopBackOff", "OOMKilled", "CreateContainerConfigError", "Unschedulable", "Failed"]);
