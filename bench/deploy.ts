@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import type { ResponseOf, createDeployment, getDeployment } from "@babyhelm/sdk/api";
 import knexFactory from "knex";
 import { knexSnakeCaseMappers } from "objection";
 import { findBinary, pulumiHome } from "../toolchain/tools.mjs";
@@ -91,7 +92,7 @@ function memorySampler() {
   let tree = 0;
   const timer = setInterval(() => {
     for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-      let cmdline = "";
+      let cmdline: string;
       try {
         cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
       } catch {
@@ -200,9 +201,9 @@ async function portalClient(servers: Servers) {
     /** HTTP request to `succeeded`, as a person (or the CLI's `deploy --wait`) would see it. */
     async deploy(name: string): Promise<{ id: string; ms: number }> {
       const started = performance.now();
-      const { deployment } = await call("POST", `/api/projects/${name}/deployments`, {});
+      const { deployment } = await call<ResponseOf<typeof createDeployment>>("POST", `/api/projects/${name}/deployments`, {});
       for (;;) {
-        const current = (await call("GET", `/api/projects/${name}/deployments/${deployment.id}`)).deployment;
+        const current = (await call<ResponseOf<typeof getDeployment>>("GET", `/api/projects/${name}/deployments/${deployment.id}`)).deployment;
         if (current.status === "succeeded") return { id: deployment.id, ms: performance.now() - started };
         if (["failed", "cancelled"].includes(current.status)) throw new Error(`deployment of ${name} ${current.status}: ${current.error}`);
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -14,12 +14,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { ResponseOf, checkDrift, createDeployment, getDeployment, getDrift, getMe } from "@babyhelm/sdk/api";
 import knexFactory, { type Knex } from "knex";
 import { knexSnakeCaseMappers } from "objection";
 import { findBinary } from "../toolchain/tools.mjs";
 import { startCluster, type LocalCluster } from "../scripts/cluster/cluster.js";
 import { median, type BenchResult } from "./measure.js";
-import { portalCall, startServers, type Servers } from "./portal.js";
+import { portalCall, startServers, type PortalCall, type Servers } from "./portal.js";
 
 const BIG = "bench-drift-big";
 const APPS = 20;
@@ -42,7 +43,6 @@ const bigQuota = { cpu: "1", memory: "1Gi", pods: 2 * APPS };
 const smallQuota = { cpu: "100m", memory: "128Mi", pods: 2 };
 const smallApp = { name: "web", image: "nginx:1.27", port: 80, resources: small };
 
-type Call = (method: string, path: string, body?: unknown) => Promise<any>;
 interface Run {
   id: string;
   status: string;
@@ -57,13 +57,14 @@ interface Run {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const spread = (samples: number[]) => `median ${seconds(median(samples))} (min ${seconds(Math.min(...samples))}, max ${seconds(Math.max(...samples))})`;
 
-async function finished(call: Call, project: string, id: string, started: number, timeoutMs = 600_000): Promise<Run> {
+async function finished(call: PortalCall, project: string, id: string, started: number, timeoutMs = 600_000): Promise<Run> {
   for (;;) {
-    const { deployment } = await call("GET", `/api/projects/${project}/deployments/${id}`);
+    const { deployment } = await call<ResponseOf<typeof getDeployment>>("GET", `/api/projects/${project}/deployments/${id}`);
     if (FINAL.includes(deployment.status)) {
       const e2eMs = performance.now() - started;
       if (deployment.status !== "succeeded") throw new Error(`${deployment.kind} ${id} of ${project} ${deployment.status}: ${deployment.error}`);
-      const runMs = new Date(deployment.finishedAt).getTime() - new Date(deployment.startedAt).getTime();
+      // A succeeded run has started and finished.
+      const runMs = new Date(deployment.finishedAt!).getTime() - new Date(deployment.startedAt!).getTime();
       return { id, status: deployment.status, e2eMs, runMs, summary: deployment.summary, plan: deployment.plan };
     }
     if (performance.now() - started > timeoutMs) throw new Error(`${deployment.kind} ${id} of ${project} did not finish within ${timeoutMs / 1000} s`);
@@ -71,15 +72,16 @@ async function finished(call: Call, project: string, id: string, started: number
   }
 }
 
-const deploy = async (call: Call, project: string): Promise<Run> => {
+const deploy = async (call: PortalCall, project: string): Promise<Run> => {
   const started = performance.now();
-  const { deployment } = await call("POST", `/api/projects/${project}/deployments`, {});
+  const { deployment } = await call<ResponseOf<typeof createDeployment>>("POST", `/api/projects/${project}/deployments`, {});
   return finished(call, project, deployment.id, started);
 };
 
-const driftCheck = async (call: Call, project: string): Promise<Run> => {
+const driftCheck = async (call: PortalCall, project: string): Promise<Run> => {
   const started = performance.now();
-  const { check } = await call("POST", `/api/projects/${project}/drift?wait=0`, {});
+  const { check } = await call<ResponseOf<typeof checkDrift>>("POST", `/api/projects/${project}/drift?wait=0`, {});
+  if (!check) throw new Error(`the drift check of ${project} was not found once requested`);
   return finished(call, project, check.id, started);
 };
 
@@ -172,7 +174,7 @@ export async function benchDrift(options: { quick?: boolean } = {}): Promise<Ben
     // Phase 1: no scheduled checks; the 20-app project deployed, then no-change ups and drift checks.
     let call = await start({ DRIFT_CHECK_INTERVAL_MS: "0" });
     await sleep(5000); // a portal that has been up for a moment (its spare engine ready)
-    const { user } = await call("GET", "/api/me");
+    const { user } = await call<ResponseOf<typeof getMe>>("GET", "/api/me");
     // 51 projects and their quotas are past the default limits (5 projects, 4 CPU); the bench user is an admin.
     await call("PATCH", `/api/admin/users/${user.id}/limits`, { maxProjects: projects + 10, maxCpu: "64", maxMemory: "128Gi" });
     await call("POST", "/api/projects", { name: BIG, quota: bigQuota });
@@ -187,7 +189,7 @@ export async function benchDrift(options: { quick?: boolean } = {}): Promise<Ben
       const checkOnce = async () => {
         const run = await driftCheck(call, BIG);
         drift.push(run);
-        const state = (await call("GET", `/api/projects/${BIG}/drift`)).drift.state as string;
+        const state = (await call<ResponseOf<typeof getDrift>>("GET", `/api/projects/${BIG}/drift`)).drift.state;
         states.set(state, (states.get(state) ?? 0) + 1);
         return `drift check ${seconds(run.e2eMs)} (run ${seconds(run.runMs)}, ${state}, ${run.plan?.length ?? 0} drifted)`;
       };
@@ -215,7 +217,7 @@ export async function benchDrift(options: { quick?: boolean } = {}): Promise<Ben
     }
     await call("DELETE", `/api/projects/${BIG}`);
     const deployStarted = performance.now();
-    const ids = await Promise.all(names.map(async (name) => (await call("POST", `/api/projects/${name}/deployments`, {})).deployment.id as string));
+    const ids = await Promise.all(names.map(async (name) => (await call<ResponseOf<typeof createDeployment>>("POST", `/api/projects/${name}/deployments`, {})).deployment.id));
     // Polled in the database, not through 50 clients' GETs that would load the portal being timed.
     for (;;) {
       const statuses = (await knex!("deployments").whereIn("id", ids).select("status")).map((row: { status: string }) => row.status);

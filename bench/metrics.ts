@@ -68,7 +68,9 @@ export async function benchMetrics(): Promise<BenchResult[]> {
       const portalP50 = median(portalSamples);
       const directP50 = median(directSamples);
       ratios.push(portalP50 / directP50);
-      console.log(`metrics panel (CPU, 1 h, 241 points), round ${round + 1}: portal p50 ${portalP50.toFixed(2)} ms, Prometheus directly p50 ${directP50.toFixed(2)} ms, ratio ${(portalP50 / directP50).toFixed(2)}`);
+      console.log(
+        `metrics panel (CPU, 1 h, 241 points), round ${round + 1}: portal p50 ${portalP50.toFixed(2)} ms, Prometheus directly p50 ${directP50.toFixed(2)} ms, ratio ${(portalP50 / directP50).toFixed(2)}`,
+      );
     }
     const ratio = median(ratios);
     console.log(`metrics panel through the portal vs Prometheus directly: median ratio ${ratio.toFixed(2)}`);

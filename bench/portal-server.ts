@@ -47,7 +47,16 @@ const bareServer = createServer(bare.callback()).listen(0, "127.0.0.1");
 await new Promise((resolve) => bareServer.once("listening", resolve));
 
 const databaseUrl = (portal.database.knex.client.config.connection as { connectionString: string }).connectionString;
-console.log(JSON.stringify({ portal: portal.url, bare: `http://127.0.0.1:${(bareServer.address() as { port: number }).port}`, email, password, bcryptRounds: config.bcryptRounds, databaseUrl }));
+console.log(
+  JSON.stringify({
+    portal: portal.url,
+    bare: `http://127.0.0.1:${(bareServer.address() as { port: number }).port}`,
+    email,
+    password,
+    bcryptRounds: config.bcryptRounds,
+    databaseUrl,
+  }),
+);
 process.on("SIGTERM", async () => {
   bareServer.close();
   await portal.stop();

@@ -51,17 +51,20 @@ export async function login(servers: Servers): Promise<Response> {
   });
 }
 
+/** One call of the portal's API; the answer is taken to be `Answer` (the SDK's `ResponseOf<typeof endpoint>`), not checked. */
+export type PortalCall = <Answer = unknown>(method: string, path: string, body?: unknown) => Promise<Answer>;
+
 /** A JSON client of the bench portal, logged in as its user; 4xx and 5xx answers throw. */
-export async function portalCall(servers: Servers): Promise<(method: string, path: string, body?: unknown) => Promise<any>> {
+export async function portalCall(servers: Servers): Promise<PortalCall> {
   const cookie = (await login(servers)).headers.getSetCookie()[0]!.split(";")[0]!;
-  return async (method, path, body) => {
+  return async <Answer>(method: string, path: string, body?: unknown): Promise<Answer> => {
     const response = await fetch(`${servers.portal}${path}`, {
       method,
       headers: { cookie, ...(method === "GET" ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
+    return (await response.json()) as Answer;
   };
 }
 

@@ -5,6 +5,7 @@
  * - GET /api/projects p95 with 10,000 projects and 100,000 apps in the database vs with 100 projects
  *   (target ratio <= 2): the list's cost must follow the user's projects, not the platform's size.
  */
+import type { ResponseOf, createDeployment } from "@babyhelm/sdk/api";
 import knexFactory from "knex";
 import { knexSnakeCaseMappers } from "objection";
 import { portalCall, type Servers } from "./portal.js";
@@ -27,7 +28,7 @@ export async function benchProjects(servers: Servers): Promise<BenchResult[]> {
 
     const latencies: number[] = [];
     for (let run = 0; run < DEPLOYMENTS; run++) {
-      const { deployment } = await call("POST", "/api/projects/bench/deployments", {});
+      const { deployment } = await call<ResponseOf<typeof createDeployment>>("POST", "/api/projects/bench/deployments", {});
       for (;;) {
         const row = await knex("deployments").where({ id: deployment.id }).first();
         if (row.finishedAt) {

@@ -57,7 +57,14 @@ const LISTED = new Set(["deployments", "replicasets", "pods", "horizontalpodauto
 const appSpecs = Array.from({ length: APPS }, (_, index) => {
   const name = `app-${String(index + 1).padStart(2, "0")}`;
   // Every tenth app has a domain, so the Ingress list is not empty either.
-  return { name, image: "nginx:1.27", port: 80, replicas: REPLICAS, resources: { cpu: "10m", memory: "16Mi" }, ...(index % 10 === 9 ? { domain: `${name}.${PROJECT}.example.test` } : {}) };
+  return {
+    name,
+    image: "nginx:1.27",
+    port: 80,
+    replicas: REPLICAS,
+    resources: { cpu: "10m", memory: "16Mi" },
+    ...(index % 10 === 9 ? { domain: `${name}.${PROJECT}.example.test` } : {}),
+  };
 });
 // Room for every app's rollout pod (the spec counts one extra per app): 200 pods, 2 CPU, 3200Mi.
 const quota = { cpu: "2", memory: "4Gi", pods: APPS * (REPLICAS + 1) };
@@ -121,9 +128,11 @@ async function applyObjects(kube: KubeConfig, objects: KubernetesObject[]): Prom
   const apply = (object: KubernetesObject) => client.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
   const inParallel = async (batch: KubernetesObject[]) => {
     const queue = [...batch];
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await apply(next);
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await apply(next);
+      }),
+    );
   };
   const namespaces = objects.filter((object) => object.kind === "Namespace");
   for (const namespace of namespaces) await apply(namespace);
@@ -154,7 +163,10 @@ export async function benchStatus(): Promise<BenchResult[]> {
         // Someone else's cluster: leave it as it was.
         const kube = new KubeConfig();
         kube.loadFromFile(kubeconfig);
-        await kube.makeApiClient(CoreV1Api).deleteNamespace({ name: PROJECT }).catch(() => undefined);
+        await kube
+          .makeApiClient(CoreV1Api)
+          .deleteNamespace({ name: PROJECT })
+          .catch(() => undefined);
       }
       await cluster?.stop();
       rmSync(clusterDir, { recursive: true, force: true });
@@ -188,14 +200,24 @@ export async function benchStatus(): Promise<BenchResult[]> {
     await applyObjects(kube, objects);
     const applied = performance.now();
     const running = (list: { items: { status?: { phase?: string } }[] }) => list.items.filter((pod) => pod.status?.phase === "Running").length;
-    await until(`${PODS} Running pods`, 240_000, () => core.listNamespacedPod({ namespace: PROJECT }), (list) => running(list) >= PODS);
+    await until(
+      `${PODS} Running pods`,
+      240_000,
+      () => core.listNamespacedPod({ namespace: PROJECT }),
+      (list) => running(list) >= PODS,
+    );
     const runningAt = performance.now();
     const readStatus = async (): Promise<ProjectStatus> => {
       const response = await fetch(statusUrl, { headers: { cookie } });
       if (!response.ok) throw new Error(`GET status: ${response.status} ${await response.text()}`);
       return (await response.json()) as ProjectStatus;
     };
-    const healthy = await until("a healthy status", 120_000, readStatus, (answer) => answer.health === "healthy" && answer.apps.flatMap((app) => app.pods).filter((pod) => pod.ready).length === PODS);
+    const healthy = await until(
+      "a healthy status",
+      120_000,
+      readStatus,
+      (answer) => answer.health === "healthy" && answer.apps.flatMap((app) => app.pods).filter((pod) => pod.ready).length === PODS,
+    );
     console.log(
       `status: ${APPS} apps x ${REPLICAS} replicas created through the portal API; ${objects.length} objects rendered by the SDK from its spec and ` +
         `server-side applied with client-node (no Pulumi deploy) in ${((applied - setup) / 1000).toFixed(1)} s; ${PODS} pods Running ` +
@@ -303,7 +325,11 @@ export async function benchStatus(): Promise<BenchResult[]> {
     // Where a read's time goes, with the portal's own reader and presenter in this process.
     // Each list alone goes the reader's way too: its requests, on connections kept open (ConnectionReuse).
     const reader = ClusterReader.fromFile(kubeconfig);
-    const kept = createConfiguration({ baseServer: new ServerConfiguration(kube.getCurrentCluster()!.server, {}), authMethods: { default: kube }, promiseMiddleware: [new ConnectionReuse()] });
+    const kept = createConfiguration({
+      baseServer: new ServerConfiguration(kube.getCurrentCluster()!.server, {}),
+      authMethods: { default: kube },
+      promiseMiddleware: [new ConnectionReuse()],
+    });
     const keptCore = new CoreV1Api(kept);
     const apps = new AppsV1Api(kept);
     const autoscaling = new AutoscalingV2Api(kept);
@@ -325,7 +351,16 @@ export async function benchStatus(): Promise<BenchResult[]> {
     await kube.applyToHTTPSOptions(credentials);
     const keptAgent = new Agent({ ca: credentials.ca, cert: credentials.cert, key: credentials.key, keepAlive: true });
     const podsPath = `/api/v1/namespaces/${PROJECT}/pods?labelSelector=${encodeURIComponent(MANAGED_SELECTOR)}`;
-    const parts: Record<string, number[]> = { namespace: [], "7 lists": [], present: [], json: [], "pods raw": [], "pods raw kept": [], "pods parse": [], ...Object.fromEntries(Object.keys(lists).map((kind) => [kind, []])) };
+    const parts: Record<string, number[]> = {
+      namespace: [],
+      "7 lists": [],
+      present: [],
+      json: [],
+      "pods raw": [],
+      "pods raw kept": [],
+      "pods parse": [],
+      ...Object.fromEntries(Object.keys(lists).map((kind) => [kind, []])),
+    };
     const requestsBefore = reader.requests;
     const specApps = appSpecs.map((app) => app.name);
     let podBytes = 0;
@@ -352,7 +387,9 @@ export async function benchStatus(): Promise<BenchResult[]> {
         `presenting ${p50("present")}, JSON ${p50("json")}; ClusterReader.requests per read: ${perRead}`,
     );
     console.log(
-      `each list alone: ${Object.keys(lists).map((kind) => `${kind} ${p50(kind)}`).join(", ")}; ` +
+      `each list alone: ${Object.keys(lists)
+        .map((kind) => `${kind} ${p50(kind)}`)
+        .join(", ")}; ` +
         `pods as raw bytes (${(podBytes / 1024).toFixed(0)} KiB, no client-node deserialization): new connection ${p50("pods raw")}, kept connection ${p50("pods raw kept")}, then JSON.parse ${p50("pods parse")}`,
     );
 
@@ -361,7 +398,13 @@ export async function benchStatus(): Promise<BenchResult[]> {
       const perView = counted.viewers / VIEWERS;
       results.push(
         { name: "API-server requests per status answer (namespace + one list per kind)", value: counted.one, unit: "requests", target: "<= 8", met: counted.one <= 8 },
-        { name: `API-server requests per page view, ${VIEWERS} viewers within ${STATUS_SHARE_MS} ms`, value: perView, unit: "requests", target: `<= ${(counted.one / VIEWERS).toFixed(1)} (one read shared)`, met: counted.viewers <= counted.one },
+        {
+          name: `API-server requests per page view, ${VIEWERS} viewers within ${STATUS_SHARE_MS} ms`,
+          value: perView,
+          unit: "requests",
+          target: `<= ${(counted.one / VIEWERS).toFixed(1)} (one read shared)`,
+          met: counted.viewers <= counted.one,
+        },
       );
     }
     return results;

@@ -87,7 +87,9 @@ export async function benchWeb(): Promise<BenchResult[]> {
     console.log(`\nweb app (production build in ${(buildMs / 1000).toFixed(1)} s; kB = 1000 bytes; gzip = node:zlib default level)`);
     console.log("  load     kind  raw kB  gzip kB  file");
     for (const asset of assets) {
-      console.log(`  ${(asset.initial ? "initial" : "lazy").padEnd(7)}  ${asset.kind.padEnd(4)}  ${kb(asset.raw).toFixed(1).padStart(6)}  ${kb(asset.gzip).toFixed(1).padStart(7)}  ${asset.file}`);
+      console.log(
+        `  ${(asset.initial ? "initial" : "lazy").padEnd(7)}  ${asset.kind.padEnd(4)}  ${kb(asset.raw).toFixed(1).padStart(6)}  ${kb(asset.gzip).toFixed(1).padStart(7)}  ${asset.file}`,
+      );
     }
     const total = (filter: (asset: Asset) => boolean) => {
       const chosen = assets.filter(filter);
@@ -101,7 +103,9 @@ export async function benchWeb(): Promise<BenchResult[]> {
     };
     console.log("  totals");
     for (const [name, group] of Object.entries(groups)) {
-      console.log(`    ${name.padEnd(11)}  ${String(group.count).padStart(2)} files  ${kb(group.raw).toFixed(1).padStart(6)} kB raw  ${kb(group.gzip).toFixed(1).padStart(6)} kB gzip`);
+      console.log(
+        `    ${name.padEnd(11)}  ${String(group.count).padStart(2)} files  ${kb(group.raw).toFixed(1).padStart(6)} kB raw  ${kb(group.gzip).toFixed(1).padStart(6)} kB gzip`,
+      );
     }
     // Vite preloads every static import of the entry; a gap here would mean a request waterfall on first load.
     if (missingPreloads.length > 0) console.log(`  note: statically imported but not preloaded by index.html: ${missingPreloads.join(", ")}`);

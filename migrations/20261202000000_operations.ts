@@ -61,7 +61,8 @@ export async function down(knex: Knex): Promise<void> {
   await knex("deployments").whereIn("kind", ["preview", "drift"]).delete();
   await knex.schema.alterTable("deployments", (table) => {
     table.dropIndex(["project_id", "kind", "id"]);
-    for (const column of ["spec_secrets_encrypted", "sdk_version", "manifests", "manifests_digest", "plan", "refresh", "rollback_of", "spec_from", "upgrade_id"]) table.dropColumn(column);
+    for (const column of ["spec_secrets_encrypted", "sdk_version", "manifests", "manifests_digest", "plan", "refresh", "rollback_of", "spec_from", "upgrade_id"])
+      table.dropColumn(column);
   });
   await knex.raw("alter table deployments drop constraint deployments_kind_check");
   await knex.raw("alter table deployments add constraint deployments_kind_check check (kind in ('up', 'destroy'))");

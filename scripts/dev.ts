@@ -18,7 +18,8 @@ async function run(command: string, args: string[]): Promise<number> {
 }
 
 let cluster: LocalCluster | undefined;
-let portal: ChildProcess | undefined;
+// Not const: shutdown, a signal handler from the start, reads it before the portal is spawned.
+let portal: ChildProcess | undefined = undefined;
 let stopping = false;
 
 async function shutdown(code: number): Promise<never> {

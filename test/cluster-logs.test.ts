@@ -61,8 +61,7 @@ describe.skipIf(!realPlatform)("pod logs through the API server (kwok)", () => {
     app.appendPrevious(["panic: out of memory"], { time: anHourAgo, stream: "stderr" });
     sidecar.append("proxy ready");
 
-    const read = (options: Omit<Parameters<CoreV1Api["readNamespacedPodLog"]>[0], "namespace" | "name">) =>
-      core.readNamespacedPodLog({ namespace, name: "api-0", ...options });
+    const read = (options: Omit<Parameters<CoreV1Api["readNamespacedPodLog"]>[0], "namespace" | "name">) => core.readNamespacedPodLog({ namespace, name: "api-0", ...options });
     expect(lines(await read({ container: "app" }))).toEqual(["starting", "config loaded", "listening on :8080", "GET /healthz 200", "warning: slow request"]);
     expect(lines(await read({ container: "app", tailLines: 2 }))).toEqual(["GET /healthz 200", "warning: slow request"]);
     expect(lines(await read({ container: "app", sinceSeconds: 600 }))).toEqual(["listening on :8080", "GET /healthz 200", "warning: slow request"]);
@@ -111,7 +110,10 @@ describe.skipIf(!realPlatform)("pod logs through the API server (kwok)", () => {
     await logs.remove();
     let refusal: unknown;
     for (const deadline = Date.now() + 10_000; !refusal && Date.now() < deadline; await sleep(100)) {
-      refusal = await core.readNamespacedPodLog({ namespace, name: "web-0" }).then(() => undefined, (error: unknown) => error);
+      refusal = await core.readNamespacedPodLog({ namespace, name: "web-0" }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     }
     expect(refusal).toMatchObject({ code: 400 });
     const status = JSON.parse(String((refusal as { body: unknown }).body)) as { message: string };

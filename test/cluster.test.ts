@@ -43,7 +43,6 @@ function componentPids(): Record<string, number> {
   return Object.fromEntries(readdirSync(dir).map((file) => [file.replace(/\.pid$/, ""), Number(readFileSync(join(dir, file), "utf8"))]));
 }
 
-
 afterAll(async () => {
   for (const child of launched) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   await Promise.all(launched.map(exited));

@@ -10,15 +10,7 @@
  * no container runs), so CPU, memory, network and throttling are only checked through their pod-to-app join.
  */
 import { randomBytes } from "node:crypto";
-import {
-  AppsV1Api,
-  CoreV1Api,
-  KubernetesObjectApi,
-  PatchStrategy,
-  setHeaderOptions,
-  type KubernetesObject,
-  type V1Pod,
-} from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy, setHeaderOptions, type KubernetesObject, type V1Pod } from "@kubernetes/client-node";
 import { appDashboard, namespacesDashboard, projectDashboard, promql, renderProject, type ProjectSpecInput } from "@babyhelm/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PANEL_DEFINITIONS, panelWindow } from "../portal/server/src/metrics/panels.js";
@@ -123,7 +115,8 @@ async function eventually<T>(what: string, read: () => Promise<T>, done: (value:
   }
 }
 
-const sameCounts = (actual: Record<string, number>, expected: Record<string, number>) => JSON.stringify(Object.entries(actual).sort()) === JSON.stringify(Object.entries(expected).sort());
+const sameCounts = (actual: Record<string, number>, expected: Record<string, number>) =>
+  JSON.stringify(Object.entries(actual).sort()) === JSON.stringify(Object.entries(expected).sort());
 
 async function apply(spec: ProjectSpecInput): Promise<void> {
   const objects = KubernetesObjectApi.makeApiClient(realPlatform!.kube);
@@ -139,9 +132,7 @@ async function podsByDeployment(namespace: string): Promise<{ pod: string; app: 
   const core = realPlatform!.kube.makeApiClient(CoreV1Api);
   const apps = realPlatform!.kube.makeApiClient(AppsV1Api);
   const replicaSets = (await apps.listNamespacedReplicaSet({ namespace })).items;
-  const deploymentOf = new Map(
-    replicaSets.map((rs) => [rs.metadata!.name!, rs.metadata!.ownerReferences?.find((owner) => owner.kind === "Deployment")?.name]),
-  );
+  const deploymentOf = new Map(replicaSets.map((rs) => [rs.metadata!.name!, rs.metadata!.ownerReferences?.find((owner) => owner.kind === "Deployment")?.name]));
   const pods = (await core.listNamespacedPod({ namespace })).items.filter((pod) => pod.status?.phase === "Running");
   return pods
     .map((pod) => ({ pod: pod.metadata!.name!, app: deploymentOf.get(pod.metadata!.ownerReferences!.find((owner) => owner.kind === "ReplicaSet")!.name)! }))
@@ -189,8 +180,17 @@ describe.skipIf(!realPlatform || !prometheusPath || !ksmPath)("kube-state-metric
       exporters.map((exporter) => ({ job: "kube-state-metrics", address: exporter.address })),
     );
     // kwok makes pods Running and Ready; the HPA controller raises web-api from 1 to its minimum of 2.
-    await eventually("every Deployment available", () => availableReplicas(shop), (counts) => sameCounts(counts, SHOP_PODS), 90_000);
-    await eventually("the other project available", () => availableReplicas(other), (counts) => sameCounts(counts, OTHER_PODS));
+    await eventually(
+      "every Deployment available",
+      () => availableReplicas(shop),
+      (counts) => sameCounts(counts, SHOP_PODS),
+      90_000,
+    );
+    await eventually(
+      "the other project available",
+      () => availableReplicas(other),
+      (counts) => sameCounts(counts, OTHER_PODS),
+    );
     await eventually(
       "Prometheus seeing the pods available",
       async () => [perApp(await instant(promql.podsAvailable({ namespace: shop })), shop), perApp(await instant(promql.podsAvailable({ namespace: other })), other)],

@@ -30,9 +30,7 @@ async function runEntry(projectFile: string, config: Record<string, unknown>) {
     // The engine passes every value as text; objects as their JSON.
     env: {
       ...process.env,
-      PULUMI_CONFIG: JSON.stringify(
-        Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)])),
-      ),
+      PULUMI_CONFIG: JSON.stringify(Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]))),
     },
   });
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as { exports: Record<string, unknown>; resources: string[] };

@@ -7,6 +7,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
+import { secretEnvChecksum } from "@babyhelm/sdk";
 import { afterAll, describe, expect, it } from "vitest";
 import { namespaceExists, realPlatform } from "../portal/server/src/test-support/cluster.js";
 import { pulumiCli, type PulumiCli } from "./support/pulumi-cli.js";
@@ -14,6 +15,7 @@ import { pulumiCli, type PulumiCli } from "./support/pulumi-cli.js";
 const projectDir = fileURLToPath(new URL("../stacks/project", import.meta.url));
 const name = `pulumi-up-${randomBytes(3).toString("hex")}`;
 const SECRET = "plain-pulumi-up-secret";
+const CHECKSUM_KEY = randomBytes(32).toString("hex");
 let cli: PulumiCli | undefined;
 
 afterAll(() => {
@@ -41,6 +43,12 @@ describe.skipIf(!realPlatform)("plain `pulumi up` of stacks/project against the 
     await cli.run(["stack", "init", "dev", "--secrets-provider", "passphrase"], projectDir);
     // An absolute path: babyhelm:specFile is resolved against the project directory.
     await cli.run(["config", "set", "babyhelm:specFile", specFile, ...stack], projectDir);
+    // Apps with secrets need the stack's own key of the secret checksum; without it nothing is created.
+    const unkeyed = await cli.run(["up", "--yes", "--skip-preview", ...stack], projectDir).then(() => "", (error: Error) => error.message);
+    expect(unkeyed).toContain('pulumi config set --secret babyhelm:secretChecksumKey "$(openssl rand -hex 32)"');
+    expect(await namespaceExists(platform.kube, name)).toBe(false);
+    await cli.run(["config", "set", "--secret", "babyhelm:secretChecksumKey", CHECKSUM_KEY, ...stack], projectDir);
+    expect(readFileSync(configFile, "utf8")).not.toContain(CHECKSUM_KEY);
 
     const up = await cli.run(["up", "--yes", "--skip-preview", ...stack], projectDir);
     expect(up.stdout).toMatch(/\+ +\d+ created/);
@@ -49,7 +57,10 @@ describe.skipIf(!realPlatform)("plain `pulumi up` of stacks/project against the 
 
     const apps = platform.kube.makeApiClient(AppsV1Api);
     const core = platform.kube.makeApiClient(CoreV1Api);
-    expect((await apps.readNamespacedDeployment({ name: "web", namespace: name })).status?.availableReplicas).toBe(2);
+    const web = await apps.readNamespacedDeployment({ name: "web", namespace: name });
+    expect(web.status?.availableReplicas).toBe(2);
+    // The pods' checksum is the HMAC under the stack's key: nobody without it can check a guess against it.
+    expect(web.spec!.template.metadata!.annotations!["babyhelm.io/secret-env-checksum"]).toBe(secretEnvChecksum(CHECKSUM_KEY, name, "web", { API_KEY: SECRET }));
     expect((await apps.readNamespacedDeployment({ name: "worker", namespace: name })).status?.availableReplicas).toBe(1);
     const secret = await core.readNamespacedSecret({ name: "web-env", namespace: name });
     expect(Buffer.from(secret.data!.API_KEY!, "base64").toString()).toBe(SECRET);

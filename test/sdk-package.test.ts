@@ -79,7 +79,10 @@ describe("the packed @babyhelm/sdk in a Pulumi program outside the repository", 
     );
     writeFileSync(
       join(dir, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, outDir: "dist", skipLibCheck: false, types: [] }, include: ["index.ts"] }),
+      JSON.stringify({
+        compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, outDir: "dist", skipLibCheck: false, types: [] },
+        include: ["index.ts"],
+      }),
     );
     writeFileSync(join(dir, "index.ts"), program);
     writeFileSync(join(dir, "Pulumi.yaml"), "name: consumer\nruntime:\n  name: nodejs\n  options: { typescript: false }\nmain: dist/index.js\n");
@@ -116,22 +119,26 @@ describe("the packed @babyhelm/sdk in a Pulumi program outside the repository", 
     );
   }, 180_000);
 
-  it.skipIf(!realPlatform)("deploys with the real Pulumi CLI and language host, and destroys", async () => {
-    const platform = realPlatform!;
-    const dir = join(consumer, "program");
-    cli = pulumiCli(platform);
-    await cli.run(["stack", "init", "dev", "--secrets-provider", "passphrase"], dir);
-    const up = await cli.run(["up", "--yes", "--skip-preview", "--stack", "dev"], dir);
-    expect(up.stdout).toMatch(/\+ +\d+ created/);
-    const outputs = JSON.parse((await cli.run(["stack", "output", "--json", "--stack", "dev"], dir)).stdout);
-    expect(outputs).toEqual({ namespace: SHOP, apiUrl: `http://api.${TEAM}.svc.cluster.local:8080` });
-    const apps = platform.kube.makeApiClient(AppsV1Api);
-    expect((await apps.readNamespacedDeployment({ name: "web", namespace: SHOP })).status?.availableReplicas).toBe(2);
-    expect((await apps.readNamespacedDeployment({ name: "api", namespace: TEAM })).status?.availableReplicas).toBe(1);
-    await cli.run(["destroy", "--yes", "--skip-preview", "--stack", "dev"], dir);
-    expect(await namespaceExists(platform.kube, SHOP)).toBe(false);
-    expect(await namespaceExists(platform.kube, TEAM)).toBe(false);
-  }, 300_000);
+  it.skipIf(!realPlatform)(
+    "deploys with the real Pulumi CLI and language host, and destroys",
+    async () => {
+      const platform = realPlatform!;
+      const dir = join(consumer, "program");
+      cli = pulumiCli(platform);
+      await cli.run(["stack", "init", "dev", "--secrets-provider", "passphrase"], dir);
+      const up = await cli.run(["up", "--yes", "--skip-preview", "--stack", "dev"], dir);
+      expect(up.stdout).toMatch(/\+ +\d+ created/);
+      const outputs = JSON.parse((await cli.run(["stack", "output", "--json", "--stack", "dev"], dir)).stdout);
+      expect(outputs).toEqual({ namespace: SHOP, apiUrl: `http://api.${TEAM}.svc.cluster.local:8080` });
+      const apps = platform.kube.makeApiClient(AppsV1Api);
+      expect((await apps.readNamespacedDeployment({ name: "web", namespace: SHOP })).status?.availableReplicas).toBe(2);
+      expect((await apps.readNamespacedDeployment({ name: "api", namespace: TEAM })).status?.availableReplicas).toBe(1);
+      await cli.run(["destroy", "--yes", "--skip-preview", "--stack", "dev"], dir);
+      expect(await namespaceExists(platform.kube, SHOP)).toBe(false);
+      expect(await namespaceExists(platform.kube, TEAM)).toBe(false);
+    },
+    300_000,
+  );
 
   it("runs the installed babyhelm CLI from compiled JavaScript", async () => {
     const dir = join(consumer, "program");

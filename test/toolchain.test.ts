@@ -27,21 +27,29 @@ describe("npm run toolchain", () => {
     expect(toolVersion(provider)).toBe("v4.25.0");
   });
 
-  it.skipIf(!findExecutable("go"))("fails with the module, the version and Go's own error when a build fails", async () => {
-    // Nothing can be downloaded: the first build fails at once, as on a machine without the module proxy.
-    const failure = await run(process.execPath, [build], { env: { ...process.env, BABYHELM_TOOLCHAIN_HOME: emptyHome, GOPROXY: "off" } }).then(
-      () => undefined,
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(failure?.code).toBe(1);
-    expect(failure?.stderr).toContain("toolchain: building github.com/pulumi/pulumi/pkg/v3/cmd/pulumi from github.com/pulumi/pulumi/pkg/v3@v3.248.0 failed");
-    expect(failure?.stderr).toMatch(/GOPROXY=off/);
-  }, 60_000);
+  it.skipIf(!findExecutable("go"))(
+    "fails with the module, the version and Go's own error when a build fails",
+    async () => {
+      // Nothing can be downloaded: the first build fails at once, as on a machine without the module proxy.
+      const failure = await run(process.execPath, [build], { env: { ...process.env, BABYHELM_TOOLCHAIN_HOME: emptyHome, GOPROXY: "off" } }).then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(failure?.code).toBe(1);
+      expect(failure?.stderr).toContain("toolchain: building github.com/pulumi/pulumi/pkg/v3/cmd/pulumi from github.com/pulumi/pulumi/pkg/v3@v3.248.0 failed");
+      expect(failure?.stderr).toMatch(/GOPROXY=off/);
+    },
+    60_000,
+  );
 
-  it.skipIf(!realPlatform)("reuses every tool already built, and builds nothing", async () => {
-    const { stdout } = await run(process.execPath, [build]);
-    for (const tool of tools) expect(stdout).toContain(`✓ ${tool.name} ${toolVersion(tool)}: built`);
-    expect(stdout).not.toContain("… building");
-    expect(stdout).toMatch(/✓ kubernetes provider v4\.25\.0: installed in /);
-  }, 60_000);
+  it.skipIf(!realPlatform)(
+    "reuses every tool already built, and builds nothing",
+    async () => {
+      const { stdout } = await run(process.execPath, [build]);
+      for (const tool of tools) expect(stdout).toContain(`✓ ${tool.name} ${toolVersion(tool)}: built`);
+      expect(stdout).not.toContain("… building");
+      expect(stdout).toMatch(/✓ kubernetes provider v4\.25\.0: installed in /);
+    },
+    60_000,
+  );
 });

@@ -238,7 +238,7 @@ function run(command, commandArgs, cwd, tool, extraEnv = {}) {
     return execFileSync(command, commandArgs, { cwd, env: { ...goEnv, ...extraEnv }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     const stderr = /** @type {{ stderr?: string }} */ (error).stderr ?? String(error);
-    throw new Error(`${command} ${commandArgs.join(" ")} (for ${tool.module}@${moduleVersion(tool)}) failed:\n${stderr.trim()}`);
+    throw new Error(`${command} ${commandArgs.join(" ")} (for ${tool.module}@${moduleVersion(tool)}) failed:\n${stderr.trim()}`, { cause: error });
   }
 }
 

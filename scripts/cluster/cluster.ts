@@ -67,8 +67,7 @@ export function clusterBinaries(): Record<Binary, string> {
 function kwokShare(): { stages: string[]; crds: string[] } {
   const kwok = tools.find((tool) => tool.name === "kwok")!;
   const share = join(toolDirectory(kwok), "share");
-  const files = (crds: boolean) =>
-    kwok.data!.filter(({ from }) => from.startsWith("kustomize/crd") === crds).flatMap(({ files }) => files.map((file) => join(share, file)));
+  const files = (crds: boolean) => kwok.data!.filter(({ from }) => from.startsWith("kustomize/crd") === crds).flatMap(({ files }) => files.map((file) => join(share, file)));
   return { stages: [...files(false), ...OWN_STAGES], crds: files(true) };
 }
 
@@ -118,16 +117,12 @@ function writeKubeconfig(path: string, server: string, pki: Pki): void {
 
 function get(url: string, pki: Pki): Promise<{ status: number; body: string }> {
   return new Promise((resolvePromise, reject) => {
-    const req = request(
-      url,
-      { ca: readFileSync(pki.caCert), cert: readFileSync(pki.adminCert), key: readFileSync(pki.adminKey), timeout: 5000 },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (body += chunk));
-        res.on("end", () => resolvePromise({ status: res.statusCode ?? 0, body }));
-      },
-    );
+    const req = request(url, { ca: readFileSync(pki.caCert), cert: readFileSync(pki.adminCert), key: readFileSync(pki.adminKey), timeout: 5000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolvePromise({ status: res.statusCode ?? 0, body }));
+    });
     req.on("timeout", () => req.destroy(new Error("timed out")));
     req.on("error", reject);
     req.end();

@@ -44,8 +44,8 @@ function openssl(args: string[]): void {
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new Error("the local cluster needs the openssl command for its certificates: apt-get install -y openssl");
+      throw new Error("the local cluster needs the openssl command for its certificates: apt-get install -y openssl", { cause: error });
     }
-    throw new Error(`openssl ${args[0]} failed: ${stderr ?? String(error)}`);
+    throw new Error(`openssl ${args[0]} failed: ${stderr ?? String(error)}`, { cause: error });
   }
 }

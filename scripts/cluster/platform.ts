@@ -88,9 +88,7 @@ export async function applyPlatformObjects(kubeConfig: KubeConfig, options: { ku
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const networking = kubeConfig.makeApiClient(NetworkingV1Api);
   for (const name of [DEFAULT_PLATFORM_OPTIONS.ingressNamespace, DEFAULT_PLATFORM_OPTIONS.monitoringNamespace]) {
-    await createUnlessExists(() =>
-      core.createNamespace({ body: { metadata: { name, labels: { "app.kubernetes.io/managed-by": "babyhelm-local-cluster" } } } }),
-    );
+    await createUnlessExists(() => core.createNamespace({ body: { metadata: { name, labels: { "app.kubernetes.io/managed-by": "babyhelm-local-cluster" } } } }));
   }
   await createUnlessExists(() =>
     networking.createIngressClass({

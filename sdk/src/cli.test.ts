@@ -48,6 +48,7 @@ describe("babyhelm validate", () => {
     [["validate"], "validate needs -f FILE"],
     [["render", "--bogus", "-f", "x"], "Unknown option '--bogus'"],
     [["validate", "-f", "x", "--show-secrets"], "--show-secrets only applies to render"],
+    [["validate", "-f", "x", "--secret-checksum-key-env", "KEY"], "--secret-checksum-key-env only applies to render"],
   ])("exits 2 with the usage for wrong usage: %j", async (args, message) => {
     const result = await runBabyhelm(args as string[]);
     expect(result.code).toBe(2);
@@ -67,6 +68,29 @@ describe("babyhelm render", () => {
       object.kind === "Secret" ? { ...object, stringData: { API_KEY: "********" } } : object,
     );
     expect(documents).toEqual(expected);
+  });
+
+  it("keys the secret checksum with the variable --secret-checksum-key-env names, as a deploy with that key; without it renders a marked placeholder", async () => {
+    const key = "cli-test-secret-checksum-key-0123";
+    const env = { ...process.env, BH_CHECKSUM_KEY: key };
+    const checksums = (stdout: string) =>
+      parseAllDocuments(stdout).map((document) => document.toJS()).filter((object) => object.kind === "Deployment").map((object) => object.spec.template.metadata.annotations?.["babyhelm.io/secret-env-checksum"]).filter(Boolean);
+    const keyed = await runBabyhelm(["render", "-f", specFile, "--secret-checksum-key-env", "BH_CHECKSUM_KEY"], { env });
+    expect(keyed.code, keyed.stderr).toBe(0);
+    const deployed = (await renderProject(EVERY_FIELD_SPEC, { secretChecksumKey: key })).filter((object) => object.kind === "Deployment").map((object) => object.spec!.template.metadata!.annotations?.["babyhelm.io/secret-env-checksum"]).filter(Boolean);
+    expect(checksums(keyed.stdout)).toEqual(deployed);
+    expect(keyed.stdout).not.toContain(key);
+    expect(keyed.stdout).not.toContain("placeholder");
+
+    const unkeyed = await runBabyhelm(["render", "-f", specFile]);
+    expect(checksums(unkeyed.stdout)).toEqual(["unkeyed"]);
+    expect(unkeyed.stdout).toContain("# babyhelm.io/secret-env-checksum is a placeholder: rendered without the deploy's key; render with --secret-checksum-key-env VAR");
+
+    const unset = await runBabyhelm(["render", "-f", specFile, "--secret-checksum-key-env", "BH_NOT_SET"], { env });
+    expect(unset).toEqual({ code: 1, stdout: "", stderr: "babyhelm: --secret-checksum-key-env BH_NOT_SET: the environment variable BH_NOT_SET is not set\n" });
+    const short = await runBabyhelm(["render", "-f", specFile, "--secret-checksum-key-env", "BH_SHORT"], { env: { ...env, BH_SHORT: "abc" } });
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain("babyhelm: --secret-checksum-key-env BH_SHORT: the key is too short (3 characters)");
   });
 
   it("prints Secret values with --show-secrets", async () => {

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import type { PlatformOptions } from "./platform.js";
+import { secretChecksumKeyProblem } from "./app/secret-checksum.js";
 import { PORTAL_COMMANDS, portalUsage, runPortalCli } from "./portal-cli/index.js";
 import { readSpecFile } from "./portal-cli/spec-file.js";
 import { renderProject } from "./render/render.js";
@@ -17,7 +18,10 @@ export interface CliIo {
   stderr: (text: string) => void;
   readStdin: () => Promise<string>;
   version: string;
-  /** What the portal commands read: BABYHELM_URL, BABYHELM_TOKEN, HOME, XDG_CONFIG_HOME, BABYHELM_SECRET_*; default process.env. */
+  /**
+   * What the portal commands read (BABYHELM_URL, BABYHELM_TOKEN, HOME, XDG_CONFIG_HOME, BABYHELM_SECRET_*), and
+   * render the variable `--secret-checksum-key-env` names; default process.env.
+   */
   env?: Record<string, string | undefined>;
   /** What relative paths of the portal commands are resolved against; default process.cwd(). */
   cwd?: string;
@@ -34,6 +38,9 @@ const USAGE = `Usage:
 Options:
   -f, --file FILE              the spec file, or "-" for standard input
       --show-secrets           print Secret values instead of masking them (render)
+      --secret-checksum-key-env VAR  key the babyhelm.io/secret-env-checksum annotation with the value of
+                               the environment variable VAR, as a deploy with that key does (render);
+                               without it the annotation is the placeholder "unkeyed"
       --ingress-class NAME     IngressClass of public apps' domains (default "nginx")
       --private-ingress-class NAME  IngressClass of private apps' domains (default "nginx-internal")
       --tls-issuer NAME        cert-manager ClusterIssuer for domains; "" for none (default "letsencrypt")
@@ -74,6 +81,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (options.positionals.length > 1) throw new UsageError(`unexpected argument "${options.positionals[1]}"`);
     if (options.values.file === undefined) throw new UsageError(`${command} needs -f FILE (or -f - for standard input)`);
     if (command === "validate" && options.values["show-secrets"]) throw new UsageError("--show-secrets only applies to render");
+    if (command === "validate" && options.values["secret-checksum-key-env"] !== undefined) throw new UsageError("--secret-checksum-key-env only applies to render");
   } catch (error) {
     io.stderr(`babyhelm: ${(error as Error).message}\n\n${USAGE}`);
     return EXIT_USAGE;
@@ -90,7 +98,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const apps = spec.apps.length === 1 ? "1 app" : `${spec.apps.length} apps`;
       io.stdout(`${source}: project "${spec.name}" is valid (${apps}, ${objects.length} Kubernetes objects)\n`);
     } else {
-      io.stdout(await renderProjectYaml(spec, { platform, showSecrets: options.values["show-secrets"] === true }));
+      const secretChecksumKey = secretChecksumKeyFromEnv(options.values["secret-checksum-key-env"], io.env ?? process.env);
+      io.stdout(await renderProjectYaml(spec, { platform, secretChecksumKey, showSecrets: options.values["show-secrets"] === true }));
     }
     return EXIT_OK;
   } catch (error) {
@@ -112,6 +121,7 @@ function parseCliArgs(argv: string[]) {
       options: {
         file: { type: "string", short: "f" },
         "show-secrets": { type: "boolean" },
+        "secret-checksum-key-env": { type: "string" },
         "ingress-class": { type: "string" },
         "private-ingress-class": { type: "string" },
         "tls-issuer": { type: "string" },
@@ -126,6 +136,16 @@ function parseCliArgs(argv: string[]) {
     // node:util's messages mention its own API ("To specify an option argument..."); keep the first sentence.
     throw new UsageError((error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, ""));
   }
+}
+
+/** The key in the variable `--secret-checksum-key-env` names (never the key itself on the command line, which `ps` shows). */
+function secretChecksumKeyFromEnv(variable: string | undefined, env: Record<string, string | undefined>): string | undefined {
+  if (variable === undefined) return undefined;
+  const key = env[variable];
+  if (key === undefined || key === "") throw new Error(`--secret-checksum-key-env ${variable}: the environment variable ${variable} is not set`);
+  const problem = secretChecksumKeyProblem(key);
+  if (problem) throw new Error(`--secret-checksum-key-env ${variable}: the key ${problem}`);
+  return key;
 }
 
 function platformFromFlags(values: Record<string, string | boolean | undefined>): PlatformOptions {

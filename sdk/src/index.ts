@@ -9,6 +9,7 @@ export * from "./platform.js";
 export * from "./version.js";
 export * from "./namespace/builders.js";
 export * from "./app/builders.js";
+export * from "./app/secret-checksum.js";
 export * from "./monitoring/promql.js";
 export * from "./monitoring/parse.js";
 export * as promql from "./monitoring/queries.js";

@@ -11,19 +11,7 @@ import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 
-export type {
-  IConfigMap,
-  IDeployment,
-  IHorizontalPodAutoscaler,
-  IIngress,
-  ILimitRange,
-  INamespace,
-  INetworkPolicy,
-  IPodDisruptionBudget,
-  IResourceQuota,
-  ISecret,
-  IService,
-};
+export type { IConfigMap, IDeployment, IHorizontalPodAutoscaler, IIngress, ILimitRange, INamespace, INetworkPolicy, IPodDisruptionBudget, IResourceQuota, ISecret, IService };
 
 /** Every object has a name; the builders always set it. */
 type Named<T extends { metadata?: unknown }> = T & { metadata: NonNullable<T["metadata"]> & { name: string } };

@@ -51,7 +51,9 @@ export function resolvePlatformOptions(options: PlatformOptions = {}): ResolvedP
   }
   // Otherwise "private" would be served by the public controller, and nothing would say so.
   if (!problems.length && resolved.privateIngressClassName === resolved.ingressClassName) {
-    problems.push(`platform.privateIngressClassName: "${resolved.privateIngressClassName}" is also the public ingressClassName; private apps need a class of their own, served only on the private network`);
+    problems.push(
+      `platform.privateIngressClassName: "${resolved.privateIngressClassName}" is also the public ingressClassName; private apps need a class of their own, served only on the private network`,
+    );
   }
   const issuerProblem = resolved.tlsClusterIssuer === "" ? undefined : subdomainProblem(resolved.tlsClusterIssuer);
   if (issuerProblem) problems.push(`platform.tlsClusterIssuer: ${issuerProblem}`);

@@ -42,7 +42,7 @@ export function pulumiCli(platform: RealPlatform, passphrase = "test passphrase"
         return await run(platform.pulumi, [...args, "--non-interactive"], { cwd, env, maxBuffer: 64 << 20 });
       } catch (error) {
         const failure = error as { stdout?: string; stderr?: string; message: string };
-        throw new Error(`pulumi ${args.join(" ")} failed:\n${failure.stdout ?? ""}\n${failure.stderr ?? failure.message}`);
+        throw new Error(`pulumi ${args.join(" ")} failed:\n${failure.stdout ?? ""}\n${failure.stderr ?? failure.message}`, { cause: error });
       }
     },
   };

@@ -133,8 +133,6 @@ const routersOfApps = new WeakMap<Koa<PortalState>, Router<PortalState>[]>();
 /** Every route the app serves, as `METHOD /path/{param}`: what the OpenAPI document must cover. */
 export function servedRoutes(app: Koa<PortalState>): string[] {
   return (routersOfApps.get(app) ?? []).flatMap((router) =>
-    router.stack.flatMap((layer) =>
-      layer.methods.filter((method) => method !== "HEAD").map((method) => `${method} ${String(layer.path).replace(/:(\w+)/g, "{$1}")}`),
-    ),
+    router.stack.flatMap((layer) => layer.methods.filter((method) => method !== "HEAD").map((method) => `${method} ${String(layer.path).replace(/:(\w+)/g, "{$1}")}`)),
   );
 }

@@ -90,10 +90,7 @@ const optionalText = z
   .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
 
 const url = (protocols: string[], example: string) =>
-  optionalText.refine(
-    (value) => value === undefined || (URL.canParse(value) && protocols.includes(new URL(value).protocol)),
-    { message: `must be a URL such as ${example}` },
-  );
+  optionalText.refine((value) => value === undefined || (URL.canParse(value) && protocols.includes(new URL(value).protocol)), { message: `must be a URL such as ${example}` });
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -107,7 +104,11 @@ const envSchema = z.object({
     .transform(Number)
     .refine((port) => port <= 65535, { message: "must be a port number from 0 to 65535" })
     .default(8080),
-  TRUST_PROXY: z.string().regex(/^\d{1,2}$/, { message: "must be the number of proxies in front of the portal, such as 1" }).transform(Number).default(0),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^\d{1,2}$/, { message: "must be the number of proxies in front of the portal, such as 1" })
+    .transform(Number)
+    .default(0),
   HOST: optionalText,
   DATA_DIR: z.string().min(1).default(".data"),
   DATABASE_URL: url(["postgres:", "postgresql:"], "postgres://user:password@host:5432/babyhelm"),
@@ -128,16 +129,50 @@ const envSchema = z.object({
   BABYHELM_TOOLCHAIN_HOME: optionalText,
   KUBECONFIG: optionalText,
   ADMIN_EMAILS: optionalText,
-  WORKER_CONCURRENCY: z.string().regex(/^\d{1,3}$/, { message: "must be a whole number such as 2" }).transform(Number).refine((value) => value >= 1, { message: "must be at least 1" }).default(2),
+  WORKER_CONCURRENCY: z
+    .string()
+    .regex(/^\d{1,3}$/, { message: "must be a whole number such as 2" })
+    .transform(Number)
+    .refine((value) => value >= 1, { message: "must be at least 1" })
+    .default(2),
   DEPLOY_ENGINE: z.enum(["pulumi", "mock"], { message: 'must be "pulumi" or "mock" (the test engine)' }).default("pulumi"),
-  MOCK_ENGINE_STEP_MS: z.string().regex(/^\d{1,6}$/, { message: "must be a number of milliseconds" }).transform(Number).default(0),
-  DEPLOY_STALE_AFTER_MS: z.string().regex(/^\d{3,9}$/, { message: "must be a number of milliseconds, at least 100" }).transform(Number).default(30_000),
-  DEPLOY_TIMEOUT_MS: z.string().regex(/^\d{4,9}$/, { message: "must be a number of milliseconds, at least 1000" }).transform(Number).default(3_600_000),
+  MOCK_ENGINE_STEP_MS: z
+    .string()
+    .regex(/^\d{1,6}$/, { message: "must be a number of milliseconds" })
+    .transform(Number)
+    .default(0),
+  DEPLOY_STALE_AFTER_MS: z
+    .string()
+    .regex(/^\d{3,9}$/, { message: "must be a number of milliseconds, at least 100" })
+    .transform(Number)
+    .default(30_000),
+  DEPLOY_TIMEOUT_MS: z
+    .string()
+    .regex(/^\d{4,9}$/, { message: "must be a number of milliseconds, at least 1000" })
+    .transform(Number)
+    .default(3_600_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  HEALTH_WATCH_INTERVAL_MS: z.string().regex(/^\d{1,9}$/, { message: "must be a number of milliseconds (0 turns health alerts off)" }).transform(Number).default(30_000),
-  DRIFT_CHECK_INTERVAL_MS: z.string().regex(/^\d{1,10}$/, { message: "must be a number of milliseconds (0: drift is only checked on demand)" }).transform(Number).default(3_600_000),
-  DRIFT_CONCURRENCY: z.string().regex(/^\d{1,2}$/, { message: "must be a whole number such as 2" }).transform(Number).refine((value) => value >= 1, { message: "must be at least 1" }).default(2),
-  EXPIRY_CHECK_INTERVAL_MS: z.string().regex(/^\d{1,9}$/, { message: "must be a number of milliseconds (0 turns expiry off)" }).transform(Number).default(60_000),
+  HEALTH_WATCH_INTERVAL_MS: z
+    .string()
+    .regex(/^\d{1,9}$/, { message: "must be a number of milliseconds (0 turns health alerts off)" })
+    .transform(Number)
+    .default(30_000),
+  DRIFT_CHECK_INTERVAL_MS: z
+    .string()
+    .regex(/^\d{1,10}$/, { message: "must be a number of milliseconds (0: drift is only checked on demand)" })
+    .transform(Number)
+    .default(3_600_000),
+  DRIFT_CONCURRENCY: z
+    .string()
+    .regex(/^\d{1,2}$/, { message: "must be a whole number such as 2" })
+    .transform(Number)
+    .refine((value) => value >= 1, { message: "must be at least 1" })
+    .default(2),
+  EXPIRY_CHECK_INTERVAL_MS: z
+    .string()
+    .regex(/^\d{1,9}$/, { message: "must be a number of milliseconds (0 turns expiry off)" })
+    .transform(Number)
+    .default(60_000),
   PLATFORM_INGRESS_NAMESPACE: optionalText,
   PLATFORM_MONITORING_NAMESPACE: optionalText,
   PLATFORM_INGRESS_CLASS: optionalText,
@@ -203,7 +238,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = p
     resolvePlatformOptions(platform);
   } catch (error) {
     // The SDK names options as `platform.<name>`; here they are environment variables.
-    problems.push(...(error as Error).message.split("\n").map((line) => line.replace(/^platform\.(\w+)/, (_, key: string) => PLATFORM_VARIABLES[key as keyof PlatformOptions] ?? key)));
+    problems.push(
+      ...(error as Error).message.split("\n").map((line) => line.replace(/^platform\.(\w+)/, (_, key: string) => PLATFORM_VARIABLES[key as keyof PlatformOptions] ?? key)),
+    );
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
@@ -235,7 +272,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = p
       toolchainHome: toolchainHome({ BABYHELM_TOOLCHAIN_HOME: env.BABYHELM_TOOLCHAIN_HOME, XDG_CACHE_HOME: environment.XDG_CACHE_HOME }),
     },
     kubeconfig: env.KUBECONFIG,
-    deploy: { engine: env.DEPLOY_ENGINE, mockStepMs: env.MOCK_ENGINE_STEP_MS, concurrency: env.WORKER_CONCURRENCY, staleAfterMs: env.DEPLOY_STALE_AFTER_MS, timeoutMs: env.DEPLOY_TIMEOUT_MS },
+    deploy: {
+      engine: env.DEPLOY_ENGINE,
+      mockStepMs: env.MOCK_ENGINE_STEP_MS,
+      concurrency: env.WORKER_CONCURRENCY,
+      staleAfterMs: env.DEPLOY_STALE_AFTER_MS,
+      timeoutMs: env.DEPLOY_TIMEOUT_MS,
+    },
     adminEmails,
     logLevel: env.LOG_LEVEL,
     healthWatchIntervalMs: env.HEALTH_WATCH_INTERVAL_MS,

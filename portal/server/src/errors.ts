@@ -28,10 +28,11 @@ export const methodNotAllowed = () => new AppError(405, "method_not_allowed", "T
 export const unauthenticated = () => new AppError(401, "unauthenticated", "Log in, or send a personal access token as Authorization: Bearer bh_...");
 /** A personal access token past its expiry: it is refused, not treated as anonymous, so CI says why. */
 export const tokenExpired = (expiresAt: Date) =>
-  new AppError(401, "token_expired", `This personal access token expired at ${expiresAt.toISOString()}; create a new one on your account page and use it instead.`, { expiresAt: expiresAt.toISOString() });
+  new AppError(401, "token_expired", `This personal access token expired at ${expiresAt.toISOString()}; create a new one on your account page and use it instead.`, {
+    expiresAt: expiresAt.toISOString(),
+  });
 export const invalidCredentials = () => new AppError(401, "invalid_credentials", "The e-mail address or password is wrong.");
-export const emailNotConfirmed = () =>
-  new AppError(403, "email_not_confirmed", "Confirm your e-mail address first: follow the link we sent you, or ask for a new one.");
+export const emailNotConfirmed = () => new AppError(403, "email_not_confirmed", "Confirm your e-mail address first: follow the link we sent you, or ask for a new one.");
 export const sessionRequired = () => new AppError(403, "session_required", "Log in with your password to do this; a personal access token cannot.");
 /** `to` completes "cannot ...", e.g. "create projects". */
 export const limitedToken = (to: string) =>

@@ -79,7 +79,10 @@ export function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; i
     const widest = [...document.querySelectorAll<HTMLElement>("body *")]
       .filter((element) => element.getBoundingClientRect().right > innerWidth + 0.5)
       .slice(0, 5)
-      .map((element) => `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).split(" ").join(".")}` : ""} (right ${Math.round(element.getBoundingClientRect().right)})`);
+      .map(
+        (element) =>
+          `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).split(" ").join(".")}` : ""} (right ${Math.round(element.getBoundingClientRect().right)})`,
+      );
     return { scrollWidth: document.documentElement.scrollWidth, innerWidth, widest };
   });
 }

@@ -51,7 +51,14 @@ describe.skipIf(!chromiumPath || !realPlatform)("the portal in a real browser", 
     const url = `http://127.0.0.1:${port}`;
     portal = await startTestPortal({
       // The health watcher sweeps every half second, so the alert of a crash comes within the poller's 5 s.
-      env: { PORT: String(port), PUBLIC_URL: url, DEPLOY_ENGINE: "pulumi", KUBECONFIG: realPlatform!.kubeconfig, BABYHELM_TOOLCHAIN_HOME: toolchainHome(), HEALTH_WATCH_INTERVAL_MS: "500" },
+      env: {
+        PORT: String(port),
+        PUBLIC_URL: url,
+        DEPLOY_ENGINE: "pulumi",
+        KUBECONFIG: realPlatform!.kubeconfig,
+        BABYHELM_TOOLCHAIN_HOME: toolchainHome(),
+        HEALTH_WATCH_INTERVAL_MS: "500",
+      },
     });
     expect(portal.url).toBe(url);
     receiver = createServer((request, response) => {
@@ -92,7 +99,10 @@ describe.skipIf(!chromiumPath || !realPlatform)("the portal in a real browser", 
     } catch (error) {
       // What the page showed when a step failed, beside the steps that passed.
       await screenshot(page, "failed-step").catch(() => undefined);
-      const deployments = await portal!.portal.database.knex("deployments").select("id", "status", "error", "created_at", "started_at", "finished_at").catch(() => []);
+      const deployments = await portal!.portal.database
+        .knex("deployments")
+        .select("id", "status", "error", "created_at", "started_at", "finished_at")
+        .catch(() => []);
       console.error(`deployments: ${JSON.stringify(deployments)}\nlast portal log lines:\n${portal!.logs.slice(-40).join("")}`);
       throw error;
     }
@@ -190,7 +200,11 @@ async function journey(page: Page): Promise<void> {
   // 8. The real engine deploys nginx to the local cluster; the page follows it to the end.
   const deployment = page.getByRole("region", { name: /^Deployment \d+$/ });
   await deployment.getByText("succeeded", { exact: true }).waitFor({ timeout: 240_000 });
-  await page.getByRole("listitem").filter({ hasText: /#\d+ up/ }).getByText("succeeded", { exact: true }).waitFor();
+  await page
+    .getByRole("listitem")
+    .filter({ hasText: /#\d+ up/ })
+    .getByText("succeeded", { exact: true })
+    .waitFor();
   await screenshot(page, "11-deploy-succeeded");
 
   // Members: the only owner has no Remove button; a teammate is added, and removed after a confirmation.
@@ -262,12 +276,14 @@ async function journey(page: Page): Promise<void> {
   expect(delivery!.headers["x-babyhelm-signature"]).toBe(`sha256=${createHmac("sha256", secret).update(signed).digest("hex")}`);
   expect(JSON.parse(delivery!.body)).toMatchObject({ type: "app.degraded", project: "shop", app: "web", health: "degraded" });
   // The section follows the POST on the poller's next answers, until it is delivered.
-  await expect.poll(async () => (await degradedAlert.getByTestId("alert-delivery").textContent())?.trim(), { timeout: 30_000 }).toBe("Mailed to 1 owner · webhook delivered after 1 attempt");
+  await expect
+    .poll(async () => (await degradedAlert.getByTestId("alert-delivery").textContent())?.trim(), { timeout: 30_000 })
+    .toBe("Mailed to 1 owner · webhook delivered after 1 attempt");
   await screenshot(page, "12-app-degraded");
 
   // 10. Its pod prints lines, as kwok (playing the kubelet) serves them through the API server.
   podLogs = await simulateLogs(kube, { namespace: "shop", podName, container: "web" });
-  podLogs.append(["/docker-entrypoint.sh: Configuration complete; ready for start up", "2030/01/01 10:00:00 [emerg] 1#1: host not found in upstream \"api:8080\""]);
+  podLogs.append(["/docker-entrypoint.sh: Configuration complete; ready for start up", '2030/01/01 10:00:00 [emerg] 1#1: host not found in upstream "api:8080"']);
 
   // The app page: the pod and what is wrong with it.
   const logRequests: string[] = [];
@@ -317,7 +333,10 @@ async function journey(page: Page): Promise<void> {
   await phone.setViewportSize({ width: 390, height: 844 });
   await phone.goto("/projects/shop");
   await phone.getByRole("heading", { level: 1, name: "Shop" }).waitFor();
-  await phone.getByRole("region", { name: /^Deployment \d+$/ }).getByText("succeeded", { exact: true }).waitFor();
+  await phone
+    .getByRole("region", { name: /^Deployment \d+$/ })
+    .getByText("succeeded", { exact: true })
+    .waitFor();
   await phone.getByRole("region", { name: "Manifests" }).getByRole("button", { name: "Show" }).click();
   await phone.locator("pre[aria-label=Manifests]").waitFor();
   const overflow = await horizontalOverflow(phone);
@@ -405,7 +424,10 @@ describe.skipIf(!chromiumPath || !prometheusPath || !promtoolPath)("metrics char
       const cpu = metrics.getByRole("list", { name: "CPU, latest values" });
       await cpu.getByText("web: 500 millicores").waitFor();
       expect((await cpu.getByRole("listitem").allTextContents()).map((text) => text.trim())).toEqual(["api: 500 millicores", "web: 500 millicores"]);
-      expect((await metrics.getByRole("list", { name: "Memory, latest values" }).getByRole("listitem").allTextContents()).map((text) => text.trim())).toEqual(["api: 50 MiB", "web: 200 MiB"]);
+      expect((await metrics.getByRole("list", { name: "Memory, latest values" }).getByRole("listitem").allTextContents()).map((text) => text.trim())).toEqual([
+        "api: 50 MiB",
+        "web: 200 MiB",
+      ]);
       // Four charts, each a canvas with lines drawn on it.
       await expect.poll(() => metrics.locator("canvas").count()).toBe(4);
       const inked = await metrics.locator("canvas").evaluateAll((canvases) =>
@@ -431,7 +453,12 @@ describe.skipIf(!chromiumPath || !prometheusPath || !promtoolPath)("metrics char
       // A narrower window: each chart takes its container's new width.
       await page.setViewportSize({ width: 700, height: 900 });
       await expect
-        .poll(() => metrics.locator(".chart").first().evaluate((chart) => Math.abs(chart.querySelector("canvas")!.getBoundingClientRect().width - chart.clientWidth)))
+        .poll(() =>
+          metrics
+            .locator(".chart")
+            .first()
+            .evaluate((chart) => Math.abs(chart.querySelector("canvas")!.getBoundingClientRect().width - chart.clientWidth)),
+        )
         .toBeLessThanOrEqual(1);
 
       // A phone: the project page and the app page fit 390 px.

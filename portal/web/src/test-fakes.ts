@@ -166,23 +166,55 @@ const CREATED_AT = "2029-12-01T10:00:00Z";
 /** A project as GET /api/projects/:name answers it, deployed, with the given role. */
 export function projectFixture(role: Role, overrides: Partial<Project> = {}): Project {
   return {
-    name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true, expiresAt: null,
-    createdAt: CREATED_AT, updatedAt: CREATED_AT, apps: [], lastDeployment: null, ...overrides,
+    name: "shop",
+    displayName: "Shop",
+    role,
+    quota: { cpu: "2", memory: "4Gi", pods: 20 },
+    monitoring: { dashboard: false },
+    deployed: true,
+    expiresAt: null,
+    createdAt: CREATED_AT,
+    updatedAt: CREATED_AT,
+    apps: [],
+    lastDeployment: null,
+    ...overrides,
   };
 }
 
 /** An app of a project as the API answers it; what a spec names, the rest as a new app has it. */
 export function appFixture(given: Pick<App, "name" | "image"> & Partial<App>): App {
   return {
-    port: null, replicas: 1, command: null, args: null, env: {}, secretEnv: {}, resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: null,
-    visibility: "public", autoscale: null, restartedAt: null, createdAt: CREATED_AT, updatedAt: CREATED_AT, ...given,
+    port: null,
+    replicas: 1,
+    command: null,
+    args: null,
+    env: {},
+    secretEnv: {},
+    resources: { cpu: "100m", memory: "128Mi" },
+    healthCheck: null,
+    domain: null,
+    visibility: "public",
+    autoscale: null,
+    restartedAt: null,
+    createdAt: CREATED_AT,
+    updatedAt: CREATED_AT,
+    ...given,
   };
 }
 
 /** A deployment in a project's history as the API answers it: a plain up unless the spec says otherwise. */
 export function deploymentFixture(given: Pick<DeploymentSummary, "id" | "kind" | "status" | "createdAt" | "finishedAt"> & Partial<DeploymentSummary>): DeploymentSummary {
   return {
-    error: null, summary: null, outputs: null, refresh: false, rollbackOf: null, upgradeId: null, sdkVersion: null, manifestsDigest: null, startedAt: null, ...given,
+    error: null,
+    summary: null,
+    outputs: null,
+    refresh: false,
+    rollbackOf: null,
+    upgradeId: null,
+    sdkVersion: null,
+    manifestsDigest: null,
+    startedAt: null,
+    ...given,
   };
 }
 

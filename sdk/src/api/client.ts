@@ -76,7 +76,13 @@ export class PortalClient {
     const answer = await this.transport({
       method: endpoint.method,
       path: fillPath(endpoint.path, params),
-      query: query ? Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)])) : undefined,
+      query: query
+        ? Object.fromEntries(
+            Object.entries(query)
+              .filter(([, value]) => value !== undefined)
+              .map(([key, value]) => [key, String(value)]),
+          )
+        : undefined,
       body,
       accept: acceptOf(endpoint),
     });

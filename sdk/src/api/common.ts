@@ -29,7 +29,11 @@ export type FieldProblem = z.infer<typeof fieldProblem>;
 export type Role = z.infer<typeof role>;
 
 // Request fields. Every string has an upper bound.
-export const emailField = z.string().trim().max(254, { message: "must be at most 254 characters" }).pipe(z.email({ message: "must be an e-mail address" }));
+export const emailField = z
+  .string()
+  .trim()
+  .max(254, { message: "must be at most 254 characters" })
+  .pipe(z.email({ message: "must be an e-mail address" }));
 /** Login and confirmation fields take any text up to a bound; the rules for new passwords are in passwords.ts. */
 export const passwordField = z.string().min(1).max(1000);
 export const nameField = z

@@ -22,9 +22,7 @@ export type PlanChange = z.infer<typeof planChange>;
  * One resource the engine would change; `op` is the engine's own word (create, update, replace, delete or
  * another; steps that change nothing are left out), `kind` the Kubernetes kind or the Pulumi type of anything else.
  */
-export const planStep = z
-  .strictObject({ op: z.string(), kind: z.string(), name: z.string(), changes: z.array(planChange) })
-  .meta({ id: "PlanStep" });
+export const planStep = z.strictObject({ op: z.string(), kind: z.string(), name: z.string(), changes: z.array(planChange) }).meta({ id: "PlanStep" });
 export type PlanStep = Omit<z.infer<typeof planStep>, "op"> & { op: PlanOp | (string & {}) };
 
 /** A changed field of a spec or manifest, at its dotted path, lists keyed by name: `apps[web].image`. */
@@ -142,7 +140,12 @@ export const getDeploymentDiff = endpoint({
   summary: "What changed from one recorded up (default: the one before) to this one",
   access: { project: "viewer" },
   params: deploymentParams,
-  query: z.strictObject({ from: z.string().regex(/^\d{1,18}$/, { message: "must be a deployment id" }).optional() }),
+  query: z.strictObject({
+    from: z
+      .string()
+      .regex(/^\d{1,18}$/, { message: "must be a deployment id" })
+      .optional(),
+  }),
   responses: { 200: deploymentDiff },
 });
 

@@ -3,9 +3,7 @@ import { z } from "zod";
 import { emailField, projectParams, role, timestamp } from "./common.js";
 import { endpoint } from "./endpoint.js";
 
-export const member = z
-  .strictObject({ userId: z.string(), email: z.string(), name: z.string(), role, addedAt: timestamp })
-  .meta({ id: "Member" });
+export const member = z.strictObject({ userId: z.string(), email: z.string(), name: z.string(), role, addedAt: timestamp }).meta({ id: "Member" });
 export type Member = z.infer<typeof member>;
 
 export const listMembers = endpoint({

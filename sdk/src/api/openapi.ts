@@ -94,7 +94,10 @@ export function openApiDocument(endpoints: Record<string, Endpoint>, version: st
       else if (isRawResponse(spec)) responses[status] = { description: spec.description, content: { [spec.contentType]: { schema: { type: "string" } } } };
       else responses[status] = { description: "Success", content: { "application/json": { schema: convert(spec, "output") } } };
     }
-    responses.default = { description: "An error: a 4xx for the caller to fix, or a 5xx that says nothing about internals", content: { "application/json": { schema: errorSchema } } };
+    responses.default = {
+      description: "An error: a 4xx for the caller to fix, or a 5xx that says nothing about internals",
+      content: { "application/json": { schema: errorSchema } },
+    };
     const operation: Record<string, unknown> = {
       operationId: endpoint.id,
       summary: endpoint.summary,

@@ -115,7 +115,9 @@ const wholeNumber = (field: string, min: number, max: number) =>
     .regex(/^\d{1,9}$/, { message: `must be a whole number from ${min} to ${max}` })
     .transform(Number)
     .refine((value) => value >= min && value <= max, { message: `must be a whole number from ${min} to ${max} (${field})` });
-const flag = once('must be "true" or "false"').regex(/^(true|false|1|0)$/, { message: 'must be "true" or "false"' }).transform((value) => value === "true" || value === "1");
+const flag = once('must be "true" or "false"')
+  .regex(/^(true|false|1|0)$/, { message: 'must be "true" or "false"' })
+  .transform((value) => value === "true" || value === "1");
 // Kubernetes object names: nothing else can be a pod or container, so nothing else reaches a URL path.
 const podName = once("must be a pod name").regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { message: "must be a pod name of the app, such as web-7d9f8b6c5-x2x8q" });
 const containerName = once("must be a container name").regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: "must be a container name of the app's pods" });

@@ -8,7 +8,7 @@ describe("App and UserNamespace used directly in a Pulumi program", () => {
   it("accept outputs for the namespace and the image, as from a namespace and an image build", async () => {
     const recorded = await recordResources(() => {
       const namespace = new UserNamespace("team", { name: "team", labels: { "example.com/cost-center": "r-and-d" } });
-      new App("api", { namespace: namespace.name, project: "team", image: pulumi.output("ghcr.io/acme/api:v3"), port: 8080, secretEnv: { TOKEN: "t0ken" } });
+      new App("api", { namespace: namespace.name, project: "team", image: pulumi.output("ghcr.io/acme/api:v3"), port: 8080, secretEnv: { TOKEN: "t0ken" }, secretChecksumKey: "app-test-secret-checksum-key" });
     });
     const byType = (type: string) => recorded.filter((resource) => resource.type === type).map((resource) => revealSecrets(resource.inputs).value as any);
     const [namespace] = byType("kubernetes:core/v1:Namespace");
@@ -55,6 +55,9 @@ describe("App and UserNamespace used directly in a Pulumi program", () => {
       );
       expect(() => new App("web", { namespace: pulumi.output("shop"), image: "nginx" })).toThrow(
         /project: is required when namespace is an output/,
+      );
+      expect(() => new App("web", { namespace: "shop", image: "nginx", secretEnv: { TOKEN: "t0ken" } })).toThrow(
+        /App "web" is invalid:\n {2}secretChecksumKey: is required for apps with secretEnv.*babyhelm:secretChecksumKey/,
       );
       expect(() => new UserNamespace("team", { name: "Team", quota: { cpu: "2 cores" }, owner: "bob" })).toThrow(
         /UserNamespace "team" is invalid:\n {2}name: "Team" is not a valid name.*\n {2}quota\.cpu: "2 cores" is not a CPU quantity.*\n {2}owner: must be an e-mail address/,

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { inNamespace, type DeploymentObject } from "../kubernetes.js";
 import { resolvePlatformOptions, type PlatformOptions } from "../platform.js";
 import { createKubernetesResource } from "../pulumi/kubernetes-resource.js";
+import { resolveSecretChecksumKey } from "../pulumi/secret-checksum-key.js";
 import { formatIssues, ProjectSpecError } from "../spec/errors.js";
 import { nameProblem } from "../spec/names.js";
 import { appSchema, type AppSpec, type AppSpecInput } from "../spec/schema.js";
@@ -22,6 +23,12 @@ export interface AppArgs extends Omit<AppSpecInput, "name" | "image"> {
   project?: string;
   /** How the cluster is set up: ingress class and TLS issuer of domains. Default: `DEFAULT_PLATFORM_OPTIONS`. */
   platform?: PlatformOptions;
+  /**
+   * Keys the pod template's `babyhelm.io/secret-env-checksum` (an HMAC of the secret values, so a new value
+   * restarts the pods and nobody without the key can check a guess against it); at least 16 characters.
+   * Default: the stack's config `babyhelm:secretChecksumKey`. Required when the app has `secretEnv`.
+   */
+  secretChecksumKey?: string;
 }
 
 /**
@@ -35,11 +42,11 @@ export class App extends pulumi.ComponentResource {
   public readonly deployment: pulumi.CustomResource;
 
   constructor(name: string, args: AppArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { app, project } = checkAppArgs(name, args);
+    const { app, project, secretChecksumKey } = checkAppArgs(name, args);
     const platform = resolvePlatformOptions(args.platform);
     super("babyhelm:index:App", name, {}, opts);
 
-    const objects = buildAppObjects(app, { project, platform });
+    const objects = buildAppObjects(app, { project, platform, secretChecksumKey });
     const place = <T extends Parameters<typeof inNamespace>[0]>(object: T) => inNamespace(object, args.namespace);
     const secret = objects.secret && createKubernetesResource(`${name}/env`, place(objects.secret), { parent: this });
     const deployment = withImage(objects.deployment, args.image);
@@ -61,8 +68,8 @@ export class App extends pulumi.ComponentResource {
 /** Used in place of an image that is still an output, only to validate the other fields. */
 const PENDING_IMAGE = "pending.invalid/image:pending";
 
-function checkAppArgs(component: string, args: AppArgs): { app: AppSpec; project: string } {
-  const { namespace, project, platform: _platform, image, ...fields } = args;
+function checkAppArgs(component: string, args: AppArgs): { app: AppSpec; project: string; secretChecksumKey?: string } {
+  const { namespace, project, platform: _platform, secretChecksumKey: givenKey, image, ...fields } = args;
   const name = fields.name ?? component;
   const subject = `App "${component}"`;
   const result = appSchema.safeParse(
@@ -77,8 +84,10 @@ function checkAppArgs(component: string, args: AppArgs): { app: AppSpec; project
     const problem = nameProblem(projectName);
     if (problem) issues.push({ path: project === undefined ? "namespace" : "project", message: problem });
   }
+  const checksumKey = resolveSecretChecksumKey(givenKey, Object.keys(result.success ? (result.data.secretEnv ?? {}) : (fields.secretEnv ?? {})).length > 0);
+  if (checksumKey.issue) issues.push(checksumKey.issue);
   if (!result.success || projectName === undefined || issues.length > 0) throw new ProjectSpecError(issues, subject);
-  return { app: result.data, project: projectName };
+  return { app: result.data, project: projectName, secretChecksumKey: checksumKey.key };
 }
 
 function withImage(deployment: DeploymentObject, image: pulumi.Input<string>): DeploymentObject {

@@ -1,5 +1,4 @@
 /** What an app is made of, as plain objects: the App component and render share these. */
-import { pbkdf2Sync } from "node:crypto";
 import type {
   DeploymentObject,
   HorizontalPodAutoscalerObject,
@@ -12,6 +11,7 @@ import type {
 import { appLabels, appSelector, RESTARTED_AT_ANNOTATION, SECRET_ENV_CHECKSUM_ANNOTATION, VISIBILITY_LABEL } from "../labels.js";
 import type { ResolvedPlatformOptions } from "../platform.js";
 import type { AppSpec } from "../spec/schema.js";
+import { secretEnvChecksum, UNKEYED_SECRET_CHECKSUM } from "./secret-checksum.js";
 
 type Container = NonNullable<NonNullable<DeploymentObject["spec"]>["template"]["spec"]>["containers"][number];
 type Probe = NonNullable<Container["readinessProbe"]>;
@@ -20,6 +20,11 @@ export interface AppBuildContext {
   /** The project the app belongs to: its namespace and the `babyhelm.io/project` label. */
   project: string;
   platform: ResolvedPlatformOptions;
+  /**
+   * Keys the `babyhelm.io/secret-env-checksum` annotation of apps with `secretEnv` (secret-checksum.ts);
+   * without it the annotation is `UNKEYED_SECRET_CHECKSUM`. The components never build without one.
+   */
+  secretChecksumKey?: string;
 }
 
 export interface AppObjects {
@@ -41,19 +46,6 @@ export function secretEnvName(app: string): string {
 
 export function tlsSecretName(app: string): string {
   return `${app}-tls`;
-}
-
-/** Slows down anyone who guesses secret values against the checksum, at ~2 ms per app with secrets. */
-const CHECKSUM_ITERATIONS = 10_000;
-
-/**
- * Changes to secret values must restart the pods, which read them only at start; a checksum in the pod
- * template does that. Whoever can read the Deployment sees it, so it is a salted, slow PBKDF2 of the
- * values rather than a plain hash, and never the values themselves.
- */
-export function secretEnvChecksum(project: string, app: string, secretEnv: Record<string, string>): string {
-  const canonical = JSON.stringify(Object.keys(secretEnv).sort().map((key) => [key, secretEnv[key]]));
-  return pbkdf2Sync(canonical, `babyhelm-secret-env:${project}/${app}`, CHECKSUM_ITERATIONS, 32, "sha256").toString("hex");
 }
 
 export function buildSecret(app: AppSpec, context: AppBuildContext): SecretObject | undefined {
@@ -101,7 +93,9 @@ function isHighlyAvailable(app: AppSpec): boolean {
 function podAnnotations(app: AppSpec, context: AppBuildContext): { annotations?: Record<string, string> } {
   const annotations: Record<string, string> = {};
   if (app.secretEnv && Object.keys(app.secretEnv).length > 0) {
-    annotations[SECRET_ENV_CHECKSUM_ANNOTATION] = secretEnvChecksum(context.project, app.name, app.secretEnv);
+    // Changes to secret values must restart the pods, which read them only at start.
+    annotations[SECRET_ENV_CHECKSUM_ANNOTATION] =
+      context.secretChecksumKey === undefined ? UNKEYED_SECRET_CHECKSUM : secretEnvChecksum(context.secretChecksumKey, context.project, app.name, app.secretEnv);
   }
   if (app.restartedAt) annotations[RESTARTED_AT_ANNOTATION] = app.restartedAt;
   return Object.keys(annotations).length > 0 ? { annotations } : {};

@@ -21,11 +21,7 @@ const dashboards = {
 
 /** Every expression the library and the dashboards produce, as Prometheus will receive it. */
 function everyExpression(): { source: string; expr: string }[] {
-  const library = [
-    { namespace: "shop" },
-    { namespace: "shop", app: "web" },
-    { namespace: "name-with-\"quote\"", app: "back\\slash" },
-  ].flatMap((scope) =>
+  const library = [{ namespace: "shop" }, { namespace: "shop", app: "web" }, { namespace: 'name-with-"quote"', app: "back\\slash" }].flatMap((scope) =>
     [{}, { window: "2m", range: "30m" }].flatMap((options) =>
       Object.entries(allQueries(scope, options)).map(([name, expr]) => ({ source: `library ${name} ${JSON.stringify(scope)}`, expr })),
     ),

@@ -81,7 +81,12 @@ function appPanels(scope: q.QueryScope): cog.Builder<Panel>[] {
   const legend = "{{app}}";
   return [
     chart("CPU used", "short", "CPU cores used, per app.", query(q.cpuCoresUsed(scope, GRAFANA_WINDOW), legend)),
-    chart("CPU of requests", "percentunit", "CPU used as a share of the CPU requested (requests = limits in BabyHelm).", query(q.cpuRequestShare(scope, GRAFANA_WINDOW), legend)).max(1),
+    chart(
+      "CPU of requests",
+      "percentunit",
+      "CPU used as a share of the CPU requested (requests = limits in BabyHelm).",
+      query(q.cpuRequestShare(scope, GRAFANA_WINDOW), legend),
+    ).max(1),
     chart("Memory working set", "bytes", "Memory the kernel cannot reclaim: what the OOM killer compares with the limit.", query(q.memoryWorkingSetBytes(scope), legend)),
     chart("Memory of limit", "percentunit", "Working set as a share of the memory limit; at 100% the container is OOM-killed.", query(q.memoryLimitShare(scope), legend)).max(1),
     chart(
@@ -91,9 +96,24 @@ function appPanels(scope: q.QueryScope): cog.Builder<Panel>[] {
       query(q.podsAvailable(scope), "{{app}} available", "A"),
       query(q.podsDesired(scope), "{{app}} desired", "B"),
     ).decimals(0),
-    chart("Restarts (sliding window)", "short", "Container restarts within a sliding window of a few scrape intervals ($__rate_interval); one restart shows on several points.", query(q.containerRestarts(scope, GRAFANA_WINDOW), legend)),
-    chart("OOM kills (sliding window)", "short", "Restarts, within the same sliding window, of containers whose last termination was an out-of-memory kill.", query(q.oomKills(scope, GRAFANA_WINDOW), legend)),
-    chart("CPU throttling", "percentunit", "Share of CPU periods in which the app hit its CPU limit and was throttled.", query(q.cpuThrottledShare(scope, GRAFANA_WINDOW), legend)).max(1),
+    chart(
+      "Restarts (sliding window)",
+      "short",
+      "Container restarts within a sliding window of a few scrape intervals ($__rate_interval); one restart shows on several points.",
+      query(q.containerRestarts(scope, GRAFANA_WINDOW), legend),
+    ),
+    chart(
+      "OOM kills (sliding window)",
+      "short",
+      "Restarts, within the same sliding window, of containers whose last termination was an out-of-memory kill.",
+      query(q.oomKills(scope, GRAFANA_WINDOW), legend),
+    ),
+    chart(
+      "CPU throttling",
+      "percentunit",
+      "Share of CPU periods in which the app hit its CPU limit and was throttled.",
+      query(q.cpuThrottledShare(scope, GRAFANA_WINDOW), legend),
+    ).max(1),
     chart("Network received", "Bps", "Bytes per second received by the app's pods.", query(q.networkReceiveBytesPerSecond(scope, GRAFANA_WINDOW), legend)),
     chart("Network sent", "Bps", "Bytes per second sent by the app's pods.", query(q.networkTransmitBytesPerSecond(scope, GRAFANA_WINDOW), legend)),
   ];
@@ -137,13 +157,7 @@ export interface ProjectDashboardOptions {
 
 /** What every BabyHelm dashboard shares: tags, time window, refresh, read-only, the data source selector. */
 function babyhelmDashboard(title: string, uid: string, kind: "project" | "platform") {
-  return new DashboardBuilder(title)
-    .uid(uid)
-    .tags([DASHBOARD_TAG, kind])
-    .time({ from: "now-6h", to: "now" })
-    .refresh("1m")
-    .readonly()
-    .withVariable(datasourceVariable());
+  return new DashboardBuilder(title).uid(uid).tags([DASHBOARD_TAG, kind]).time({ from: "now-6h", to: "now" }).refresh("1m").readonly().withVariable(datasourceVariable());
 }
 
 /** "BabyHelm / Project / <name>": one project, its namespace fixed; every app, then one app in detail. */
@@ -161,9 +175,7 @@ export function projectDashboard(options: ProjectDashboardOptions): Dashboard {
 
 /** "BabyHelm / App": any app of any BabyHelm namespace. */
 export function appDashboard(): Dashboard {
-  const dashboard = babyhelmDashboard("BabyHelm / App", "babyhelm-app", "platform")
-    .withVariable(namespaceVariable())
-    .withVariable(appVariable("$namespace"));
+  const dashboard = babyhelmDashboard("BabyHelm / App", "babyhelm-app", "platform").withVariable(namespaceVariable()).withVariable(appVariable("$namespace"));
   withPanels(dashboard, new RowBuilder("$app in $namespace"), appPanels({ namespace: "$namespace", app: "$app" }));
   return dashboard.build();
 }

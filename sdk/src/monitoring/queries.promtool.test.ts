@@ -37,12 +37,76 @@ interface Pod {
 }
 
 const PODS: Pod[] = [
-  { namespace: "alpha", app: "web", replicaSet: "web-6b7f9c", pod: "web-6b7f9c-aaaaa", cpuPerMinute: 15, memoryBytes: 100 * MiB, memoryLimitBytes: 256 * MiB, cpuRequestCores: 0.25, restarts: "0 0 0 1 1 1 2 2 2 2 2", lastTerminated: "Error" },
-  { namespace: "alpha", app: "web", replicaSet: "web-6b7f9c", pod: "web-6b7f9c-bbbbb", cpuPerMinute: 15, memoryBytes: 100 * MiB, memoryLimitBytes: 256 * MiB, cpuRequestCores: 0.25, restarts: "0x10" },
-  { namespace: "alpha", app: "api", replicaSet: "api-7c8d5", pod: "api-7c8d5-ccccc", cpuPerMinute: 30, memoryBytes: 50 * MiB, memoryLimitBytes: 128 * MiB, cpuRequestCores: 1, restarts: "0x9 1", lastTerminated: "OOMKilled" },
-  { namespace: "beta", app: "web", replicaSet: "web-5a5a5", pod: "web-5a5a5-ddddd", cpuPerMinute: 60, memoryBytes: 300 * MiB, memoryLimitBytes: 512 * MiB, cpuRequestCores: 1, restarts: "0+1x10", lastTerminated: "OOMKilled" },
-  { namespace: "beta", app: "web-api", replicaSet: "web-api-9f9f9", pod: "web-api-9f9f9-eeeee", cpuPerMinute: 6, memoryBytes: 20 * MiB, memoryLimitBytes: 64 * MiB, cpuRequestCores: 0.1, restarts: "0x10" },
-  { namespace: "alpha", app: "web", replicaSet: "web-6b7f9c", pod: "web-6b7f9c-zzzzz", cpuPerMinute: 0, memoryBytes: 0, memoryLimitBytes: 256 * MiB, cpuRequestCores: 0.25, restarts: "0x10", evicted: true },
+  {
+    namespace: "alpha",
+    app: "web",
+    replicaSet: "web-6b7f9c",
+    pod: "web-6b7f9c-aaaaa",
+    cpuPerMinute: 15,
+    memoryBytes: 100 * MiB,
+    memoryLimitBytes: 256 * MiB,
+    cpuRequestCores: 0.25,
+    restarts: "0 0 0 1 1 1 2 2 2 2 2",
+    lastTerminated: "Error",
+  },
+  {
+    namespace: "alpha",
+    app: "web",
+    replicaSet: "web-6b7f9c",
+    pod: "web-6b7f9c-bbbbb",
+    cpuPerMinute: 15,
+    memoryBytes: 100 * MiB,
+    memoryLimitBytes: 256 * MiB,
+    cpuRequestCores: 0.25,
+    restarts: "0x10",
+  },
+  {
+    namespace: "alpha",
+    app: "api",
+    replicaSet: "api-7c8d5",
+    pod: "api-7c8d5-ccccc",
+    cpuPerMinute: 30,
+    memoryBytes: 50 * MiB,
+    memoryLimitBytes: 128 * MiB,
+    cpuRequestCores: 1,
+    restarts: "0x9 1",
+    lastTerminated: "OOMKilled",
+  },
+  {
+    namespace: "beta",
+    app: "web",
+    replicaSet: "web-5a5a5",
+    pod: "web-5a5a5-ddddd",
+    cpuPerMinute: 60,
+    memoryBytes: 300 * MiB,
+    memoryLimitBytes: 512 * MiB,
+    cpuRequestCores: 1,
+    restarts: "0+1x10",
+    lastTerminated: "OOMKilled",
+  },
+  {
+    namespace: "beta",
+    app: "web-api",
+    replicaSet: "web-api-9f9f9",
+    pod: "web-api-9f9f9-eeeee",
+    cpuPerMinute: 6,
+    memoryBytes: 20 * MiB,
+    memoryLimitBytes: 64 * MiB,
+    cpuRequestCores: 0.1,
+    restarts: "0x10",
+  },
+  {
+    namespace: "alpha",
+    app: "web",
+    replicaSet: "web-6b7f9c",
+    pod: "web-6b7f9c-zzzzz",
+    cpuPerMinute: 0,
+    memoryBytes: 0,
+    memoryLimitBytes: 256 * MiB,
+    cpuRequestCores: 0.25,
+    restarts: "0x10",
+    evicted: true,
+  },
 ];
 
 function inputSeries() {
@@ -99,7 +163,10 @@ function inputSeries() {
     ["beta", "requests.cpu", 1, 4],
   ] as const;
   for (const [namespace, resource, used, hard] of quota) {
-    for (const [type, value] of [["used", used], ["hard", hard]] as const) {
+    for (const [type, value] of [
+      ["used", used],
+      ["hard", hard],
+    ] as const) {
       add(`kube_resourcequota{${ksm},namespace="${namespace}",resourcequota="babyhelm-quota",resource="${resource}",type="${type}"}`, `${value}x10`);
     }
   }
@@ -122,24 +189,66 @@ const window = { window: "5m" };
 const range = { range: "10m" };
 
 const EXPECTATIONS = [
-  expectAt10m(q.cpuCoresUsed(alpha, window), [[app("alpha", "web"), 0.5], [app("alpha", "api"), 0.5]]),
-  expectAt10m(q.cpuCoresUsed(beta, window), [[app("beta", "web"), 1], [app("beta", "web-api"), 0.1]]),
+  expectAt10m(q.cpuCoresUsed(alpha, window), [
+    [app("alpha", "web"), 0.5],
+    [app("alpha", "api"), 0.5],
+  ]),
+  expectAt10m(q.cpuCoresUsed(beta, window), [
+    [app("beta", "web"), 1],
+    [app("beta", "web-api"), 0.1],
+  ]),
   expectAt10m(q.cpuCoresUsed({ namespace: "beta", app: "web" }, window), [[app("beta", "web"), 1]]),
-  expectAt10m(q.cpuRequestShare(alpha, window), [[app("alpha", "web"), 1], [app("alpha", "api"), 0.5]]),
-  expectAt10m(q.memoryWorkingSetBytes(alpha), [[app("alpha", "web"), 200 * MiB], [app("alpha", "api"), 50 * MiB]]),
+  expectAt10m(q.cpuRequestShare(alpha, window), [
+    [app("alpha", "web"), 1],
+    [app("alpha", "api"), 0.5],
+  ]),
+  expectAt10m(q.memoryWorkingSetBytes(alpha), [
+    [app("alpha", "web"), 200 * MiB],
+    [app("alpha", "api"), 50 * MiB],
+  ]),
   expectAt10m(q.memoryWorkingSetBytes({ namespace: "beta", app: "web" }), [[app("beta", "web"), 300 * MiB]]),
-  expectAt10m(q.memoryLimitShare(alpha), [[app("alpha", "web"), 0.390625], [app("alpha", "api"), 0.390625]]),
-  expectAt10m(q.containerRestarts(alpha, range), [[app("alpha", "web"), 2], [app("alpha", "api"), 1]]),
-  expectAt10m(q.containerRestarts(beta, range), [[app("beta", "web"), 10], [app("beta", "web-api"), 0]]),
+  expectAt10m(q.memoryLimitShare(alpha), [
+    [app("alpha", "web"), 0.390625],
+    [app("alpha", "api"), 0.390625],
+  ]),
+  expectAt10m(q.containerRestarts(alpha, range), [
+    [app("alpha", "web"), 2],
+    [app("alpha", "api"), 1],
+  ]),
+  expectAt10m(q.containerRestarts(beta, range), [
+    [app("beta", "web"), 10],
+    [app("beta", "web-api"), 0],
+  ]),
   expectAt10m(q.oomKills(alpha, range), [[app("alpha", "api"), 1]]),
-  expectAt10m(q.podsAvailable(alpha), [[app("alpha", "web"), 2], [app("alpha", "api"), 0]]),
-  expectAt10m(q.cpuCoresRequested(alpha), [[app("alpha", "web"), 0.5], [app("alpha", "api"), 1]]),
-  expectAt10m(q.memoryLimitBytes(alpha), [[app("alpha", "web"), 512 * MiB], [app("alpha", "api"), 128 * MiB]]),
+  expectAt10m(q.podsAvailable(alpha), [
+    [app("alpha", "web"), 2],
+    [app("alpha", "api"), 0],
+  ]),
+  expectAt10m(q.cpuCoresRequested(alpha), [
+    [app("alpha", "web"), 0.5],
+    [app("alpha", "api"), 1],
+  ]),
+  expectAt10m(q.memoryLimitBytes(alpha), [
+    [app("alpha", "web"), 512 * MiB],
+    [app("alpha", "api"), 128 * MiB],
+  ]),
   expectAt10m(q.podsDesired({ namespace: "alpha", app: "api" }), [[app("alpha", "api"), 1]]),
-  expectAt10m(q.networkReceiveBytesPerSecond(alpha, window), [[app("alpha", "web"), 200], [app("alpha", "api"), 100]]),
-  expectAt10m(q.networkTransmitBytesPerSecond(alpha, window), [[app("alpha", "web"), 100], [app("alpha", "api"), 50]]),
-  expectAt10m(q.cpuThrottledShare(alpha, window), [[app("alpha", "web"), 0.1], [app("alpha", "api"), 0.1]]),
-  expectAt10m(q.quotaUsedShare("alpha"), [['{namespace="alpha",resource="requests.cpu"}', 0.75], ['{namespace="alpha",resource="pods"}', 0.15]]),
+  expectAt10m(q.networkReceiveBytesPerSecond(alpha, window), [
+    [app("alpha", "web"), 200],
+    [app("alpha", "api"), 100],
+  ]),
+  expectAt10m(q.networkTransmitBytesPerSecond(alpha, window), [
+    [app("alpha", "web"), 100],
+    [app("alpha", "api"), 50],
+  ]),
+  expectAt10m(q.cpuThrottledShare(alpha, window), [
+    [app("alpha", "web"), 0.1],
+    [app("alpha", "api"), 0.1],
+  ]),
+  expectAt10m(q.quotaUsedShare("alpha"), [
+    ['{namespace="alpha",resource="requests.cpu"}', 0.75],
+    ['{namespace="alpha",resource="pods"}', 0.15],
+  ]),
   expectAt10m(q.quotaUsedShare("beta"), [['{namespace="beta",resource="requests.cpu"}', 0.25]]),
   expectAt10m(`group by (namespace) (${q.babyhelmNamespaces()})`, [['{namespace="alpha"}', 1]]),
   // Isolation: every query for alpha, grouped by namespace, has alpha's series and nothing else.
@@ -154,11 +263,14 @@ describe.skipIf(!promtoolPath)("the PromQL library under promtool test rules", (
     writeFileSync(join(dir, "rules.yml"), stringify({ groups: [] }));
     writeFileSync(
       join(dir, "tests.yml"),
-      stringify({
-        rule_files: ["rules.yml"],
-        evaluation_interval: "1m",
-        tests: [{ interval: "1m", input_series: inputSeries(), promql_expr_test: EXPECTATIONS }],
-      }, { lineWidth: 0 }),
+      stringify(
+        {
+          rule_files: ["rules.yml"],
+          evaluation_interval: "1m",
+          tests: [{ interval: "1m", input_series: inputSeries(), promql_expr_test: EXPECTATIONS }],
+        },
+        { lineWidth: 0 },
+      ),
     );
     const output = await promtool(promtoolPath!, ["test", "rules", "tests.yml"], dir);
     expect(output).toContain("SUCCESS");

@@ -42,10 +42,8 @@ const REAL_CONTAINERS: readonly Matcher[] = [
   ["container", "!=", "POD"],
 ];
 
-const cadvisor = (metric: string, scope: QueryScope, extra: readonly Matcher[] = REAL_CONTAINERS) =>
-  selector(metric, [...CADVISOR, ["namespace", "=", scope.namespace], ...extra]);
-const kubeState = (metric: string, scope: QueryScope, extra: readonly Matcher[] = []) =>
-  selector(metric, [...KUBE_STATE_METRICS, ["namespace", "=", scope.namespace], ...extra]);
+const cadvisor = (metric: string, scope: QueryScope, extra: readonly Matcher[] = REAL_CONTAINERS) => selector(metric, [...CADVISOR, ["namespace", "=", scope.namespace], ...extra]);
+const kubeState = (metric: string, scope: QueryScope, extra: readonly Matcher[] = []) => selector(metric, [...KUBE_STATE_METRICS, ["namespace", "=", scope.namespace], ...extra]);
 
 /**
  * One series per pod of a Deployment, `{namespace, pod, app}` with value 1: pod -> ReplicaSet -> Deployment.
@@ -90,7 +88,12 @@ function activePods(scope: QueryScope): string {
 
 /** A per-container resource of active pods: requests or limits. */
 function resourceOfActivePods(metric: string, scope: QueryScope, resource: string, unit: string): string {
-  const containers = perContainer(kubeState(metric, scope, [["resource", "=", resource], ["unit", "=", unit]]));
+  const containers = perContainer(
+    kubeState(metric, scope, [
+      ["resource", "=", resource],
+      ["unit", "=", unit],
+    ]),
+  );
   return byApp(`(${containers} * on (namespace, pod) group_left () ${activePods(scope)})`, scope);
 }
 
@@ -172,7 +175,10 @@ export function cpuThrottledShare(scope: QueryScope, options: RateOptions = {}):
 
 /** BabyHelm's own quota only: another ResourceQuota an admin adds must not mix its figures into ours. */
 const quota = (namespace: string, type: "used" | "hard") =>
-  `max by (namespace, resource) (${kubeState("kube_resourcequota", { namespace }, [["resourcequota", "=", RESOURCE_QUOTA_NAME], ["type", "=", type]])})`;
+  `max by (namespace, resource) (${kubeState("kube_resourcequota", { namespace }, [
+    ["resourcequota", "=", RESOURCE_QUOTA_NAME],
+    ["type", "=", type],
+  ])})`;
 
 /** What the namespace uses of each resource of its quota (`resource` label: `requests.cpu`, `pods`, ...). */
 export function quotaUsed(namespace: string): string {

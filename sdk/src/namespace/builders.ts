@@ -1,10 +1,5 @@
 /** What a project's namespace is made of, as plain objects: the UserNamespace component and render share these. */
-import type {
-  LimitRangeObject,
-  NamespaceObject,
-  NetworkPolicyObject,
-  ResourceQuotaObject,
-} from "../kubernetes.js";
+import type { LimitRangeObject, NamespaceObject, NetworkPolicyObject, ResourceQuotaObject } from "../kubernetes.js";
 import { DISPLAY_NAME_ANNOTATION, OWNER_ANNOTATION, projectLabels, type Labels } from "../labels.js";
 import type { ResolvedPlatformOptions } from "../platform.js";
 import { DEFAULT_APP_RESOURCES, type QuotaSpec } from "../spec/schema.js";
@@ -110,9 +105,7 @@ export function buildNetworkPolicies(args: NamespaceBuildArgs): NetworkPolicyObj
     metadata: { name, namespace: args.name, labels: projectLabels(args.name) },
     spec: { podSelector: {}, policyTypes: ["Ingress"], ...(from ? { ingress: from } : {}) },
   });
-  const fromNamespace = (namespace: string) => [
-    { from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } } }] },
-  ];
+  const fromNamespace = (namespace: string) => [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } } }] }];
   return [
     policy("default-deny-ingress", undefined),
     policy("allow-same-namespace", [{ from: [{ podSelector: {} }] }]),

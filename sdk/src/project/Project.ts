@@ -3,7 +3,9 @@ import { App } from "../app/App.js";
 import { ProjectDashboard } from "../monitoring/ProjectDashboard.js";
 import { UserNamespace } from "../namespace/UserNamespace.js";
 import { resolvePlatformOptions, type PlatformOptions } from "../platform.js";
+import { resolveSecretChecksumKey } from "../pulumi/secret-checksum-key.js";
 import { checkProjectSpec } from "../render/render.js";
+import { ProjectSpecError } from "../spec/errors.js";
 import type { ProjectSpec, ProjectSpecInput } from "../spec/schema.js";
 
 export interface ProjectArgs {
@@ -11,6 +13,14 @@ export interface ProjectArgs {
   spec: ProjectSpecInput | ProjectSpec;
   /** How the cluster is set up. Default: `DEFAULT_PLATFORM_OPTIONS`. */
   platform?: PlatformOptions;
+  /**
+   * Keys the `babyhelm.io/secret-env-checksum` annotation of apps with `secretEnv` (an HMAC of their secret
+   * values: a new value restarts the pods, and nobody without the key can check a guess against it); at
+   * least 16 characters. Default: the stack's config `babyhelm:secretChecksumKey`
+   * (`pulumi config set --secret babyhelm:secretChecksumKey "$(openssl rand -hex 32)"`). Required when an
+   * app has `secretEnv`; `renderProject` given the same key renders the same annotation.
+   */
+  secretChecksumKey?: string;
 }
 
 /**
@@ -31,6 +41,11 @@ export class Project extends pulumi.ComponentResource {
   constructor(name: string, args: ProjectArgs, opts?: pulumi.ComponentResourceOptions) {
     const platform = resolvePlatformOptions(args.platform);
     const spec = checkProjectSpec(args.spec, platform);
+    const checksumKey = resolveSecretChecksumKey(
+      args.secretChecksumKey,
+      spec.apps.some((app) => Object.keys(app.secretEnv ?? {}).length > 0),
+    );
+    if (checksumKey.issue) throw new ProjectSpecError([checksumKey.issue], `Project "${name}"`);
     super("babyhelm:index:Project", name, {}, opts);
 
     this.spec = spec;
@@ -46,7 +61,7 @@ export class Project extends pulumi.ComponentResource {
     for (const { name: appName, ...fields } of spec.apps) {
       const app = new App(
         `${name}/${appName}`,
-        { ...fields, name: appName, namespace: this.namespace.name, project: spec.name, platform },
+        { ...fields, name: appName, namespace: this.namespace.name, project: spec.name, platform, secretChecksumKey: checksumKey.key },
         { parent: this },
       );
       this.apps[appName] = app;

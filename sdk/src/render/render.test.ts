@@ -1,5 +1,7 @@
+import { createHash, createHmac, pbkdf2Sync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
+import { UNKEYED_SECRET_CHECKSUM } from "../app/secret-checksum.js";
 import type { DeploymentObject, KubernetesObject } from "../kubernetes.js";
 import { baselineViolations } from "../test-support/pod-security.js";
 import { validateKubernetesObject } from "../test-support/kubernetes-schema.js";
@@ -202,14 +204,65 @@ describe("renderProject", () => {
     expect(JSON.stringify(deployment)).not.toContain("s3cr3t-value");
   });
 
-  it("restarts pods when a secret value changes, through a checksum in the pod template", async () => {
-    const checksum = async (app: Record<string, unknown>) =>
-      (await deploymentOf(app)).deployment.spec!.template.metadata!.annotations?.["babyhelm.io/secret-env-checksum"];
-    const first = await checksum({ secretEnv: { API_KEY: "one" } });
-    expect(first).toMatch(/^[0-9a-f]{64}$/);
-    expect(await checksum({ secretEnv: { API_KEY: "two" } })).not.toBe(first);
-    expect(await checksum({ secretEnv: { API_KEY: "one" }, env: { OTHER: "x" } })).toBe(first);
-    expect(await checksum({})).toBeUndefined();
+  describe("the secret checksum on the pod template", () => {
+    const KEY = "0123456789abcdef0123456789abcdef";
+    const OTHER_KEY = "fedcba9876543210fedcba9876543210";
+    const checksum = async (app: Record<string, unknown>, secretChecksumKey?: string, project = "shop") => {
+      const objects = await renderProject({ name: project, apps: [{ name: "web", image: "nginx:1.27", ...app }] } as ProjectSpecInput, { secretChecksumKey });
+      return find(objects, "Deployment", "web")!.spec!.template.metadata!.annotations?.["babyhelm.io/secret-env-checksum"];
+    };
+
+    it("restarts pods when a secret value changes: another value, another checksum under the same key", async () => {
+      const first = await checksum({ secretEnv: { API_KEY: "one" } }, KEY);
+      expect(first).toMatch(/^[0-9a-f]{64}$/);
+      expect(await checksum({ secretEnv: { API_KEY: "two" } }, KEY)).not.toBe(first);
+      expect(await checksum({ secretEnv: { API_KEY: "one", OTHER: "x" } }, KEY)).not.toBe(first);
+      expect(await checksum({ secretEnv: { API_KEY: "one" } }, KEY)).toBe(first);
+      expect(await checksum({ secretEnv: { API_KEY: "one" }, env: { OTHER: "x" } }, KEY)).toBe(first);
+      expect(await checksum({}, KEY)).toBeUndefined();
+    });
+
+    it("is an HMAC-SHA256 keyed with secretChecksumKey: the same secret under another key or project gives another checksum", async () => {
+      const first = await checksum({ secretEnv: { API_KEY: "one" } }, KEY);
+      expect(await checksum({ secretEnv: { API_KEY: "one" } }, OTHER_KEY)).not.toBe(first);
+      expect(await checksum({ secretEnv: { API_KEY: "one" } }, KEY, "other-shop")).not.toBe(first);
+      const canonical = JSON.stringify(["shop", "web", [["API_KEY", "one"]]]);
+      expect(first).toBe(createHmac("sha256", KEY).update(`babyhelm-secret-env-checksum/v1\n${canonical}`).digest("hex"));
+    });
+
+    it("cannot be reproduced without the key: neither the old salted PBKDF2, nor plain or salted hashes of the value, nor an HMAC under a guessable key", async () => {
+      const secret = "hunter2";
+      const annotation = await checksum({ secretEnv: { API_KEY: secret } }, KEY);
+      const canonical = JSON.stringify([["API_KEY", secret]]);
+      const guesses = [
+        pbkdf2Sync(canonical, "babyhelm-secret-env:shop/web", 10_000, 32, "sha256").toString("hex"),
+        createHash("sha256").update(secret).digest("hex"),
+        createHash("sha256").update(canonical).digest("hex"),
+        createHash("sha256").update(`shop/web${canonical}`).digest("hex"),
+        ...["", "shop", "web", "shop/web", "babyhelm", "babyhelm-secret-env:shop/web"].map((key) =>
+          createHmac("sha256", key).update(`babyhelm-secret-env-checksum/v1\n${JSON.stringify(["shop", "web", [["API_KEY", secret]]])}`).digest("hex"),
+        ),
+      ];
+      expect(guesses).not.toContain(annotation);
+      expect(annotation).not.toContain(secret);
+    });
+
+    it("renders a placeholder that depends on no secret value when no key is given", async () => {
+      expect(await checksum({ secretEnv: { API_KEY: "one" } })).toBe(UNKEYED_SECRET_CHECKSUM);
+      expect(await checksum({ secretEnv: { API_KEY: "two" } })).toBe(UNKEYED_SECRET_CHECKSUM);
+      const yaml = await renderProjectYaml({ name: "shop", apps: [{ name: "web", image: "nginx:1.27", secretEnv: { API_KEY: "one" } }] });
+      expect(yaml).toContain("# babyhelm.io/secret-env-checksum is a placeholder: rendered without the deploy's key");
+      const keyed = await renderProjectYaml({ name: "shop", apps: [{ name: "web", image: "nginx:1.27", secretEnv: { API_KEY: "one" } }] }, { secretChecksumKey: KEY });
+      expect(keyed).not.toContain("placeholder");
+    });
+
+    it("refuses a key that could itself be guessed, without repeating it", async () => {
+      await expect(renderProject(MINIMAL_SPEC, { secretChecksumKey: "short-key" })).rejects.toThrow(
+        "secretChecksumKey: is too short (9 characters): use at least 16 random characters",
+      );
+      const message = await renderProject(MINIMAL_SPEC, { secretChecksumKey: "short-key" }).then(() => "", (error: Error) => error.message);
+      expect(message).not.toContain("short-key");
+    });
   });
 
   it("routes a domain through an Ingress with TLS from the platform's issuer, or without TLS when there is none", async () => {

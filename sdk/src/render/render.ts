@@ -3,6 +3,7 @@
  * involved, so the portal can render in the process that runs Automation API programs.
  */
 import { appObjectList, buildAppObjects } from "../app/builders.js";
+import { secretChecksumKeyProblem } from "../app/secret-checksum.js";
 import type { KubernetesObject } from "../kubernetes.js";
 import { buildProjectDashboardConfigMap } from "../monitoring/builders.js";
 import { buildNamespaceObjects, namespaceObjectList } from "../namespace/builders.js";
@@ -14,6 +15,12 @@ import type { ProjectSpec } from "../spec/schema.js";
 export interface RenderOptions {
   /** How the cluster is set up (ingress and monitoring namespaces, ingress class, TLS issuer). */
   platform?: PlatformOptions;
+  /**
+   * Keys the `babyhelm.io/secret-env-checksum` annotation (HMAC-SHA256 of each app's secret values), as
+   * `Project` and `App` do with theirs: pass the deploy's key to render exactly what it creates. Without
+   * one the annotation is `UNKEYED_SECRET_CHECKSUM`, which depends on no secret value.
+   */
+  secretChecksumKey?: string;
 }
 
 /**
@@ -33,6 +40,9 @@ export function checkProjectSpec(input: unknown, platform: ReturnType<typeof res
  */
 export function buildProjectObjects(spec: ProjectSpec, options: RenderOptions = {}): KubernetesObject[] {
   const platform = resolvePlatformOptions(options.platform);
+  const { secretChecksumKey } = options;
+  const keyProblem = secretChecksumKey === undefined ? undefined : secretChecksumKeyProblem(secretChecksumKey);
+  if (keyProblem) throw new Error(`secretChecksumKey: ${keyProblem}`);
   const namespace = buildNamespaceObjects({
     name: spec.name,
     quota: spec.quota,
@@ -40,7 +50,7 @@ export function buildProjectObjects(spec: ProjectSpec, options: RenderOptions = 
     displayName: spec.displayName,
     platform,
   });
-  const apps = spec.apps.flatMap((app) => appObjectList(buildAppObjects(app, { project: spec.name, platform })));
+  const apps = spec.apps.flatMap((app) => appObjectList(buildAppObjects(app, { project: spec.name, platform, secretChecksumKey })));
   const dashboard = spec.monitoring.dashboard
     ? [buildProjectDashboardConfigMap({ project: spec.name, apps: spec.apps.map((app) => app.name), displayName: spec.displayName }, platform)]
     : [];
@@ -50,5 +60,5 @@ export function buildProjectObjects(spec: ProjectSpec, options: RenderOptions = 
 /** Parses `spec` (throwing ProjectSpecError with every problem) and returns the objects `Project` would create. */
 export async function renderProject(spec: unknown, options: RenderOptions = {}): Promise<KubernetesObject[]> {
   const platform = resolvePlatformOptions(options.platform);
-  return buildProjectObjects(checkProjectSpec(spec, platform), { platform });
+  return buildProjectObjects(checkProjectSpec(spec, platform), { platform, secretChecksumKey: options.secretChecksumKey });
 }

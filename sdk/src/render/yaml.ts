@@ -1,5 +1,7 @@
 import { Document } from "yaml";
+import { UNKEYED_SECRET_CHECKSUM } from "../app/secret-checksum.js";
 import type { KubernetesObject } from "../kubernetes.js";
+import { SECRET_ENV_CHECKSUM_ANNOTATION } from "../labels.js";
 import { renderProject, type RenderOptions } from "./render.js";
 
 export interface RenderYamlOptions extends RenderOptions {
@@ -33,6 +35,11 @@ export function toYaml(objects: KubernetesObject[], masked: boolean): string {
       const document = new Document(object, { version: "1.1", aliasDuplicateObjects: false });
       if (masked && object.kind === "Secret") {
         document.commentBefore = " Secret values are masked; render with --show-secrets (CLI) or showSecrets: true (SDK) to include them.";
+      }
+      if (object.kind === "Deployment" && object.spec?.template.metadata?.annotations?.[SECRET_ENV_CHECKSUM_ANNOTATION] === UNKEYED_SECRET_CHECKSUM) {
+        document.commentBefore =
+          ` ${SECRET_ENV_CHECKSUM_ANNOTATION} is a placeholder: rendered without the deploy's key; render with` +
+          " --secret-checksum-key-env VAR (CLI) or secretChecksumKey (SDK) for the value a deploy sets.";
       }
       return document.toString({ lineWidth: 0, directives: false });
     })

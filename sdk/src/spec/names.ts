@@ -18,14 +18,7 @@ const MAX_SHOWN_LENGTH = 80;
  * Namespaces a project must never take over: Kubernetes' own and the platform's defaults.
  * Components also refuse the platform namespaces they are configured with.
  */
-export const RESERVED_NAMESPACES: readonly string[] = [
-  "default",
-  "ingress-nginx",
-  "monitoring",
-  "cert-manager",
-  "babyhelm",
-  "babyhelm-system",
-];
+export const RESERVED_NAMESPACES: readonly string[] = ["default", "ingress-nginx", "monitoring", "cert-manager", "babyhelm", "babyhelm-system"];
 
 /** A value quoted for a message, shortened so a pasted megabyte never reaches a terminal whole. */
 export function shown(value: string): string {

@@ -75,7 +75,11 @@ export function formatCpu(cores: number): string {
 }
 
 export function formatMemory(bytes: number): string {
-  for (const [unit, size] of [["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]] as const) {
+  for (const [unit, size] of [
+    ["Gi", 2 ** 30],
+    ["Mi", 2 ** 20],
+    ["Ki", 2 ** 10],
+  ] as const) {
     if (bytes >= size && Number.isInteger(bytes / size)) return `${bytes / size}${unit}`;
   }
   return bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)}Mi` : `${bytes}`;

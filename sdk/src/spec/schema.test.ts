@@ -104,15 +104,20 @@ describe("parseProjectSpec", () => {
 
   it("lists every problem of a spec at once, not only the first", () => {
     const problems = problemsOf(() =>
-      parseProjectSpec({ name: "Shop", quota: { cpu: "lots" }, apps: [{ name: "web", image: "nginx:::", port: 0 }, { name: "web", image: "nginx" }] }),
+      parseProjectSpec({
+        name: "Shop",
+        quota: { cpu: "lots" },
+        apps: [
+          { name: "web", image: "nginx:::", port: 0 },
+          { name: "web", image: "nginx" },
+        ],
+      }),
     );
     expect(problems.map((problem) => problem.split(":")[0])).toEqual(["name", "quota.cpu", "apps[0].image", "apps[0].port", "apps[1].name"]);
   });
 
   it("never repeats a secret value in an error", () => {
-    const problems = problemsOf(() =>
-      parseProjectSpec({ name: "shop", apps: [{ name: "web", image: "nginx", secretEnv: { API_KEY: ["hunter2-very-secret"] } }] }),
-    );
+    const problems = problemsOf(() => parseProjectSpec({ name: "shop", apps: [{ name: "web", image: "nginx", secretEnv: { API_KEY: ["hunter2-very-secret"] } }] }));
     expect(problems).toEqual(["apps[0].secretEnv.API_KEY: expected text, got a list"]);
     expect(problems.join("\n")).not.toContain("hunter2");
   });

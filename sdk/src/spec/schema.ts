@@ -67,14 +67,17 @@ const withoutProtoKey = (value: unknown, ctx: z.RefinementCtx) => {
   return value;
 };
 
-const envMap = z.preprocess(withoutProtoKey, z
-  .record(z.string().superRefine(checked(envNameProblem)), envValue)
-  .refine((env) => Object.keys(env).length <= MAX_ENV_ENTRIES, {
-    message: `has more than ${MAX_ENV_ENTRIES} variables`,
-  })
-  .refine((env) => Object.entries(env).reduce((bytes, [key, value]) => bytes + Buffer.byteLength(key) + Buffer.byteLength(value), 0) <= MAX_ENV_TOTAL_BYTES, {
-    message: `holds more than ${MAX_ENV_TOTAL_BYTES / 1024} KiB in all; keep large configuration in files or a database`,
-  }));
+const envMap = z.preprocess(
+  withoutProtoKey,
+  z
+    .record(z.string().superRefine(checked(envNameProblem)), envValue)
+    .refine((env) => Object.keys(env).length <= MAX_ENV_ENTRIES, {
+      message: `has more than ${MAX_ENV_ENTRIES} variables`,
+    })
+    .refine((env) => Object.entries(env).reduce((bytes, [key, value]) => bytes + Buffer.byteLength(key) + Buffer.byteLength(value), 0) <= MAX_ENV_TOTAL_BYTES, {
+      message: `holds more than ${MAX_ENV_TOTAL_BYTES / 1024} KiB in all; keep large configuration in files or a database`,
+    }),
+);
 
 export const APP_VISIBILITIES = ["public", "private"] as const;
 export type AppVisibility = (typeof APP_VISIBILITIES)[number];
@@ -85,10 +88,7 @@ export type AppVisibility = (typeof APP_VISIBILITIES)[number];
  * left out rather than filling in "public", so specs written before the field render and compare as before.
  */
 const visibility = z.enum(APP_VISIBILITIES, {
-  error: (issue) =>
-    typeof issue.input === "string"
-      ? `${shown(issue.input)} is not a visibility: use "public" or "private"`
-      : 'must be "public" or "private"',
+  error: (issue) => (typeof issue.input === "string" ? `${shown(issue.input)} is not a visibility: use "public" or "private"` : 'must be "public" or "private"'),
 });
 
 const stringList = z.array(z.string().max(4096)).max(100);
@@ -271,7 +271,11 @@ function checkQuotaFits(spec: ProjectSpec, ctx: z.RefinementCtx) {
     ctx.addIssue({ code: "custom", path: ["quota", "cpu"], message: `the apps need ${formatCpu(cpuCores)} CPU (${need}) but the quota allows ${spec.quota.cpu}; ${fix}` });
   }
   if (Math.round(memoryBytes) > Math.round(quotaMemory)) {
-    ctx.addIssue({ code: "custom", path: ["quota", "memory"], message: `the apps need ${formatMemory(memoryBytes)} of memory (${need}) but the quota allows ${spec.quota.memory}; ${fix}` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["quota", "memory"],
+      message: `the apps need ${formatMemory(memoryBytes)} of memory (${need}) but the quota allows ${spec.quota.memory}; ${fix}`,
+    });
   }
   if (pods > spec.quota.pods) {
     ctx.addIssue({ code: "custom", path: ["quota", "pods"], message: `the apps need ${pods} pods (${need}) but the quota allows ${spec.quota.pods}; ${fix}` });

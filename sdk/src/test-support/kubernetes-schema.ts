@@ -86,7 +86,7 @@ export function validateKubernetesObject(object: KubernetesObject): void {
   try {
     new Model(structuredClone(object) as never).validate();
   } catch (error) {
-    throw new Error(`${key} ${object.metadata.name}: ${(error as Error).message}`);
+    throw new Error(`${key} ${object.metadata.name}: ${(error as Error).message}`, { cause: error });
   }
   const problems = apiServerProblems(object);
   if (problems.length > 0) throw new Error(`${key} ${object.metadata.name}: the API server would refuse ${problems.join(", ")}`);

@@ -2,7 +2,11 @@
  * The Pod Security Standards "baseline" controls (kubernetes.io/docs/concepts/security/pod-security-standards),
  * checked on a pod spec the way the PodSecurity admission plugin would at `enforce: baseline`.
  */
-type PodSpec = Record<string, any>;
+import type { IContainer } from "kubernetes-models/v1/Container";
+import type { IEphemeralContainer } from "kubernetes-models/v1/EphemeralContainer";
+import type { IPodSecurityContext } from "kubernetes-models/v1/PodSecurityContext";
+import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
+import type { ISecurityContext } from "kubernetes-models/v1/SecurityContext";
 
 const BASELINE_CAPABILITIES = new Set([
   "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
@@ -16,10 +20,10 @@ const SAFE_SYSCTLS = new Set([
 const SELINUX_TYPES = new Set(["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
 
 /** Every baseline violation of the pod, as "control: detail"; empty when the pod is admitted. */
-export function baselineViolations(pod: PodSpec): string[] {
+export function baselineViolations(pod: IPodSpec): string[] {
   const problems: string[] = [];
-  const containers: Record<string, any>[] = [...(pod.initContainers ?? []), ...(pod.containers ?? []), ...(pod.ephemeralContainers ?? [])];
-  const contexts = [pod.securityContext ?? {}, ...containers.map((container) => container.securityContext ?? {})];
+  const containers: (IContainer | IEphemeralContainer)[] = [...(pod.initContainers ?? []), ...(pod.containers ?? []), ...(pod.ephemeralContainers ?? [])];
+  const contexts: (IPodSecurityContext | ISecurityContext)[] = [pod.securityContext ?? {}, ...containers.map((container) => container.securityContext ?? {})];
 
   if (pod.hostNetwork || pod.hostPID || pod.hostIPC) problems.push("host namespaces: hostNetwork, hostPID and hostIPC must be unset");
   if (contexts.some((context) => context.windowsOptions?.hostProcess)) problems.push("HostProcess: must be unset");

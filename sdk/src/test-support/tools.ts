@@ -39,6 +39,6 @@ export async function promtool(path: string, args: string[], cwd: string): Promi
     return stdout + stderr;
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`promtool ${args.join(" ")} failed:\n${failure.stdout ?? ""}${failure.stderr ?? failure.message}`);
+    throw new Error(`promtool ${args.join(" ")} failed:\n${failure.stdout ?? ""}${failure.stderr ?? failure.message}`, { cause: error });
   }
 }

@@ -40,8 +40,7 @@ export class Monitoring extends pulumi.ComponentResource {
     );
     this.namespace = namespace.metadata.name;
 
-    this.grafanaAdminPassword =
-      config.grafanaAdminPassword ?? new random.RandomPassword(`${name}/grafana-admin`, { length: 32, special: false }, { parent: this }).result;
+    this.grafanaAdminPassword = config.grafanaAdminPassword ?? new random.RandomPassword(`${name}/grafana-admin`, { length: 32, special: false }, { parent: this }).result;
 
     this.release = new k8s.helm.v3.Release(
       `${name}/kube-prometheus-stack`,
@@ -69,13 +68,7 @@ export class Monitoring extends pulumi.ComponentResource {
     );
 
     for (const [file, dashboard] of Object.entries(platformDashboards())) {
-      const configMap = dashboardConfigMap(
-        platformDashboardConfigMapName(file),
-        file,
-        dashboard,
-        { [PLATFORM_COMPONENT_LABEL]: "dashboards" },
-        config.platform,
-      );
+      const configMap = dashboardConfigMap(platformDashboardConfigMapName(file), file, dashboard, { [PLATFORM_COMPONENT_LABEL]: "dashboards" }, config.platform);
       new k8s.core.v1.ConfigMap(`${name}/${configMap.metadata.name}`, { ...configMap, metadata: { ...configMap.metadata, namespace: this.namespace } }, { parent: this });
     }
     this.registerOutputs({ namespace: this.namespace, release: this.release.status.name });

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { renderProject } from "@babyhelm/sdk";
+import { renderProject, type ConfigMapObject, type NamespaceObject } from "@babyhelm/sdk";
 import { recordResources, revealSecrets, type RecordedResource } from "../../../sdk/src/test-support/pulumi-mocks.js";
 import { KUBE_PROMETHEUS_STACK_VERSION, readPlatformConfig } from "./config.js";
 import { IngressController } from "./IngressController.js";
 import { Monitoring } from "./Monitoring.js";
+import type { ingressNginxValues, kubePrometheusStackValues } from "./values.js";
 
 function withConfig(values: Record<string, unknown>, secretKeys: string[] = []) {
   pulumi.runtime.setAllConfig(
@@ -24,14 +25,23 @@ async function platform(values: Record<string, unknown>, secretKeys: string[] = 
   return { recorded, ofType };
 }
 
-const inputs = (resource: RecordedResource | undefined) => revealSecrets(resource!.inputs).value as any;
+const inputs = <T>(resource: RecordedResource | undefined) => revealSecrets(resource!.inputs).value as T;
+/** A Helm release's inputs as recorded, its values of the shape values.ts gives them. */
+interface ReleaseInputs<Values> {
+  name: string;
+  chart: string;
+  namespace: string;
+  values: Values;
+}
+type StackRelease = ReleaseInputs<ReturnType<typeof kubePrometheusStackValues>>;
+type IngressNginxRelease = ReleaseInputs<ReturnType<typeof ingressNginxValues>>;
 
 describe("the platform stack", () => {
   it("installs a pinned kube-prometheus-stack whose dashboard sidecar watches only the monitoring namespace", async () => {
     const { ofType } = await platform({});
     const releases = ofType("kubernetes:helm.sh/v3:Release");
     expect(releases).toHaveLength(1);
-    const release = inputs(releases[0]);
+    const release = inputs<StackRelease>(releases[0]);
     expect(release).toMatchObject({
       name: "kube-prometheus-stack",
       chart: "kube-prometheus-stack",
@@ -50,7 +60,7 @@ describe("the platform stack", () => {
   });
 
   it("makes kube-state-metrics export BabyHelm's namespace and pod labels, and Prometheus select monitors in every namespace", async () => {
-    const release = inputs((await platform({})).ofType("kubernetes:helm.sh/v3:Release")[0]);
+    const release = inputs<StackRelease>((await platform({})).ofType("kubernetes:helm.sh/v3:Release")[0]);
     expect(release.values["kube-state-metrics"].metricLabelsAllowlist).toEqual(
       expect.arrayContaining(["namespaces=[app.kubernetes.io/managed-by,babyhelm.io/project]", "pods=[app.kubernetes.io/name,babyhelm.io/app,babyhelm.io/project]"]),
     );
@@ -72,7 +82,7 @@ describe("the platform stack", () => {
       ["babyhelm:grafanaAdminPassword"],
     );
     const release = ofType("kubernetes:helm.sh/v3:Release")[0]!;
-    const values = inputs(release).values;
+    const values = inputs<StackRelease>(release).values;
     expect(values.prometheus.prometheusSpec.retention).toBe("30d");
     expect(values.prometheus.prometheusSpec.retentionSize).toBe("160GB");
     expect(values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec).toMatchObject({ storageClassName: "fast", resources: { requests: { storage: "200Gi" } } });
@@ -87,17 +97,17 @@ describe("the platform stack", () => {
   });
 
   it("provisions the platform-wide dashboards as labelled ConfigMaps in the monitoring namespace", async () => {
-    const configMaps = (await platform({})).ofType("kubernetes:core/v1:ConfigMap").map(inputs);
+    const configMaps = (await platform({})).ofType("kubernetes:core/v1:ConfigMap").map((resource) => inputs<ConfigMapObject>(resource));
     expect(configMaps.map((configMap) => configMap.metadata.name).sort()).toEqual(["babyhelm-platform-dashboard-babyhelm-app", "babyhelm-platform-dashboard-babyhelm-namespaces"]);
     for (const configMap of configMaps) {
       expect(configMap.metadata).toMatchObject({ namespace: "monitoring", labels: { grafana_dashboard: "1" }, annotations: { grafana_folder: "BabyHelm" } });
-      const [json] = Object.values(configMap.data) as string[];
+      const [json] = Object.values(configMap.data ?? {});
       expect(JSON.parse(json!).title).toMatch(/^BabyHelm \/ (App|Namespaces)$/);
     }
   });
 
   it("names its dashboard ConfigMaps so that no project's dashboard can take one over", async () => {
-    const platformNames = (await platform({})).ofType("kubernetes:core/v1:ConfigMap").map((resource) => inputs(resource).metadata.name);
+    const platformNames = (await platform({})).ofType("kubernetes:core/v1:ConfigMap").map((resource) => inputs<ConfigMapObject>(resource).metadata.name);
     for (const name of platformNames) {
       for (const project of [name, name.replace(/^babyhelm-platform-dashboard-/, ""), name.replace(/^babyhelm-/, "")]) {
         const rendered = await renderProject({ name: project.slice(0, 40).replace(/-$/, "") });
@@ -109,7 +119,7 @@ describe("the platform stack", () => {
   });
 
   it("keeps the monitoring namespace out of the list of BabyHelm projects", async () => {
-    const namespace = inputs((await platform({})).ofType("kubernetes:core/v1:Namespace")[0]);
+    const namespace = inputs<NamespaceObject>((await platform({})).ofType("kubernetes:core/v1:Namespace")[0]);
     expect(namespace.metadata.name).toBe("monitoring");
     expect(namespace.metadata.labels).not.toHaveProperty("app.kubernetes.io/managed-by");
   });
@@ -117,9 +127,11 @@ describe("the platform stack", () => {
   it("installs ingress-nginx only when asked, with the platform's ingress class", async () => {
     expect((await platform({})).ofType("kubernetes:helm.sh/v3:Release")).toHaveLength(1);
     const { ofType } = await platform({ "babyhelm:ingressNginx": "true", "babyhelm:platform": { ingressClassName: "public" } });
-    const ingress = ofType("kubernetes:helm.sh/v3:Release").map(inputs).find((release) => release.chart === "ingress-nginx");
+    const ingress = ofType("kubernetes:helm.sh/v3:Release")
+      .map((resource) => inputs<IngressNginxRelease>(resource))
+      .find((release) => release.chart === "ingress-nginx");
     expect(ingress).toMatchObject({ namespace: "ingress-nginx", repositoryOpts: { repo: "https://kubernetes.github.io/ingress-nginx" } });
-    expect(ingress.values.controller).toMatchObject({ ingressClassResource: { name: "public" }, allowSnippetAnnotations: false });
+    expect(ingress?.values.controller).toMatchObject({ ingressClassResource: { name: "public" }, allowSnippetAnnotations: false });
   });
 
   it("refuses bad settings, naming each key and what to use", () => {

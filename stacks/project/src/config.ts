@@ -8,12 +8,16 @@ import type { ProjectProgramArgs } from "./program.js";
  * Reads the program's arguments from stack config:
  * - `babyhelm:spec`: the ProjectSpec as an object (secret leaves, set with `--secret --path`, are fine), or
  * - `babyhelm:specFile`: a YAML or JSON spec file, relative to the Pulumi project directory;
- * - `babyhelm:platform`: optional PlatformOptions, e.g. `{ "ingressClassName": "traefik" }`.
+ * - `babyhelm:platform`: optional PlatformOptions, e.g. `{ "ingressClassName": "traefik" }`;
+ * - `babyhelm:secretChecksumKey` (secret): the key of the secret checksum on pod templates, random per
+ *   stack, needed once an app has `secretEnv`: `pulumi config set --secret babyhelm:secretChecksumKey
+ *   "$(openssl rand -hex 32)"`. Without it such a spec stops with that command.
  */
 export function readProjectConfig(config = new pulumi.Config("babyhelm"), cwd = process.cwd()): ProjectProgramArgs {
   const spec = config.getObject<unknown>("spec");
   const specFile = config.get("specFile");
   const platform = config.getObject<PlatformOptions>("platform");
+  const secretChecksumKey = config.get("secretChecksumKey");
   if (spec !== undefined && specFile !== undefined) {
     throw new Error("Set either babyhelm:spec or babyhelm:specFile, not both: remove one with `pulumi config rm`.");
   }
@@ -25,12 +29,12 @@ export function readProjectConfig(config = new pulumi.Config("babyhelm"), cwd = 
     } catch (error) {
       throw new Error(`babyhelm:specFile: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    return { spec: parseProjectSpecText(text, specFile), platform };
+    return { spec: parseProjectSpecText(text, specFile), platform, secretChecksumKey };
   }
   if (spec === undefined) {
     throw new Error(
       "No project spec: set babyhelm:specFile (`pulumi config set babyhelm:specFile spec.yaml`) or babyhelm:spec (`pulumi config set --path babyhelm:spec.name shop`).",
     );
   }
-  return { spec, platform };
+  return { spec, platform, secretChecksumKey };
 }

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { renderProject } from "@babyhelm/sdk";
+import { renderProject, type DeploymentObject, type KubernetesObject } from "@babyhelm/sdk";
 import { describe, expect, it } from "vitest";
 import { recordResources, revealSecrets } from "../../../sdk/src/test-support/pulumi-mocks.js";
 import { readProjectConfig } from "./config.js";
@@ -20,9 +20,13 @@ function withConfig(values: Record<string, unknown>, secretKeys: string[] = []) 
   );
 }
 
+const KEY = "stack-test-secret-checksum-key-0123";
+const checksumOf = (objects: unknown[]) =>
+  (objects as KubernetesObject[]).find((object): object is DeploymentObject => object.kind === "Deployment")?.spec?.template.metadata?.annotations?.["babyhelm.io/secret-env-checksum"];
+
 describe("stacks/project", () => {
-  it("builds the Project of the spec in babyhelm:spec, secret leaves included", async () => {
-    withConfig({ "babyhelm:spec": spec }, ["babyhelm:spec"]);
+  it("builds the Project of the spec in babyhelm:spec, secret leaves included, the checksum keyed by babyhelm:secretChecksumKey", async () => {
+    withConfig({ "babyhelm:spec": spec, "babyhelm:secretChecksumKey": KEY }, ["babyhelm:spec", "babyhelm:secretChecksumKey"]);
     let outputs: ReturnType<typeof buildProjectStack> | undefined;
     const recorded = await recordResources(() => (outputs = buildProjectStack(readProjectConfig())));
     const objects = recorded.filter((resource) => resource.custom && !resource.type.startsWith("pulumi:providers:"));
@@ -31,8 +35,10 @@ describe("stacks/project", () => {
     expect(recorded.filter((resource) => resource.type === "pulumi:providers:kubernetes").map((resource) => resource.inputs)).toEqual([
       expect.objectContaining({ enableSecretMutable: "true", enableConfigMapMutable: "true" }),
     ]);
-    expect(created).toHaveLength((await renderProject(spec)).length);
-    expect(created).toEqual(expect.arrayContaining(await renderProject(spec)));
+    const rendered = await renderProject(spec, { secretChecksumKey: KEY });
+    expect(created).toHaveLength(rendered.length);
+    expect(created).toEqual(expect.arrayContaining(rendered));
+    expect(checksumOf(created)).toMatch(/^[0-9a-f]{64}$/);
     expect(outputs!.apps).toEqual(["web"]);
     expect(outputs!.urls).toEqual({ web: "http://web.shop.svc.cluster.local:80" });
     await expect(new Promise((resolve) => outputs!.namespace.apply(resolve))).resolves.toBe("shop");
@@ -62,10 +68,23 @@ describe("stacks/project", () => {
     expect(read).toThrow(/bad\.yaml is invalid:\n {2}name: "Shop" is not a valid name/);
   });
 
-  it("gives the portal an inline program that returns the same outputs", async () => {
+  it("stops a spec with secrets when the stack has no babyhelm:secretChecksumKey, with the command that sets one", async () => {
+    withConfig({ "babyhelm:spec": spec }, ["babyhelm:spec"]);
+    const error = await recordResources(() => buildProjectStack(readProjectConfig())).then(
+      () => undefined,
+      (thrown: Error) => thrown.message,
+    );
+    expect(error).toContain('Project "shop" is invalid:\n  secretChecksumKey: is required for apps with secretEnv');
+    expect(error).toContain('pulumi config set --secret babyhelm:secretChecksumKey "$(openssl rand -hex 32)"');
+  });
+
+  it("gives the portal an inline program that returns the same outputs, keyed with the key it is given", async () => {
+    withConfig({});
     let outputs: Record<string, unknown> | undefined;
-    const recorded = await recordResources(async () => (outputs = await createProjectProgram({ spec })()));
+    const recorded = await recordResources(async () => (outputs = await createProjectProgram({ spec, secretChecksumKey: KEY })()));
     expect(recorded.filter((resource) => resource.type === "babyhelm:index:Project")).toHaveLength(1);
     expect(outputs).toMatchObject({ apps: ["web"] });
+    const created = recorded.filter((resource) => resource.custom).map((resource) => revealSecrets(resource.inputs).value);
+    expect(checksumOf(created)).toBe(checksumOf(await renderProject(spec, { secretChecksumKey: KEY })));
   });
 });

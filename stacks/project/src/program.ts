@@ -12,6 +12,12 @@ export interface ProjectProgramArgs {
   spec: unknown;
   /** How the cluster is set up. Default: the SDK's `DEFAULT_PLATFORM_OPTIONS`. */
   platform?: PlatformOptions;
+  /**
+   * Keys the pod templates' `babyhelm.io/secret-env-checksum` (an HMAC of the secret values). The portal
+   * passes one derived from its SECRETS_KEY for the project; `pulumi up` takes the stack's
+   * `babyhelm:secretChecksumKey`. Default: that config value, which `Project` reads itself.
+   */
+  secretChecksumKey?: string;
 }
 
 /**
@@ -22,7 +28,7 @@ export interface ProjectProgramArgs {
  */
 export function buildProjectStack(args: ProjectProgramArgs) {
   const provider = new k8s.Provider("kubernetes", { enableSecretMutable: true, enableConfigMapMutable: true });
-  const project = new Project(projectName(args.spec), { spec: args.spec as never, platform: args.platform }, { providers: [provider] });
+  const project = new Project(projectName(args.spec), { spec: args.spec as never, platform: args.platform, secretChecksumKey: args.secretChecksumKey }, { providers: [provider] });
   return {
     namespace: project.namespaceName,
     apps: Object.keys(project.apps),

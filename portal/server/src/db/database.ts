@@ -21,7 +21,16 @@ export function createKnex(url: string, poolMax = 10, logger?: Logger): Knex {
   return knexFactory({
     client: "pg",
     // knex's own warnings (pool, deprecations) go to the portal's log, not to the console.
-    ...(logger ? { log: { warn: (message: unknown) => logger.warn({ knex: message }, "knex"), error: (message: unknown) => logger.error({ knex: message }, "knex"), debug: () => {}, deprecate: (method: string, alternative: string) => logger.warn({ method, alternative }, "knex deprecation") } } : {}),
+    ...(logger
+      ? {
+          log: {
+            warn: (message: unknown) => logger.warn({ knex: message }, "knex"),
+            error: (message: unknown) => logger.error({ knex: message }, "knex"),
+            debug: () => {},
+            deprecate: (method: string, alternative: string) => logger.warn({ method, alternative }, "knex deprecation"),
+          },
+        }
+      : {}),
     connection: { connectionString: url, application_name: "babyhelm-portal" },
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 10_000,

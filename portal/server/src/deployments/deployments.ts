@@ -68,16 +68,26 @@ export class Deployments {
       // Only the spec travels: the run renders and records its manifests when it starts.
       deployment = await deployment.$query(trx).patchAndFetch(specRecordOf(recordedSpec(options.specFrom, this.config.secretsKey), this.config.secretsKey, deployment));
     }
-    await enqueueJob(trx, DEPLOY_TASK, { deploymentId: deployment.id }, {
-      schema: DEPLOYMENT_JOBS_SCHEMA,
-      queue: projectQueue(project.id),
-      maxAttempts: 1,
-      key: deploymentJobKey(deployment.id),
-    });
+    await enqueueJob(
+      trx,
+      DEPLOY_TASK,
+      { deploymentId: deployment.id },
+      {
+        schema: DEPLOYMENT_JOBS_SCHEMA,
+        queue: projectQueue(project.id),
+        maxAttempts: 1,
+        key: deploymentJobKey(deployment.id),
+      },
+    );
     // Drift checks are the platform's routine: the audit log records what people (and expiry) did.
     if (kind !== "drift" || user) {
       const action = options.rollbackOf ? "deployment.rollback" : `deployment.${kind}`;
-      const details = { deploymentId: deployment.id, ...(options.rollbackOf ? { rollbackOf: options.rollbackOf } : {}), ...(options.upgradeId ? { upgradeId: options.upgradeId } : {}), ...(options.refresh ? { refresh: true } : {}) };
+      const details = {
+        deploymentId: deployment.id,
+        ...(options.rollbackOf ? { rollbackOf: options.rollbackOf } : {}),
+        ...(options.upgradeId ? { upgradeId: options.upgradeId } : {}),
+        ...(options.refresh ? { refresh: true } : {}),
+      };
       await audit(this.db.models, trx, { actorId: user?.id ?? null, projectId: project.id, action, details });
     }
     return deployment;
@@ -105,7 +115,10 @@ export class Deployments {
         resolve(deployment);
       };
       const check = () => {
-        this.latest(deploymentId).then((deployment) => (!deployment || isFinal(deployment) ? finish(deployment) : undefined), () => undefined);
+        this.latest(deploymentId).then(
+          (deployment) => (!deployment || isFinal(deployment) ? finish(deployment) : undefined),
+          () => undefined,
+        );
       };
       const timer = setTimeout(() => void this.latest(deploymentId).then(finish, () => finish(undefined)), timeoutMs);
       const unsubscribe = streams.subscribe(deploymentId, check, () => check());
@@ -139,7 +152,8 @@ export class Deployments {
    */
   async cancel(user: User, project: Project, id: string): Promise<Deployment> {
     const deployment = await this.get(project, id);
-    if (isFinal(deployment)) throw new AppError(409, "not_cancellable", `Deployment ${id} has already ${deployment.status === "cancelled" ? "been cancelled" : deployment.status}.`);
+    if (isFinal(deployment))
+      throw new AppError(409, "not_cancellable", `Deployment ${id} has already ${deployment.status === "cancelled" ? "been cancelled" : deployment.status}.`);
     return this.db.knex.transaction(async (trx) => {
       const [queued] = await this.db.models.Deployment.query(trx)
         .patch({ status: "cancelled", error: "cancelled before it started", finishedAt: new Date() })

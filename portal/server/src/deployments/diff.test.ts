@@ -8,8 +8,19 @@ describe("diffValues", () => {
   });
 
   it("keys lists of named items by name, so a reordered or inserted app is not every app changed", () => {
-    const before = { apps: [{ name: "web", image: "nginx:1.26" }, { name: "worker", image: "busybox" }] };
-    const after = { apps: [{ name: "api", image: "node:20" }, { name: "web", image: "nginx:1.27" }, { name: "worker", image: "busybox" }] };
+    const before = {
+      apps: [
+        { name: "web", image: "nginx:1.26" },
+        { name: "worker", image: "busybox" },
+      ],
+    };
+    const after = {
+      apps: [
+        { name: "api", image: "node:20" },
+        { name: "web", image: "nginx:1.27" },
+        { name: "worker", image: "busybox" },
+      ],
+    };
     expect(diffValues(before, after)).toEqual([
       { path: "apps[web].image", before: "nginx:1.26", after: "nginx:1.27" },
       { path: "apps[api]", after: { name: "api", image: "node:20" } },
@@ -29,7 +40,12 @@ describe("diffValues", () => {
 });
 
 describe("diffManifests", () => {
-  const ingress = (className: string): KubernetesObject => ({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "web", namespace: "shop" }, spec: { ingressClassName: className } });
+  const ingress = (className: string): KubernetesObject => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: { name: "web", namespace: "shop" },
+    spec: { ingressClassName: className },
+  });
   const namespace: KubernetesObject = { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } };
 
   it("lists changed objects with their fields, and objects only one render has", () => {

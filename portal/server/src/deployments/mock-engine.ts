@@ -42,7 +42,7 @@ export async function runMockEngine(request: EngineRequest, send: (message: Engi
     request.spec.name,
     false,
   );
-  const outputs = buildProjectStack({ spec: request.spec, platform: request.platform });
+  const outputs = buildProjectStack({ spec: request.spec, platform: request.platform, secretChecksumKey: request.secretChecksumKey });
   await waitForRPCs();
   if (signal.aborted) throw new Error("cancelled");
   if (planning) {

@@ -31,7 +31,12 @@ describe("planStepOf", () => {
         detailedDiff: { "spec.template.spec.containers[0].image": { kind: "update", inputDiff: true } },
       }),
     );
-    expect(step).toEqual({ op: "update", kind: "Deployment", name: "web", changes: [{ field: "spec.template.spec.containers[0].image", before: "nginx:1.26", after: "nginx:1.27" }] });
+    expect(step).toEqual({
+      op: "update",
+      kind: "Deployment",
+      name: "web",
+      changes: [{ field: "spec.template.spec.containers[0].image", before: "nginx:1.26", after: "nginx:1.27" }],
+    });
   });
 
   it("never shows a secret value: the engine's secret marker, Pulumi's secret envelope, a Secret's data", () => {
@@ -45,7 +50,11 @@ describe("planStepOf", () => {
     );
     expect(step!.changes).toEqual([{ field: "spec.template.spec.containers[0].env" }]);
     const secret = planStepOf(
-      pre("update", { old: { inputs: { stringData: { A: "old" } } }, new: { inputs: { stringData: { A: "new" } } }, detailedDiff: { "stringData.A": { kind: "update" } } }, "kubernetes:core/v1:Secret"),
+      pre(
+        "update",
+        { old: { inputs: { stringData: { A: "old" } } }, new: { inputs: { stringData: { A: "new" } } }, detailedDiff: { "stringData.A": { kind: "update" } } },
+        "kubernetes:core/v1:Secret",
+      ),
     );
     expect(JSON.stringify(secret)).not.toMatch(/old|new/);
     expect(secret!.changes).toEqual([{ field: "stringData.A" }]);
@@ -68,7 +77,9 @@ describe("planStepOf", () => {
 describe("PlanCollector", () => {
   it("folds a replacement's create-replacement and delete-replaced into one replace step with its diff", () => {
     const plan = new PlanCollector();
-    plan.add(pre("create-replacement", { old: deployment("a"), new: deployment("b"), detailedDiff: { "spec.template.spec.containers[0].image": { kind: "update" } }, keys: ["spec"] }));
+    plan.add(
+      pre("create-replacement", { old: deployment("a"), new: deployment("b"), detailedDiff: { "spec.template.spec.containers[0].image": { kind: "update" } }, keys: ["spec"] }),
+    );
     plan.add(pre("delete-replaced", { old: deployment("a") }));
     plan.add(pre("create", { new: deployment("c") }, "kubernetes:core/v1:Service", `${URN}-svc`));
     expect(plan.result()).toEqual([

@@ -5,7 +5,6 @@ import { isAlive as alive } from "../test-support/process.js";
 import { describe, expect, it } from "vitest";
 import { descendants, killTree } from "./process-tree.js";
 
-
 describe("killing an engine's process tree", () => {
   it("reaches grandchildren in process groups of their own, as Pulumi starts its plugins", async () => {
     // A parent whose child starts a grandchild in a new session (so a new process group), like a plugin.

@@ -16,6 +16,8 @@ export interface EngineRequest {
   /** The project's full spec, secret values included: the program gets it directly, as Pulumi secrets. */
   spec: ProjectSpec;
   platform?: PlatformOptions;
+  /** Keys the pod templates' secret checksum: the project's key, derived from SECRETS_KEY (services/secret-checksum-key.ts). */
+  secretChecksumKey?: string;
   /** The stack's own working directory: Automation API workspaces must never be shared (pulumi/pulumi#8186). */
   workDir: string;
   pulumi: { cliPath?: string; backendUrl?: string; passphrase?: string; home?: string; toolchainHome: string; kubeconfig?: string };

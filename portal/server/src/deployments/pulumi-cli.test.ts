@@ -40,7 +40,6 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-
 describe("the real engine with a failing CLI", () => {
   it("shows the CLI's own error, and no secret reaches a command line, a response or a log", async () => {
     fake.setMode("fail");

@@ -29,10 +29,13 @@ export function findPulumiCli(pulumi: { cliPath?: string; toolchainHome: string 
     if (!executable(pulumi.cliPath)) throw new Error(`${CLI_MISSING} (PULUMI_CLI_PATH=${pulumi.cliPath} is not an executable file)`);
     return { path: pulumi.cliPath, fromToolchain: false };
   }
-  const onPath = (path ?? "").split(delimiter).filter(Boolean).map((dir) => join(dir, "pulumi")).find(executable);
+  const onPath = (path ?? "")
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, "pulumi"))
+    .find(executable);
   if (onPath) return { path: onPath, fromToolchain: false };
   const built = findBinary("pulumi", { BABYHELM_TOOLCHAIN_HOME: pulumi.toolchainHome });
   if (built) return { path: built, fromToolchain: true };
   throw new Error(CLI_MISSING);
 }
-

@@ -122,7 +122,7 @@ async function runPulumi(request: EngineRequest, send: (message: EngineMessage) 
   send({ type: "stack" });
   const stack = await LocalWorkspace.createOrSelectStack(
     // The same program `pulumi up` runs in stacks/project, given the spec directly.
-    { stackName, projectName: PROJECT_NAME, program: createProjectProgram({ spec: request.spec, platform: request.platform }) },
+    { stackName, projectName: PROJECT_NAME, program: createProjectProgram({ spec: request.spec, platform: request.platform, secretChecksumKey: request.secretChecksumKey }) },
     {
       workDir: request.workDir,
       pulumiCommand,

@@ -12,6 +12,7 @@ import { parseProjectSpec, type ProjectSpecInput } from "@babyhelm/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pulumiHome } from "../../../../toolchain/tools.mjs";
 import { namespaceExists, realPlatform } from "../test-support/cluster.js";
+import { projectSecretChecksumKey } from "../services/secret-checksum-key.js";
 import { expectClusterToMatchRender, liveProjectObjects } from "../test-support/live-objects.js";
 import { signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
 import { createProject, deploy, waitForDeployment } from "../test-support/projects.js";
@@ -44,6 +45,9 @@ async function deployedSpec(secrets: Record<string, Record<string, string>>): Pr
   return parseProjectSpec(json);
 }
 
+/** The key the portal keys this project's secret checksum with (derived from its SECRETS_KEY). */
+const checksumKey = () => projectSecretChecksumKey(portal.config.secretsKey, name);
+
 async function deployAndWait(): Promise<Awaited<ReturnType<typeof waitForDeployment>>> {
   const finished = await waitForDeployment(portal, owner, name, await deploy(portal, owner, name), 240_000);
   expect(finished.status, `${finished.error}\n${finished.log}`).toBe("succeeded");
@@ -73,7 +77,7 @@ describe.skipIf(!realPlatform)("deploying through the portal with the real engin
   it("creates exactly the rendered objects, field by field; apps are available, the Secret real, the state encrypted", async () => {
     const first = await deployAndWait();
     expect(first.summary).toMatchObject({ create: expect.any(Number) });
-    await expectClusterToMatchRender(platform.kube, await deployedSpec({ web: { API_KEY: SECRET } }));
+    await expectClusterToMatchRender(platform.kube, await deployedSpec({ web: { API_KEY: SECRET } }), { secretChecksumKey: checksumKey() });
 
     // The autoscaler owns web's replica count (the Deployment leaves it out): it raises it to min within
     // its sync period, without metrics.
@@ -147,7 +151,7 @@ describe.skipIf(!realPlatform)("deploying through the portal with the real engin
     const secret = await core().readNamespacedSecret({ name: "web-env", namespace: name });
     expect(Buffer.from(secret.data!.API_KEY!, "base64").toString()).toBe(NEW_SECRET);
     expect((await apps().readNamespacedDeployment({ name: "worker", namespace: name })).status?.availableReplicas).toBe(2);
-    await expectClusterToMatchRender(platform.kube, await deployedSpec({ web: { API_KEY: NEW_SECRET } }));
+    await expectClusterToMatchRender(platform.kube, await deployedSpec({ web: { API_KEY: NEW_SECRET } }), { secretChecksumKey: checksumKey() });
 
     for (const secret of [SECRET, NEW_SECRET]) expect(readFileSync(argvLog, "utf8") + portal.logs.join("") + JSON.stringify(update)).not.toContain(secret);
 
@@ -162,7 +166,7 @@ describe.skipIf(!realPlatform)("deploying through the portal with the real engin
     expect(removal.summary).toMatchObject({ delete: expect.any(Number) });
     const gone = await apps().readNamespacedDeployment({ name: "worker", namespace: name }).then(() => "still there", (error: { code?: number }) => error.code);
     expect(gone).toBe(404);
-    await expectClusterToMatchRender(platform.kube, await deployedSpec({ web: { API_KEY: NEW_SECRET } }));
+    await expectClusterToMatchRender(platform.kube, await deployedSpec({ web: { API_KEY: NEW_SECRET } }), { secretChecksumKey: checksumKey() });
 
     const deleted = await portal.request("DELETE", `/api/projects/${name}`, { cookie: owner });
     expect(deleted.status).toBe(202);

@@ -129,7 +129,9 @@ describe.skipIf(!realPlatform)("real deployments that are interrupted", () => {
     await deployed(project);
     await portal.stop({ keepDataDir: true });
     // The state was encrypted with another passphrase: the real CLI refuses to decrypt it.
-    const wrong = await startTestPortal({ env: { ...engineEnv, DATABASE_URL: portal.config.databaseUrl!, DATA_DIR: portal.config.dataDir, PULUMI_CONFIG_PASSPHRASE: "not the passphrase" } });
+    const wrong = await startTestPortal({
+      env: { ...engineEnv, DATABASE_URL: portal.config.databaseUrl!, DATA_DIR: portal.config.dataDir, PULUMI_CONFIG_PASSPHRASE: "not the passphrase" },
+    });
     try {
       const failed = await waitForDeployment(wrong, owner, project, await deploy(wrong, owner, project), 120_000);
       expect(failed.status).toBe("failed");

@@ -14,7 +14,15 @@ import { kindOf } from "./plan.js";
 const name = `ops-${randomBytes(3).toString("hex")}`;
 const FIRST_SECRET = "first-s3cret-value";
 const SECOND_SECRET = "second-s3cret-value";
-const web = { name: "web", image: "nginx:1.26", port: 80, replicas: 2, env: { LOG_LEVEL: "info" }, secretEnv: { API_KEY: FIRST_SECRET }, resources: { cpu: "100m", memory: "64Mi" } };
+const web = {
+  name: "web",
+  image: "nginx:1.26",
+  port: 80,
+  replicas: 2,
+  env: { LOG_LEVEL: "info" },
+  secretEnv: { API_KEY: FIRST_SECRET },
+  resources: { cpu: "100m", memory: "64Mi" },
+};
 const worker = { name: "worker", image: "busybox:1.36", command: ["sleep", "3600"], resources: { cpu: "50m", memory: "32Mi" } };
 
 let portal: TestPortal;
@@ -71,12 +79,20 @@ describe.skipIf(!realPlatform)("previews, rollback and drift with the real engin
     const deployed = await deployAndWait();
     expect(await stepsOf(deployed.id)).toEqual(planned(first.plan));
 
-    const patched = await portal.request("PATCH", `/api/projects/${name}/apps/web`, { cookie: owner, body: { image: "nginx:1.27", replicas: 1, env: { LOG_LEVEL: "debug" }, secretEnv: { API_KEY: SECOND_SECRET } } });
+    const patched = await portal.request("PATCH", `/api/projects/${name}/apps/web`, {
+      cookie: owner,
+      body: { image: "nginx:1.27", replicas: 1, env: { LOG_LEVEL: "debug" }, secretEnv: { API_KEY: SECOND_SECRET } },
+    });
     expect(patched.status, patched.text).toBe(200);
     const second = await preview();
     const update = second.plan.find((step) => step.kind === "Deployment" && step.name === "web");
     expect(update?.op).toBe("update");
-    expect(update?.changes).toEqual(expect.arrayContaining([{ field: "spec.template.spec.containers[0].image", before: "nginx:1.26", after: "nginx:1.27" }, expect.objectContaining({ field: "spec.replicas", before: 2, after: 1 })]));
+    expect(update?.changes).toEqual(
+      expect.arrayContaining([
+        { field: "spec.template.spec.containers[0].image", before: "nginx:1.26", after: "nginx:1.27" },
+        expect.objectContaining({ field: "spec.replicas", before: 2, after: 1 }),
+      ]),
+    );
     // The secret's new value shows as a changed Secret, never as a value.
     expect(second.plan.find((step) => step.kind === "Secret")?.op).toMatch(/update|replace/);
     expect(JSON.stringify(second)).not.toContain(SECOND_SECRET);
@@ -90,7 +106,12 @@ describe.skipIf(!realPlatform)("previews, rollback and drift with the real engin
     expect(kept.json).toMatchObject({ sdkVersion: expect.stringMatching(/^\d+\.\d+\.\d+/), manifestsDigest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
     expect(kept.json.spec.apps[0]).toMatchObject({ image: "nginx:1.26", secretEnv: { API_KEY: "********" } });
     const diff = await portal.request("GET", `/api/projects/${name}/deployments/${redeployed.id}/diff?from=${deployed.id}`, { cookie: owner });
-    expect(diff.json.spec).toEqual(expect.arrayContaining([{ path: "apps[web].image", before: "nginx:1.26", after: "nginx:1.27" }, { path: "apps[web].secretEnv.API_KEY", before: "********", after: "********" }]));
+    expect(diff.json.spec).toEqual(
+      expect.arrayContaining([
+        { path: "apps[web].image", before: "nginx:1.26", after: "nginx:1.27" },
+        { path: "apps[web].secretEnv.API_KEY", before: "********", after: "********" },
+      ]),
+    );
     // Manifests are kept masked: the new secret value shows as the pod template's checksum, which rolls the pods.
     const webChange = diff.json.manifests.find((change: { object: string }) => change.object === `Deployment ${name}/web`);
     expect(webChange.changes.map((change: { path: string }) => change.path)).toEqual(
@@ -154,7 +175,12 @@ describe.skipIf(!realPlatform)("previews, rollback and drift with the real engin
     const log = (await portal.request("GET", `/api/projects/${name}/deployments/${drifted.json.check.id}`, { cookie: owner })).json.deployment.log;
     expect(drifted.json.drift.state, `${JSON.stringify(drifted.json)}\n${log}`).toBe("drifted");
     expect(drifted.json.drift.resources).toEqual([
-      { op: "update", kind: "Deployment", name: "worker", changes: [expect.objectContaining({ field: expect.stringMatching(/containers\[0\]\.image$/), before: "busybox:1.37", after: "busybox:1.36" })] },
+      {
+        op: "update",
+        kind: "Deployment",
+        name: "worker",
+        changes: [expect.objectContaining({ field: expect.stringMatching(/containers\[0\]\.image$/), before: "busybox:1.37", after: "busybox:1.36" })],
+      },
     ]);
     // The check changed nothing.
     expect((await container("worker")).image).toBe("busybox:1.37");

@@ -34,9 +34,7 @@ describe.skipIf(!realPlatform)("the deployment queue with the real engine", () =
   it("runs three projects at once, and one project's two runs one after the other", async () => {
     const [first, second, third] = projects as [string, string, string];
     const ids = [await deploy(portal, owner, first), await deploy(portal, owner, first), await deploy(portal, owner, second), await deploy(portal, owner, third)];
-    const [a1, a2, b, c] = await Promise.all(
-      [first, first, second, third].map((project, index) => waitForDeployment(portal, owner, project, ids[index]!, 420_000)),
-    );
+    const [a1, a2, b, c] = await Promise.all([first, first, second, third].map((project, index) => waitForDeployment(portal, owner, project, ids[index]!, 420_000)));
     for (const deployment of [a1!, a2!, b!, c!]) expect(deployment.status, `${deployment.error}\n${deployment.log}`).toBe("succeeded");
     expect(overlap(span(a1!), span(a2!))).toBe(false);
     expect(span(a2!)[0]).toBeGreaterThanOrEqual(span(a1!)[1]);

@@ -22,7 +22,8 @@ let member: string;
 describe.skipIf(!realPlatform)("platform upgrades with the real engine", () => {
   const platform = realPlatform!;
   const engineEnv = { DEPLOY_ENGINE: "pulumi", KUBECONFIG: platform.kubeconfig, DRIFT_CHECK_INTERVAL_MS: "0" };
-  const ingressClass = async (project: string) => (await platform.kube.makeApiClient(NetworkingV1Api).readNamespacedIngress({ name: "web", namespace: project })).spec?.ingressClassName;
+  const ingressClass = async (project: string) =>
+    (await platform.kube.makeApiClient(NetworkingV1Api).readNamespacedIngress({ name: "web", namespace: project })).spec?.ingressClassName;
 
   beforeAll(async () => {
     portal = await startTestPortal({ env: engineEnv });
@@ -42,7 +43,9 @@ describe.skipIf(!realPlatform)("platform upgrades with the real engine", () => {
 
   it("lists exactly the projects a redeploy would change, with the field, and upgrades them canary first", async () => {
     const before = await portal.request("GET", "/api/admin/upgrades", { cookie: admin });
-    expect(before.json.projects.filter((project: { project: string }) => [first, second, plain].includes(project.project)).map((project: { changed: boolean }) => project.changed)).toEqual([false, false, false]);
+    expect(
+      before.json.projects.filter((project: { project: string }) => [first, second, plain].includes(project.project)).map((project: { changed: boolean }) => project.changed),
+    ).toEqual([false, false, false]);
     expect((await portal.request("POST", "/api/admin/upgrades", { cookie: admin, body: {} })).json.error.code).toBe("nothing_to_upgrade");
     expect((await portal.request("GET", "/api/admin/upgrades", { cookie: member })).status).toBe(403);
 
@@ -50,7 +53,11 @@ describe.skipIf(!realPlatform)("platform upgrades with the real engine", () => {
     portal = await startTestPortal({ env: { ...engineEnv, DATABASE_URL: portal.config.databaseUrl!, DATA_DIR: portal.config.dataDir, PLATFORM_INGRESS_CLASS: "nginx-v2" } });
     const plan = await portal.request("GET", "/api/admin/upgrades", { cookie: admin });
     const ours = plan.json.projects.filter((project: { project: string }) => [first, second, plain].includes(project.project));
-    expect(ours.map((project: { project: string; changed: boolean }) => [project.project, project.changed])).toEqual([[first, true], [second, true], [plain, false]]);
+    expect(ours.map((project: { project: string; changed: boolean }) => [project.project, project.changed])).toEqual([
+      [first, true],
+      [second, true],
+      [plain, false],
+    ]);
     expect(ours[0].deployedWith).toBe(plan.json.sdkVersion);
     expect(ours[0].changes).toEqual([{ object: `Ingress ${first}/web`, op: "changed", changes: [{ path: "spec.ingressClassName", before: "nginx", after: "nginx-v2" }] }]);
     // Nothing was redeployed by the restart or the listing.
@@ -64,14 +71,20 @@ describe.skipIf(!realPlatform)("platform upgrades with the real engine", () => {
 
     const started = await portal.request("POST", "/api/admin/upgrades", { cookie: admin, body: { canary: second, concurrency: 2 } });
     expect(started.status, started.text).toBe(202);
-    expect(started.json.upgrade.projects.map((project: { project: string; canary: boolean }) => [project.project, project.canary])).toEqual([[second, true], [first, false]]);
+    expect(started.json.upgrade.projects.map((project: { project: string; canary: boolean }) => [project.project, project.canary])).toEqual([
+      [second, true],
+      [first, false],
+    ]);
     let upgrade = started.json.upgrade;
     for (const deadline = Date.now() + 300_000; upgrade.status === "running" && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 500))) {
       upgrade = (await portal.request("GET", `/api/admin/upgrades/${upgrade.id}`, { cookie: admin })).json.upgrade;
     }
     expect(upgrade.status, JSON.stringify(upgrade)).toBe("succeeded");
     const runs = await Promise.all(
-      upgrade.projects.map(async (project: { project: string; deploymentId: string }) => (await portal.request("GET", `/api/projects/${project.project}/deployments/${project.deploymentId}`, { cookie: member })).json.deployment),
+      upgrade.projects.map(
+        async (project: { project: string; deploymentId: string }) =>
+          (await portal.request("GET", `/api/projects/${project.project}/deployments/${project.deploymentId}`, { cookie: member })).json.deployment,
+      ),
     );
     // The canary had finished before the other started.
     expect(new Date(runs[0].finishedAt).getTime()).toBeLessThanOrEqual(new Date(runs[1].startedAt).getTime());

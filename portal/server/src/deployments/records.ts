@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { buildProjectObjects, maskSecrets, parseProjectSpec, SDK_VERSION, type KubernetesObject, type PlatformOptions, type ProjectSpec } from "@babyhelm/sdk";
 import { decryptJson, encryptJson } from "../services/secret-box.js";
 import { MASK } from "../services/project-spec.js";
+import { projectSecretChecksumKey } from "../services/secret-checksum-key.js";
 
 export interface DeploymentRecord {
   spec: ProjectSpec;
@@ -31,9 +32,12 @@ export function manifestsDigest(objects: KubernetesObject[]): string {
   return `sha256:${createHash("sha256").update(canonicalJson(objects)).digest("hex")}`;
 }
 
-/** The spec's objects as this SDK renders them on this platform, Secret values masked. */
-export function renderMasked(spec: ProjectSpec, platform: PlatformOptions): KubernetesObject[] {
-  return maskSecrets(buildProjectObjects(spec, { platform }));
+/**
+ * The spec's objects as this SDK renders them on this platform, Secret values masked; the secret checksum
+ * keyed as the deploy keys it (with the project's key derived from SECRETS_KEY).
+ */
+export function renderMasked(spec: ProjectSpec, platform: PlatformOptions, secretsKey: Buffer): KubernetesObject[] {
+  return maskSecrets(buildProjectObjects(spec, { platform, secretChecksumKey: projectSecretChecksumKey(secretsKey, spec.name) }));
 }
 
 export function maskSpec(spec: ProjectSpec): ProjectSpec {
@@ -51,7 +55,7 @@ export function specRecordOf(spec: ProjectSpec, key: Buffer, ids: { projectId: s
 
 /** The record of deploying `spec` (with its secret values) as deployment `ids.id`. */
 export function recordOf(spec: ProjectSpec, platform: PlatformOptions, key: Buffer, ids: { projectId: string; id: string }): DeploymentRecord {
-  const manifests = renderMasked(spec, platform);
+  const manifests = renderMasked(spec, platform, key);
   return { ...specRecordOf(spec, key, ids), sdkVersion: SDK_VERSION, manifests, manifestsDigest: manifestsDigest(manifests) };
 }
 

@@ -63,10 +63,14 @@ describe("a portal killed during a deployment", () => {
     expect(interrupted.error).toMatch(/^interrupted: /);
 
     const next = (await call("POST", "/api/projects/shop/deployments", cookie, {})).json.deployment.id;
-    const finished = await until(async () => {
-      const { deployment } = (await call("GET", `/api/projects/shop/deployments/${next}`, cookie)).json;
-      return ["succeeded", "failed", "cancelled"].includes(deployment.status) ? deployment : undefined;
-    }, "the next deployment", 90_000);
+    const finished = await until(
+      async () => {
+        const { deployment } = (await call("GET", `/api/projects/shop/deployments/${next}`, cookie)).json;
+        return ["succeeded", "failed", "cancelled"].includes(deployment.status) ? deployment : undefined;
+      },
+      "the next deployment",
+      90_000,
+    );
     expect(finished.status, finished.error).toBe("succeeded");
     second.child.kill("SIGTERM");
     expect((await second.exited).code).toBe(0);
@@ -81,7 +85,10 @@ describe("a portal shut down (SIGTERM) during a deployment", () => {
     const cookie = await userWithProject("shutdown@example.com", "store");
     const running = (await call("POST", "/api/projects/store/deployments", cookie, {})).json.deployment.id;
     const queued = (await call("POST", "/api/projects/store/deployments", cookie, {})).json.deployment.id;
-    await until(async () => ((await call("GET", `/api/projects/store/deployments/${running}`, cookie)).json.deployment.status === "running" ? true : undefined), "the run to start");
+    await until(
+      async () => ((await call("GET", `/api/projects/store/deployments/${running}`, cookie)).json.deployment.status === "running" ? true : undefined),
+      "the run to start",
+    );
 
     first.child.kill("SIGTERM");
     expect((await first.exited).code, first.output().slice(-3000)).toBe(0);
@@ -92,10 +99,14 @@ describe("a portal shut down (SIGTERM) during a deployment", () => {
     const stopped = (await call("GET", `/api/projects/store/deployments/${running}`, cookie)).json.deployment;
     expect(stopped.status).toBe("cancelled");
     expect(stopped.error).toMatch(/the portal shut down/);
-    const next = await until(async () => {
-      const { deployment } = (await call("GET", `/api/projects/store/deployments/${queued}`, cookie)).json;
-      return ["succeeded", "failed", "cancelled"].includes(deployment.status) ? deployment : undefined;
-    }, "the queued deployment", 90_000);
+    const next = await until(
+      async () => {
+        const { deployment } = (await call("GET", `/api/projects/store/deployments/${queued}`, cookie)).json;
+        return ["succeeded", "failed", "cancelled"].includes(deployment.status) ? deployment : undefined;
+      },
+      "the queued deployment",
+      90_000,
+    );
     expect(next.status, next.error).toBe("succeeded");
     second.child.kill("SIGTERM");
     expect((await second.exited).code).toBe(0);

@@ -24,6 +24,7 @@ import { killTree } from "./process-tree.js";
 import type { PlanStep } from "./plan.js";
 import type { EngineMessage, EngineName, EngineRequest } from "./protocol.js";
 import { recordedSpec, recordOf, type DeploymentRecord } from "./records.js";
+import { projectSecretChecksumKey } from "../services/secret-checksum-key.js";
 
 export interface RunnerOptions {
   /** `pulumi` (default), or `mock`: the test engine, which runs the program under Pulumi's mocks. */
@@ -113,7 +114,9 @@ export class DeploymentRunner {
       // A drift check or platform upgrade uses what the project last deployed, never changes its members
       // have not deployed yet (the record was copied onto this deployment when it was queued).
       const spec = deployment.specFrom ? recordedSpec(deployment, this.config.secretsKey) : await this.projects.spec(project, "plain");
-      const secrets = spec.apps.flatMap((app) => Object.values(app.secretEnv ?? {})).filter((value) => value.length >= 4);
+      const secretChecksumKey = projectSecretChecksumKey(this.config.secretsKey, spec.name);
+      // The checksum key too: nothing should print it, and if anything did, the log would not keep it.
+      const secrets = [...spec.apps.flatMap((app) => Object.values(app.secretEnv ?? {})), secretChecksumKey].filter((value) => value.length >= 4);
       const events = new EventWriter(this.db, deployment.id, secrets, (error) => void this.lostEvents(deployment.id, error, log));
       if (deployment.kind !== "destroy") {
         const problem = await this.record(deployment, spec);
@@ -128,6 +131,7 @@ export class DeploymentRunner {
         engine: this.options.engine,
         spec,
         platform: this.config.platform,
+        secretChecksumKey,
         workDir: join(this.config.dataDir, "pulumi", "workspaces", project.name),
         pulumi: { ...this.config.pulumi, kubeconfig: this.config.kubeconfig },
         refresh: deployment.refresh,

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { UpgradeProject } from "../models/Upgrade.js";
 import { nextStep } from "./upgrades.js";
 
-const entry = (project: string, status: UpgradeProject["status"], canary = false): UpgradeProject => ({ project, projectId: `id-${project}`, canary, status, deploymentId: null, error: null });
+const entry = (project: string, status: UpgradeProject["status"], canary = false): UpgradeProject => ({
+  project,
+  projectId: `id-${project}`,
+  canary,
+  status,
+  deploymentId: null,
+  error: null,
+});
 
 describe("a rollout's next step", () => {
   it("starts the canary alone, and waits for it", () => {
@@ -18,7 +25,11 @@ describe("a rollout's next step", () => {
 
   it("stops at the first failure, the canary's included, naming the project", () => {
     const failed = { ...entry("a", "failed", true), error: "pulumi failed: error: boom" };
-    expect(nextStep([failed, entry("b", "pending")], 2)).toEqual({ start: [], done: "failed", error: "Stopped: a failed (pulumi failed: error: boom); the projects after it were not upgraded." });
+    expect(nextStep([failed, entry("b", "pending")], 2)).toEqual({
+      start: [],
+      done: "failed",
+      error: "Stopped: a failed (pulumi failed: error: boom); the projects after it were not upgraded.",
+    });
     expect(nextStep([entry("a", "succeeded", true), entry("b", "failed"), entry("c", "deploying"), entry("d", "pending")], 3).done).toBe("failed");
   });
 

@@ -64,7 +64,7 @@ export class Upgrades {
   private compare(deployment: Deployment, project: string): UpgradeCandidate {
     let now: ReturnType<typeof renderMasked>;
     try {
-      now = renderMasked(recordedSpec(deployment, this.config.secretsKey), this.config.platform);
+      now = renderMasked(recordedSpec(deployment, this.config.secretsKey), this.config.platform, this.config.secretsKey);
     } catch (error) {
       // A spec this SDK refuses (a rule tightened since): a redeploy would fail, so it cannot be rolled out.
       return { project, deploymentId: deployment.id, deployedWith: deployment.sdkVersion, changed: false, changes: [], problem: error instanceof Error ? error.message : String(error) };

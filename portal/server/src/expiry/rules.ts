@@ -27,7 +27,15 @@ export function checkExpiresAt(value: string, now: Date): ExpiryCheck {
   const [, year, month, day, hour, minute, second, offsetHour, offsetMinute] = match.map(Number) as number[];
   // Date.parse rolls 2026-02-30 over into March: such a date is refused, not reinterpreted.
   const calendar = new Date(Date.UTC(year!, month! - 1, day!));
-  if (calendar.getUTCMonth() !== month! - 1 || calendar.getUTCDate() !== day! || hour! > 23 || minute! > 59 || (second ?? 0) > 59 || (offsetHour ?? 0) > 23 || (offsetMinute ?? 0) > 59) {
+  if (
+    calendar.getUTCMonth() !== month! - 1 ||
+    calendar.getUTCDate() !== day! ||
+    hour! > 23 ||
+    minute! > 59 ||
+    (second ?? 0) > 59 ||
+    (offsetHour ?? 0) > 23 ||
+    (offsetMinute ?? 0) > 59
+  ) {
     return { problem: `${EXPIRES_AT_FORMAT} (${value.trim()} is not a time on the calendar)` };
   }
   const ahead = parsed - now.getTime();

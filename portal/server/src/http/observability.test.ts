@@ -6,7 +6,6 @@ import { bindModels, createKnex } from "../db/database.js";
 import { freePort } from "../db/embedded.js";
 import { signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
 import { tokenFrom } from "../test-support/smtp.js";
-import { join } from "node:path";
 import { createServer } from "node:http";
 import { tempDir } from "../../../../test/support/temp-dir.js";
 

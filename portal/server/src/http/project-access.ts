@@ -30,7 +30,11 @@ export async function projectMembership(projects: Projects, auth: AuthState, nam
   const role = effectiveRole(limits, membership.project.id, membership.role);
   if (!role) throw notFound(`Project "${name}"`);
   if (!roleAtLeast(role, minRole)) {
-    throw new AppError(403, "forbidden", `This token acts as ${role} in "${name}" (your role there, capped by the token's); this needs ${minRole === "owner" ? "an owner" : `a ${minRole} or owner`}: use a token with a higher role, or log in.`);
+    throw new AppError(
+      403,
+      "forbidden",
+      `This token acts as ${role} in "${name}" (your role there, capped by the token's); this needs ${minRole === "owner" ? "an owner" : `a ${minRole} or owner`}: use a token with a higher role, or log in.`,
+    );
   }
   return { ...membership, role };
 }

@@ -20,17 +20,18 @@ export function requestLog(logger: Logger, isStopping: () => boolean = () => fal
     } finally {
       // Once the server stops, every response closes its connection: keep-alive clients cannot hold it open.
       if (isStopping()) ctx.set("Connection", "close");
-      if (logger.isLevelEnabled("info")) logger.info(
-        {
-          requestId: ctx.state.requestId,
-          method: ctx.method,
-          path: ctx.path,
-          status: ctx.status,
-          ms: Math.round((performance.now() - started) * 10) / 10,
-          userId: ctx.state.auth?.user?.id,
-        },
-        "request",
-      );
+      if (logger.isLevelEnabled("info"))
+        logger.info(
+          {
+            requestId: ctx.state.requestId,
+            method: ctx.method,
+            path: ctx.path,
+            status: ctx.status,
+            ms: Math.round((performance.now() - started) * 10) / 10,
+            userId: ctx.state.auth?.user?.id,
+          },
+          "request",
+        );
     }
   };
 }

@@ -31,22 +31,21 @@ export function confirmEmailMessage(to: string, name: string, url: string): Mail
 }
 
 export function alreadyRegisteredMessage(to: string, loginUrl: string, resetUrl: string): MailMessage {
-  return message(
-    to,
-    "You already have a BabyHelm account",
-    [
-      "Someone, probably you, tried to sign up to BabyHelm with this e-mail address, which already has an account.",
-      `Log in at ${loginUrl}. If you forgot your password, set a new one at ${resetUrl}.`,
-      "If it was not you, ignore this e-mail: nothing has changed.",
-    ],
-  );
+  return message(to, "You already have a BabyHelm account", [
+    "Someone, probably you, tried to sign up to BabyHelm with this e-mail address, which already has an account.",
+    `Log in at ${loginUrl}. If you forgot your password, set a new one at ${resetUrl}.`,
+    "If it was not you, ignore this e-mail: nothing has changed.",
+  ]);
 }
 
 export function resetPasswordMessage(to: string, url: string): MailMessage {
   return message(
     to,
     "Set a new BabyHelm password",
-    ["Someone, probably you, asked to set a new password for your BabyHelm account. The link works once, for 1 hour.", "If it was not you, ignore this e-mail: your password stays as it is."],
+    [
+      "Someone, probably you, asked to set a new password for your BabyHelm account. The link works once, for 1 hour.",
+      "If it was not you, ignore this e-mail: your password stays as it is.",
+    ],
     { url, label: "Set a new password" },
   );
 }
@@ -67,7 +66,11 @@ export function healthAlertMessage(to: string, alert: { project: string; app: st
   const subject = alert.kind === "degraded" ? `${alert.project}/${alert.app} is not healthy` : `${alert.project}/${alert.app} is healthy again`;
   const paragraphs =
     alert.kind === "degraded"
-      ? [`The app ${alert.app} of your project ${alert.project} is not healthy.`, alert.reason ?? "Some of its pods are not ready.", "You get one message when it is healthy again."]
+      ? [
+          `The app ${alert.app} of your project ${alert.project} is not healthy.`,
+          alert.reason ?? "Some of its pods are not ready.",
+          "You get one message when it is healthy again.",
+        ]
       : [`The app ${alert.app} of your project ${alert.project} is healthy again: all its pods are ready.`];
   return message(to, subject, paragraphs, { url: alert.url, label: "See the app" });
 }

@@ -171,9 +171,7 @@ function assertConfined(query: string, namespace: string): void {
     const namespaceMatchers = selector.matchers.filter((matcher) => matcherLabel(query, matcher) === NAMESPACE_LABEL);
     const only = namespaceMatchers.length === 1 ? namespaceMatchers[0]! : undefined;
     const confined =
-      only !== undefined &&
-      only.getChild("MatchOp")?.firstChild?.name === "EqlSingle" &&
-      unquote(query.slice(only.lastChild!.from, only.lastChild!.to)) === namespace;
+      only !== undefined && only.getChild("MatchOp")?.firstChild?.name === "EqlSingle" && unquote(query.slice(only.lastChild!.from, only.lastChild!.to)) === namespace;
     if (!confined) throw new QueryRejected(`the query could not be confined to your project near ${near(query, selector.node.from)}`, selector.node.from);
   }
 }

@@ -79,7 +79,7 @@ const ATTEMPTS: string[] = [
   'tenant_secret{# not a matcher\nnamespace="beta"}',
   // Prometheus ends a comment at \r as well as \n; lezer only at \n, so it would not see what follows \r.
   'tenant_secret # comment\ror tenant_secret{namespace="beta"}',
-  "max_over_time( # \rtenant_secret{namespace=\"beta\"}[5m]\n)",
+  'max_over_time( # \rtenant_secret{namespace="beta"}[5m]\n)',
   'tenant_secret{pod # \r=~"beta-.*"} or tenant_secret{job\n=~".*"}',
   // Parse errors, which a lenient parser could "recover" into something else.
   'tenant_secret{namespace="beta"',
@@ -106,7 +106,10 @@ describe.skipIf(!prometheusPath || !promtoolPath)("PromQL from a tenant", () => 
 
   beforeAll(async () => {
     const tools = { prometheus: prometheusPath!, promtool: promtoolPath! };
-    [everything, alphaOnly] = await Promise.all([startPrometheus(tools, metricsFixture(end).openMetrics), startPrometheus(tools, metricsFixture(end, { only: "alpha" }).openMetrics)]);
+    [everything, alphaOnly] = await Promise.all([
+      startPrometheus(tools, metricsFixture(end).openMetrics),
+      startPrometheus(tools, metricsFixture(end, { only: "alpha" }).openMetrics),
+    ]);
     portal = await startTestPortal({ env: { PROMETHEUS_URL: everything.url } });
     cookie = await signUp(portal, "owner@example.com");
     await createProject(portal, cookie, "alpha");
@@ -148,7 +151,11 @@ describe.skipIf(!prometheusPath || !promtoolPath)("PromQL from a tenant", () => 
   });
 
   it("answers the tenant's own series in full", async () => {
-    const { json } = await portal.request("GET", `/api/projects/alpha/metrics/query?${new URLSearchParams({ query: 'tenant_secret{namespace="beta"} or node_memory_MemTotal_bytes', ...window })}`, { cookie });
+    const { json } = await portal.request(
+      "GET",
+      `/api/projects/alpha/metrics/query?${new URLSearchParams({ query: 'tenant_secret{namespace="beta"} or node_memory_MemTotal_bytes', ...window })}`,
+      { cookie },
+    );
     expect(json.data.result.map((series: { metric: Record<string, string> }) => series.metric.pod).sort()).toEqual(["api-7c8d5-ccccc", "web-6b7f9c-aaaaa", "web-6b7f9c-bbbbb"]);
   });
 });

@@ -46,7 +46,14 @@ export function timestamp(text: string): number | undefined {
   const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   const utc = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   // Date.UTC rolls February 30th over into March: a date that does not come back the same did not exist.
-  if (utc.getUTCFullYear() !== year || utc.getUTCMonth() !== month - 1 || utc.getUTCDate() !== day || utc.getUTCHours() !== hour || utc.getUTCMinutes() !== minute || utc.getUTCSeconds() !== second) {
+  if (
+    utc.getUTCFullYear() !== year ||
+    utc.getUTCMonth() !== month - 1 ||
+    utc.getUTCDate() !== day ||
+    utc.getUTCHours() !== hour ||
+    utc.getUTCMinutes() !== minute ||
+    utc.getUTCSeconds() !== second
+  ) {
     return undefined;
   }
   const offsetMinutes = parts[9] ? (parts[9] === "-" ? -1 : 1) * (Number(parts[10]) * 60 + Number(parts[11])) : 0;

@@ -40,4 +40,3 @@ export class Deployment extends Model {
   specFrom!: string | null;
   upgradeId!: string | null;
 }
-

@@ -41,7 +41,9 @@ afterAll(async () => {
 
 describe("platform-admin endpoints", () => {
   it("are found in the admin router", () => {
-    expect(ENDPOINTS.map((endpoint) => `${endpoint.method} ${endpoint.path}`)).toEqual(expect.arrayContaining(["GET /api/admin/users/:id/limits", "PATCH /api/admin/users/:id/limits"]));
+    expect(ENDPOINTS.map((endpoint) => `${endpoint.method} ${endpoint.path}`)).toEqual(
+      expect.arrayContaining(["GET /api/admin/users/:id/limits", "PATCH /api/admin/users/:id/limits"]),
+    );
   });
 
   for (const endpoint of ENDPOINTS) {

@@ -30,7 +30,10 @@ export function adminRoutes(router: Router<PortalState>, db: Database, accounts:
     const user = await target(params.id);
     const current = await db.models.UserLimits.query().findById(user.id);
     const next = { maxProjects: current?.maxProjects ?? null, maxCpu: current?.maxCpu ?? null, maxMemory: current?.maxMemory ?? null, ...changes, updatedAt: new Date() };
-    await db.models.UserLimits.query().insert({ userId: user.id, ...next }).onConflict("userId").merge();
+    await db.models.UserLimits.query()
+      .insert({ userId: user.id, ...next })
+      .onConflict("userId")
+      .merge();
     return { limits: await projects.limitsOf(user.id) };
   });
 

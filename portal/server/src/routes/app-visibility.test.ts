@@ -44,7 +44,10 @@ describe("app visibility through the API", () => {
     expect(created.status, created.text).toBe(201);
     expect(created.json.app).toMatchObject({ name: "admin", visibility: "private" });
     const listed = await portal.request("GET", "/api/projects/intranet/apps", { cookie: owner });
-    expect(listed.json.items.map((app: { name: string; visibility: string }) => [app.name, app.visibility])).toEqual([["web", "public"], ["admin", "private"]]);
+    expect(listed.json.items.map((app: { name: string; visibility: string }) => [app.name, app.visibility])).toEqual([
+      ["web", "public"],
+      ["admin", "private"],
+    ]);
 
     const rendered = await manifests(portal, owner, "intranet");
     expect(ingressClasses(rendered)).toEqual({ web: "nginx", admin: "nginx-internal" });
@@ -76,7 +79,9 @@ describe("app visibility through the API", () => {
       expect(bad.status, bad.text).toBe(400);
       expect(bad.json.error.details).toEqual([{ path: "visibility", message: '"internal" is not a visibility: use "public" or "private"' }]);
     }
-    expect((await portal.request("GET", "/api/projects/strict/apps", { cookie: owner })).json.items.map((app: { name: string; visibility: string }) => [app.name, app.visibility])).toEqual([["web", "private"]]);
+    expect(
+      (await portal.request("GET", "/api/projects/strict/apps", { cookie: owner })).json.items.map((app: { name: string; visibility: string }) => [app.name, app.visibility]),
+    ).toEqual([["web", "private"]]);
   });
 });
 

@@ -35,7 +35,9 @@ describe("GET /api/config", () => {
     const kubeconfig = join(tempDir("kubeconfig"), "config");
     const cluster = "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:9'}}]\nusers: [{name: u, user: {}}]";
     writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\n${cluster}\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`);
-    const portal = await startTestPortal({ env: { DEPLOY_ENGINE: "mock", PROMETHEUS_URL: "http://127.0.0.1:9", GRAFANA_URL: "https://grafana.example.com", KUBECONFIG: kubeconfig } });
+    const portal = await startTestPortal({
+      env: { DEPLOY_ENGINE: "mock", PROMETHEUS_URL: "http://127.0.0.1:9", GRAFANA_URL: "https://grafana.example.com", KUBECONFIG: kubeconfig },
+    });
     portals.push(portal);
     const { json } = await portal.request("GET", "/api/config");
     expect(json.config).toMatchObject({ metrics: { enabled: true }, grafana: { enabled: true }, engine: { name: "mock", available: true }, cluster: { enabled: true } });

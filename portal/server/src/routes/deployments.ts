@@ -76,23 +76,25 @@ export function deploymentRoutes(router: Router<PortalState>, projects: Projects
       stream.end();
     };
     const pump = () => {
-      pumping = pumping.then(async () => {
-        if (closed) return;
-        for (let events = await deployments.eventsAfter(deployment.id, sequence); events.length > 0; events = await deployments.eventsAfter(deployment.id, sequence)) {
-          for (const event of events) write(`id: ${event.sequence}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
-          sequence = events.at(-1)!.sequence;
-        }
-        const current = await deployments.latest(deployment.id);
-        if (!current) return close();
-        if (current.status !== lastStatus) {
-          lastStatus = current.status;
-          write(`event: status\ndata: ${JSON.stringify(presentDeployment(current))}\n\n`);
-        }
-        if (isFinal(current)) {
-          write(`event: end\ndata: ${JSON.stringify({ status: current.status })}\n\n`);
-          close();
-        }
-      }).catch(() => close());
+      pumping = pumping
+        .then(async () => {
+          if (closed) return;
+          for (let events = await deployments.eventsAfter(deployment.id, sequence); events.length > 0; events = await deployments.eventsAfter(deployment.id, sequence)) {
+            for (const event of events) write(`id: ${event.sequence}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+            sequence = events.at(-1)!.sequence;
+          }
+          const current = await deployments.latest(deployment.id);
+          if (!current) return close();
+          if (current.status !== lastStatus) {
+            lastStatus = current.status;
+            write(`event: status\ndata: ${JSON.stringify(presentDeployment(current))}\n\n`);
+          }
+          if (isFinal(current)) {
+            write(`event: end\ndata: ${JSON.stringify({ status: current.status })}\n\n`);
+            close();
+          }
+        })
+        .catch(() => close());
     };
     const unsubscribe = streams.subscribe(deployment.id, pump, close);
     const keepalive = setInterval(() => write(": keep-alive\n\n"), KEEPALIVE_MS);

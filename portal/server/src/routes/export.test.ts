@@ -7,7 +7,8 @@
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { MASKED_SECRET_VALUE, parseProjectSpecText, renderProject, type ProjectSpec } from "@babyhelm/sdk";
+import { MASKED_SECRET_VALUE, parseProjectSpecText, renderProject, type DeploymentObject, type KubernetesObject, type ProjectSpec } from "@babyhelm/sdk";
+import { projectSecretChecksumKey } from "../services/secret-checksum-key.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kubernetesTypeToken, revealSecrets } from "../../../../sdk/src/test-support/pulumi-mocks.js";
 import { tempDir } from "../../../../test/support/temp-dir.js";
@@ -17,6 +18,8 @@ import { createProject } from "../test-support/projects.js";
 
 const PROJECT = "eject";
 const SECRET = "export-test-secret-9f3e";
+/** The stack's own key of the secret checksum, as the README has the user set it. */
+const STACK_CHECKSUM_KEY = "export-test-stack-checksum-key-5a1c";
 let portal: TestPortal;
 const cookies: Record<"owner" | "developer" | "viewer" | "stranger", string> = { owner: "", developer: "", viewer: "", stranger: "" };
 let owners: Download;
@@ -61,9 +64,12 @@ describe("exporting a project as a pulumi up repository", () => {
     expect(denied).toEqual({ developer: 403, viewer: 403, stranger: 404, anonymous: 401, missing: 404 });
   });
 
-  it("holds one directory named after the project, and no secret value anywhere", async () => {
-    expect(gunzipSync(owners.body).includes(SECRET)).toBe(false);
-    expect(gunzipSync(owners.body).includes(Buffer.from(SECRET).toString("base64"))).toBe(false);
+  it("holds one directory named after the project, and no secret value anywhere, nor the portal's checksum key or SECRETS_KEY", async () => {
+    const unpacked = gunzipSync(owners.body);
+    expect(unpacked.includes(SECRET)).toBe(false);
+    expect(unpacked.includes(Buffer.from(SECRET).toString("base64"))).toBe(false);
+    const portalKey = projectSecretChecksumKey(portal.config.secretsKey, PROJECT);
+    for (const key of [portalKey, portal.config.secretsKey.toString("base64"), portal.config.secretsKey.toString("hex")]) expect(unpacked.includes(key)).toBe(false);
     const dir = tempDir("export-contents");
     const paths = await unpack(owners.body, dir);
     expect(paths.sort()).toEqual([`${PROJECT}/`, ...[".gitignore", "Pulumi.yaml", "README.md", "index.ts", "package.json", "spec.yaml", "tsconfig.json"].map((file) => `${PROJECT}/${file}`)]);
@@ -73,7 +79,8 @@ describe("exporting a project as a pulumi up repository", () => {
     const served = (await portal.request("GET", `/api/projects/${PROJECT}/spec`, { cookie: cookies.owner })).json;
     expect(parseProjectSpecText(read("spec.yaml"))).toEqual(served);
     expect(served.apps[0].secretEnv).toEqual({ API_KEY: MASKED_SECRET_VALUE });
-    expect(read("README.md").match(/^pulumi config set --secret .*$/gm)).toEqual(["pulumi config set --secret web.API_KEY", "pulumi config set --secret web.API_KEY"]);
+    const keyCommand = 'pulumi config set --secret babyhelm:secretChecksumKey "$(openssl rand -hex 32)"';
+    expect(read("README.md").match(/^pulumi config set --secret .*$/gm)).toEqual(["pulumi config set --secret web.API_KEY", keyCommand, "pulumi config set --secret web.API_KEY", keyCommand]);
   });
 
   describe("as a Pulumi program, with the packed SDK", () => {
@@ -98,9 +105,9 @@ describe("exporting a project as a pulumi up repository", () => {
       expect(readdirSync(join(repoDir, "dist"))).toContain("index.js");
     });
 
-    it("registers the same objects as renderProject, the secret from the stack's config", async () => {
-      const { exports, objects } = await runExportUnderMocks(repoDir, PROJECT, { "web.API_KEY": SECRET });
-      const rendered = await renderProject(await deployedSpec(), { platform: portal.config.platform });
+    it("registers the same objects as renderProject, the secret and the checksum key from the stack's config", async () => {
+      const { exports, objects } = await runExportUnderMocks(repoDir, PROJECT, { "web.API_KEY": SECRET, "babyhelm:secretChecksumKey": STACK_CHECKSUM_KEY });
+      const rendered = await renderProject(await deployedSpec(), { platform: portal.config.platform, secretChecksumKey: STACK_CHECKSUM_KEY });
       const identity = (type: string, metadata: unknown) => {
         const { namespace, name } = metadata as { namespace?: string; name: string };
         return `${type} ${namespace ?? ""}/${name}`;
@@ -115,14 +122,23 @@ describe("exporting a project as a pulumi up repository", () => {
       const secret = objects.find((object) => object.type === "kubernetes:core/v1:Secret")!;
       expect(revealSecrets(secret.inputs).secretPaths).toContain("stringData");
       expect(exports).toEqual({ namespace: PROJECT, apps: ["web", "worker"], urls: { web: `http://web.${PROJECT}.svc.cluster.local:80` } });
+      // Keyed with the stack's key, not the portal's: the portal's manifests show another checksum.
+      const stackChecksum = (created as unknown as KubernetesObject[])
+        .find((object): object is DeploymentObject => object.kind === "Deployment" && object.metadata.name === "web")
+        ?.spec?.template.metadata?.annotations?.["babyhelm.io/secret-env-checksum"];
+      expect(stackChecksum).toMatch(/^[0-9a-f]{64}$/);
+      const manifests = await portal.request("GET", `/api/projects/${PROJECT}/manifests`, { cookie: cookies.owner });
+      expect(manifests.text).toContain("babyhelm.io/secret-env-checksum: ");
+      expect(manifests.text).not.toContain(stackChecksum!);
     }, 120_000);
 
-    it("stops before creating anything when a secret is not set, naming the command that sets it", async () => {
+    it("stops before creating anything when a secret or the checksum key is not set, naming the commands that set them", async () => {
       const failure = await runExportUnderMocks(repoDir, PROJECT, {}).then(
         () => undefined,
         (error: { stderr?: string }) => error.stderr ?? "",
       );
       expect(failure).toContain("pulumi config set --secret web.API_KEY");
+      expect(failure).toContain('pulumi config set --secret babyhelm:secretChecksumKey "$(openssl rand -hex 32)"');
     }, 120_000);
   });
 });

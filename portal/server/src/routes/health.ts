@@ -13,10 +13,7 @@ export function healthRoutes(router: Router<PortalState>, knex: Knex): void {
   api.on(endpoints.health, () => ({ status: "ok" as const }));
   api.on(endpoints.ready, async () => {
     try {
-      await Promise.race([
-        knex.raw("select 1"),
-        new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), READY_TIMEOUT_MS).unref()),
-      ]);
+      await Promise.race([knex.raw("select 1"), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), READY_TIMEOUT_MS).unref())]);
       return { status: "ready" as const };
     } catch {
       throw new AppError(503, "not_ready", "The database does not answer.");

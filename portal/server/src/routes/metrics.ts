@@ -55,14 +55,22 @@ export function metricsRoutes(router: Router<PortalState>, projects: Projects, m
   };
 
   api.on(endpoints.getMetricsPanel, async (ctx, { params: { name }, query }) =>
-    metrics.forUser(ctx.state.auth.user!.id, () => whileCheckingAccess(() => checkMember(ctx.state.auth, name), (signal) => metrics.panel(name, query, signal))),
+    metrics.forUser(ctx.state.auth.user!.id, () =>
+      whileCheckingAccess(
+        () => checkMember(ctx.state.auth, name),
+        (signal) => metrics.panel(name, query, signal),
+      ),
+    ),
   );
 
   api.on(
     endpoints.queryMetrics,
     async (ctx, { params: { name }, query }) => {
       const body = await metrics.forUser(ctx.state.auth.user!.id, () =>
-        whileCheckingAccess(() => checkMember(ctx.state.auth, name), (signal) => metrics.query(name, query, signal)),
+        whileCheckingAccess(
+          () => checkMember(ctx.state.auth, name),
+          (signal) => metrics.query(name, query, signal),
+        ),
       );
       // Prometheus' own JSON, passed on as it came.
       return new JsonText(body);

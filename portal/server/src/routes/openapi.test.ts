@@ -39,7 +39,9 @@ describe("the OpenAPI document", () => {
     const config = loadConfig({ NODE_ENV: "test", DATA_DIR: tempDir("openapi"), BCRYPT_ROUNDS: "4" });
     const app = createApp({ config, logger: pino({ level: "silent" }), database: { knex, models: bindModels(knex) } });
     const routes = new Set(servedRoutes(app));
-    const documented = new Set(Object.entries(portalApiDocument().paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`)));
+    const documented = new Set(
+      Object.entries(portalApiDocument().paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`)),
+    );
     expect(routes.size).toBeGreaterThan(50);
     expect([...routes].filter((route) => !documented.has(route)).sort()).toEqual([]);
     expect([...documented].filter((route) => !routes.has(route)).sort()).toEqual([]);
@@ -48,7 +50,9 @@ describe("the OpenAPI document", () => {
 
   it("names each operation as the contract does, says who may call it, and describes the error answer", () => {
     const document = portalApiDocument();
-    const operations = Object.values(document.paths).flatMap((byMethod) => Object.values(byMethod) as { operationId: string; security?: unknown[]; responses: Record<string, unknown> }[]);
+    const operations = Object.values(document.paths).flatMap(
+      (byMethod) => Object.values(byMethod) as { operationId: string; security?: unknown[]; responses: Record<string, unknown> }[],
+    );
     expect(operations.map((operation) => operation.operationId).sort()).toEqual(Object.keys(endpoints).sort());
     for (const operation of operations) expect(operation.responses.default, operation.operationId).toBeDefined();
     const byId = Object.fromEntries(operations.map((operation) => [operation.operationId, operation]));

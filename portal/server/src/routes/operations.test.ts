@@ -74,7 +74,9 @@ describe("drift and rollback", () => {
     expect(rollback.status).toBe(409);
     expect(rollback.json.error.code).toBe("not_a_deployment");
     expect((await portal.request("POST", "/api/projects/shop/deployments/999999/rollback", { cookie: owner, body: {} })).status).toBe(404);
-    expect((await portal.request("GET", `/api/projects/shop/deployments/${preview.id}/diff?from=abc`, { cookie: owner })).json.error.details).toEqual([{ path: "from", message: "must be a deployment id" }]);
+    expect((await portal.request("GET", `/api/projects/shop/deployments/${preview.id}/diff?from=abc`, { cookie: owner })).json.error.details).toEqual([
+      { path: "from", message: "must be a deployment id" },
+    ]);
   });
 
   it("restores the apps of a deployment and deploys them, as one audited action", async () => {
@@ -88,8 +90,19 @@ describe("drift and rollback", () => {
     expect(app).toMatchObject({ image: "nginx:1.27", env: {} });
     const kept = await portal.request("GET", `/api/projects/shop/deployments/${rollback.json.deployment.id}/spec`, { cookie: owner });
     expect(kept.json.spec.apps[0].image).toBe("nginx:1.27");
-    const actions = (await portal.portal.database.knex("audit_log").where({ projectId: (await portal.portal.database.knex("projects").where({ name: "shop" }).first()).id }).orderBy("id")).map((entry: { action: string }) => entry.action);
-    expect(actions.filter((action: string) => action.startsWith("deployment."))).toEqual(["deployment.preview", "deployment.preview", "deployment.up", "deployment.up", "deployment.rollback"]);
+    const actions = (
+      await portal.portal.database
+        .knex("audit_log")
+        .where({ projectId: (await portal.portal.database.knex("projects").where({ name: "shop" }).first()).id })
+        .orderBy("id")
+    ).map((entry: { action: string }) => entry.action);
+    expect(actions.filter((action: string) => action.startsWith("deployment."))).toEqual([
+      "deployment.preview",
+      "deployment.preview",
+      "deployment.up",
+      "deployment.up",
+      "deployment.rollback",
+    ]);
   }, 120_000);
 
   it("checks every deployed project on schedule, never more at once platform-wide than DRIFT_CONCURRENCY", async () => {
@@ -98,9 +111,13 @@ describe("drift and rollback", () => {
       await waitForDeployment(portal, owner, name, await deploy(portal, owner, name));
     }
     const checked = async () => (await portal.portal.database.knex("deployments").where({ kind: "drift", status: "succeeded" }).distinct("projectId")).length;
-    for (const deadline = Date.now() + 100_000; (await checked()) < 4 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const deadline = Date.now() + 100_000; (await checked()) < 4 && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await checked()).toBe(4);
-    const runs: { startedAt: Date; finishedAt: Date }[] = await portal.portal.database.knex("deployments").where({ kind: "drift" }).whereNotNull("finishedAt").select("startedAt", "finishedAt");
+    const runs: { startedAt: Date; finishedAt: Date }[] = await portal.portal.database
+      .knex("deployments")
+      .where({ kind: "drift" })
+      .whereNotNull("finishedAt")
+      .select("startedAt", "finishedAt");
     const overlapping = runs.map((run) => runs.filter((other) => other.startedAt < run.finishedAt && other.finishedAt > run.startedAt).length);
     expect(Math.max(...overlapping)).toBe(1);
     const state = (await portal.request("GET", "/api/projects/alpha/drift", { cookie: owner })).json.drift;
@@ -114,10 +131,15 @@ describe("drift and rollback", () => {
     const project = await knex("projects").where({ name: "alpha" }).first();
     const last = await knex("deployments").where({ projectId: project.id, kind: "up", status: "succeeded" }).orderBy("id", "desc").first();
     // As if a newer SDK refused what alpha last deployed.
-    await knex("deployments").where({ id: last.id }).update({ spec: JSON.stringify({ name: "alpha", apps: [{ name: "web", image: "nginx:::" }] }) });
+    await knex("deployments")
+      .where({ id: last.id })
+      .update({ spec: JSON.stringify({ name: "alpha", apps: [{ name: "web", image: "nginx:::" }] }) });
     const plan = await portal.request("GET", "/api/admin/upgrades", { cookie: owner });
     expect(plan.status, plan.text).toBe(200);
-    expect(plan.json.projects.find((candidate: { project: string }) => candidate.project === "alpha")).toMatchObject({ changed: false, problem: expect.stringMatching(/apps\[0\]\.image/) });
+    expect(plan.json.projects.find((candidate: { project: string }) => candidate.project === "alpha")).toMatchObject({
+      changed: false,
+      problem: expect.stringMatching(/apps\[0\]\.image/),
+    });
     const refused = await portal.request("POST", "/api/admin/upgrades", { cookie: owner, body: { projects: ["alpha"] } });
     expect(refused.json.error.details).toEqual([{ path: "projects[0]", message: `"alpha" cannot be rendered by this portal's SDK; fix its spec first` }]);
   });

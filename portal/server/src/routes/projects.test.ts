@@ -26,7 +26,10 @@ describe("projects, apps and deployments", () => {
     expect(created.status, created.text).toBe(201);
     expect(created.json.project).toMatchObject({ name: "shop", displayName: "Shop", role: "owner", quota: { cpu: "2", memory: "4Gi", pods: 20 } });
 
-    const app = await portal.request("POST", "/api/projects/shop/apps", { cookie: owner, body: { name: "web", image: "nginx:1.27", port: 80, secretEnv: { API_KEY: "s3cr3t-value" } } });
+    const app = await portal.request("POST", "/api/projects/shop/apps", {
+      cookie: owner,
+      body: { name: "web", image: "nginx:1.27", port: 80, secretEnv: { API_KEY: "s3cr3t-value" } },
+    });
     expect(app.status, app.text).toBe(201);
     expect(app.json.app).toMatchObject({ name: "web", image: "nginx:1.27", port: 80, secretEnv: { API_KEY: "********" } });
 

@@ -74,6 +74,6 @@ export function projectRoutes(router: Router<PortalState>, projects: Projects, d
     const { project } = membershipOf(ctx);
     // Rendered from the real values, exactly as a deploy would create them, then masked.
     ctx.type = "text/yaml";
-    ctx.body = await renderProjectYaml(await projects.spec(project, "plain"), { showSecrets: false, platform });
+    ctx.body = await renderProjectYaml(await projects.spec(project, "plain"), { showSecrets: false, platform, secretChecksumKey: projects.secretChecksumKey(project) });
   });
 }

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
+import { secretEnvChecksum } from "@babyhelm/sdk";
 import { afterAll, describe, expect, it } from "vitest";
 import { pulumiCli, type PulumiCli } from "../../../../test/support/pulumi-cli.js";
 import { tempDir } from "../../../../test/support/temp-dir.js";
@@ -51,7 +52,12 @@ describe.skipIf(!realPlatform)("an exported project with the real `pulumi up` ag
     const readme = readFileSync(join(repoDir, "README.md"), "utf8");
     expect(readme).toContain("pulumi config set --secret web.API_KEY\n");
     await cli.run(["config", "set", "--secret", "web.API_KEY", SECRET, "--stack", "dev"], repoDir);
+    // And the stack's own key of the secret checksum, its `openssl rand -hex 32` done here.
+    expect(readme).toContain('pulumi config set --secret babyhelm:secretChecksumKey "$(openssl rand -hex 32)"\n');
+    const checksumKey = randomBytes(32).toString("hex");
+    await cli.run(["config", "set", "--secret", "babyhelm:secretChecksumKey", checksumKey, "--stack", "dev"], repoDir);
     expect(readFileSync(join(repoDir, "Pulumi.dev.yaml"), "utf8")).not.toContain(SECRET);
+    expect(readFileSync(join(repoDir, "Pulumi.dev.yaml"), "utf8")).not.toContain(checksumKey);
 
     deployed = true;
     const up = await cli.run(["up", "--yes", "--skip-preview", "--stack", "dev"], repoDir);
@@ -62,7 +68,9 @@ describe.skipIf(!realPlatform)("an exported project with the real `pulumi up` ag
 
     expect(await namespaceExists(platform.kube, PROJECT)).toBe(true);
     const apps = platform.kube.makeApiClient(AppsV1Api);
-    expect((await apps.readNamespacedDeployment({ name: "web", namespace: PROJECT })).status?.availableReplicas).toBe(2);
+    const web = await apps.readNamespacedDeployment({ name: "web", namespace: PROJECT });
+    expect(web.status?.availableReplicas).toBe(2);
+    expect(web.spec!.template.metadata!.annotations!["babyhelm.io/secret-env-checksum"]).toBe(secretEnvChecksum(checksumKey, PROJECT, "web", { API_KEY: SECRET }));
     expect((await apps.readNamespacedDeployment({ name: "worker", namespace: PROJECT })).status?.availableReplicas).toBe(1);
     const secret = await platform.kube.makeApiClient(CoreV1Api).readNamespacedSecret({ name: "web-env", namespace: PROJECT });
     expect(Buffer.from(secret.data!.API_KEY!, "base64").toString()).toBe(SECRET);

@@ -25,10 +25,13 @@ beforeAll(async () => {
   cookies.stranger = await signUp(portal, "stranger@example.com");
   await signUp(portal, "extra@example.com");
   for (const project of ["matrix", "doomed"]) {
-    await createProject(portal, cookies.owner, project, [
-      { name: "web", image: "nginx:1.27", port: 80 },
-      ...["viewer", "developer", "owner"].map((role) => ({ name: `victim-${role}`, image: "busybox:1.36" })),
-    ], { cpu: "2", memory: "4Gi", pods: 30 });
+    await createProject(
+      portal,
+      cookies.owner,
+      project,
+      [{ name: "web", image: "nginx:1.27", port: 80 }, ...["viewer", "developer", "owner"].map((role) => ({ name: `victim-${role}`, image: "busybox:1.36" }))],
+      { cpu: "2", memory: "4Gi", pods: 30 },
+    );
     for (const role of ["developer", "viewer"]) {
       const added = await portal.request("POST", `/api/projects/${project}/members`, { cookie: cookies.owner, body: { email: `${role}@example.com`, role } });
       if (added.status !== 201) throw new Error(added.text);
@@ -106,7 +109,9 @@ describe("who may do what in a project", () => {
   });
 
   it("keeps a project's last owner", async () => {
-    const owners = (await portal.request("GET", "/api/projects/matrix/members", { cookie: cookies.owner })).json.items.filter((member: { role: string }) => member.role === "owner");
+    const owners = (await portal.request("GET", "/api/projects/matrix/members", { cookie: cookies.owner })).json.items.filter(
+      (member: { role: string }) => member.role === "owner",
+    );
     const response = await portal.request("DELETE", `/api/projects/matrix/members/${owners[0].userId}`, { cookie: cookies.owner });
     expect(response.status).toBe(409);
     expect(response.json.error.code).toBe("last_owner");

@@ -29,7 +29,10 @@ export function statusRoutes(router: Router<PortalState>, projects: Projects, de
     const { project } = membershipOf(ctx);
     const apps = await projects.apps(project);
     ctx.set("Cache-Control", "no-store");
-    return await statuses.of(project.name, [...apps].sort((a, b) => a.position - b.position).map((app) => app.name));
+    return await statuses.of(
+      project.name,
+      [...apps].sort((a, b) => a.position - b.position).map((app) => app.name),
+    );
   });
 
   /**
@@ -90,7 +93,19 @@ export function statusRoutes(router: Router<PortalState>, projects: Projects, de
       counted = true;
     }
     try {
-      stop = await logs.open(project.name, app.name, { tailLines: input.tailLines ?? DEFAULT_TAIL_LINES, sinceSeconds: input.sinceSeconds, pod: input.pod, container: input.container, previous: input.previous ?? false, follow }, sink);
+      stop = await logs.open(
+        project.name,
+        app.name,
+        {
+          tailLines: input.tailLines ?? DEFAULT_TAIL_LINES,
+          sinceSeconds: input.sinceSeconds,
+          pod: input.pod,
+          container: input.container,
+          previous: input.previous ?? false,
+          follow,
+        },
+        sink,
+      );
     } catch (error) {
       close();
       throw error;

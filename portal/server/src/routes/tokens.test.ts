@@ -37,7 +37,16 @@ describe("personal access tokens", () => {
   it("are shown once, stored only as a keyed hash, and work as Authorization: Bearer", async () => {
     const created = await portal.request("POST", "/api/me/tokens", { cookie: alice, body: { name: "deploy from CI" } });
     const { token, ...shown } = created.json.token;
-    expect(shown).toEqual({ id: expect.any(String), name: "deploy from CI", prefix: token.slice(0, 9), project: null, role: null, expiresAt: null, createdAt: expect.any(String), lastUsedAt: null });
+    expect(shown).toEqual({
+      id: expect.any(String),
+      name: "deploy from CI",
+      prefix: token.slice(0, 9),
+      project: null,
+      role: null,
+      expiresAt: null,
+      createdAt: expect.any(String),
+      lastUsedAt: null,
+    });
     const rows = await portal.portal.database.knex("api_tokens").select("*");
     expect(JSON.stringify(rows)).not.toContain(token);
     expect(JSON.stringify(rows)).not.toContain(token.slice(9));
@@ -108,7 +117,11 @@ describe("limited tokens for CI", () => {
     expect((await portal.request("GET", "/api/projects/other/metrics?panel=cpu", { token })).status).toBe(404);
 
     // Above its role: 403, as for a developer member.
-    for (const [method, path, body] of [["PATCH", "/api/projects/shop", { displayName: "Shop" }], ["DELETE", "/api/projects/shop", undefined], ["POST", "/api/projects/shop/members", { email: "hal@example.com", role: "viewer" }]] as const) {
+    for (const [method, path, body] of [
+      ["PATCH", "/api/projects/shop", { displayName: "Shop" }],
+      ["DELETE", "/api/projects/shop", undefined],
+      ["POST", "/api/projects/shop/members", { email: "hal@example.com", role: "viewer" }],
+    ] as const) {
       const refused = await portal.request(method, path, { token, body });
       expect(refused.status, `${method} ${path}`).toBe(403);
       expect(refused.json.error.code).toBe("forbidden");
@@ -127,7 +140,11 @@ describe("limited tokens for CI", () => {
   it("a token capped at a role, for all projects, acts with at most that role in each", async () => {
     const { token } = await create({ name: "read everything", role: "viewer" });
     const listed = (await portal.request("GET", "/api/projects", { token })).json.items;
-    expect(listed.map((item: { name: string; role: string }) => [item.name, item.role])).toEqual([["other", "viewer"], ["shop", "viewer"], ["viewed", "viewer"]]);
+    expect(listed.map((item: { name: string; role: string }) => [item.name, item.role])).toEqual([
+      ["other", "viewer"],
+      ["shop", "viewer"],
+      ["viewed", "viewer"],
+    ]);
     expect((await portal.request("GET", "/api/projects/other/spec", { token })).status).toBe(200);
     expect((await portal.request("POST", "/api/projects/other/deployments", { token, body: {} })).status).toBe(403);
     expect((await portal.request("GET", "/api/projects/hals", { token })).status).toBe(404);
@@ -153,7 +170,10 @@ describe("limited tokens for CI", () => {
 
   it("an expired token answers 401 token_expired, saying so", async () => {
     const { token, id } = await create({ name: "short-lived", project: "shop", expiresInDays: 1 });
-    await portal.portal.database.knex("api_tokens").where({ id }).update({ expiresAt: new Date(Date.now() - 1000) });
+    await portal.portal.database
+      .knex("api_tokens")
+      .where({ id })
+      .update({ expiresAt: new Date(Date.now() - 1000) });
     const expired = await portal.request("GET", "/api/projects/shop", { token });
     expect(expired.status).toBe(401);
     expect(expired.json.error.code).toBe("token_expired");
@@ -161,7 +181,10 @@ describe("limited tokens for CI", () => {
     // The same once it was cached: expiry is checked on every request.
     const { token: cached, id: cachedId } = await create({ name: "cached", expiresInDays: 1 });
     expect((await portal.request("GET", "/api/me", { token: cached })).status).toBe(200);
-    await portal.portal.database.knex("api_tokens").where({ id: cachedId }).update({ expiresAt: new Date(Date.now() - 1000) });
+    await portal.portal.database
+      .knex("api_tokens")
+      .where({ id: cachedId })
+      .update({ expiresAt: new Date(Date.now() - 1000) });
     await announce(await idOf("gina@example.com"));
     expect((await portal.request("GET", "/api/me", { token: cached })).json.error.code).toBe("token_expired");
   });
@@ -220,7 +243,9 @@ describe("sessions", () => {
     const cookie = await signUp(portal, "carol@example.com");
     const sessions = () => portal.portal.database.knex("sessions");
     const [session] = await sessions().orderBy("id", "desc").limit(1);
-    await sessions().where({ id: session.id }).update({ lastSeenAt: new Date(Date.now() - 3600_000), expiresAt: new Date(Date.now() + 60_000) });
+    await sessions()
+      .where({ id: session.id })
+      .update({ lastSeenAt: new Date(Date.now() - 3600_000), expiresAt: new Date(Date.now() + 60_000) });
     await announce(session.userId);
     const used = await portal.request("GET", "/api/me", { cookie });
     expect(used.status).toBe(200);
@@ -228,7 +253,9 @@ describe("sessions", () => {
     const renewed = await sessions().where({ id: session.id }).first();
     expect(renewed.expiresAt.getTime()).toBeGreaterThan(Date.now() + 6.9 * 24 * 3600_000);
 
-    await sessions().where({ id: session.id }).update({ expiresAt: new Date(Date.now() - 1000) });
+    await sessions()
+      .where({ id: session.id })
+      .update({ expiresAt: new Date(Date.now() - 1000) });
     await announce(session.userId);
     const expired = await portal.request("GET", "/api/me", { cookie });
     expect(expired.status).toBe(401);
@@ -236,7 +263,9 @@ describe("sessions", () => {
 
     const other = await signUp(portal, "dave@example.com");
     const [latest] = await sessions().orderBy("id", "desc").limit(1);
-    await sessions().where({ id: latest.id }).update({ absoluteExpiresAt: new Date(Date.now() - 1000) });
+    await sessions()
+      .where({ id: latest.id })
+      .update({ absoluteExpiresAt: new Date(Date.now() - 1000) });
     await announce(latest.userId);
     expect((await portal.request("GET", "/api/me", { cookie: other })).status).toBe(401);
   });

@@ -83,7 +83,10 @@ describe("registration", () => {
     await portal.request("POST", "/api/auth/register", { body: { email: "unconfirmed@example.com", password: "correct horse battery", name: "U" } });
     await portal.smtp.waitFor((mail) => mail.to.includes("unconfirmed@example.com"));
     await portal.portal.database.knex("email_tokens").update({ createdAt: new Date(Date.now() - 3600_000) });
-    for (const [path, known] of [["/api/auth/resend", "unconfirmed@example.com"], ["/api/auth/password-reset", "regular@example.com"]] as const) {
+    for (const [path, known] of [
+      ["/api/auth/resend", "unconfirmed@example.com"],
+      ["/api/auth/password-reset", "regular@example.com"],
+    ] as const) {
       const before = portal.smtp.mails.length;
       const forKnown = await portal.request("POST", path, { body: { email: known } });
       const forUnknown = await portal.request("POST", path, { body: { email: "nobody-at-all@example.com" } });
@@ -183,10 +186,16 @@ describe("behind a proxy", () => {
       const through = (forged: string) => ({ "x-forwarded-for": `${forged}, 203.0.113.7` });
       const statuses = [];
       for (let attempt = 0; attempt < 5; attempt++) {
-        statuses.push((await proxied.request("POST", "/api/auth/login", { body: { email: `y${attempt}@example.com`, password: "guessing again" }, headers: through(`10.0.0.${attempt}`) })).status);
+        statuses.push(
+          (await proxied.request("POST", "/api/auth/login", { body: { email: `y${attempt}@example.com`, password: "guessing again" }, headers: through(`10.0.0.${attempt}`) }))
+            .status,
+        );
       }
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
-      const other = await proxied.request("POST", "/api/auth/login", { body: { email: "z@example.com", password: "guessing again" }, headers: { "x-forwarded-for": "198.51.100.1" } });
+      const other = await proxied.request("POST", "/api/auth/login", {
+        body: { email: "z@example.com", password: "guessing again" },
+        headers: { "x-forwarded-for": "198.51.100.1" },
+      });
       expect(other.status).toBe(401);
     } finally {
       await proxied.stop();

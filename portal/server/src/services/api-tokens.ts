@@ -53,7 +53,9 @@ export class ApiTokens {
     const project = input.project ? await this.memberProject(user, input.project) : undefined;
     const role = input.role ?? null;
     if (project && role && !roleAtLeast(project.role, role)) {
-      throw invalidRequest([{ path: "role", message: `your role in "${project.name}" is ${project.role}; a token cannot do more than you: choose ${project.role} or lower, or leave role out` }]);
+      throw invalidRequest([
+        { path: "role", message: `your role in "${project.name}" is ${project.role}; a token cannot do more than you: choose ${project.role} or lower, or leave role out` },
+      ]);
     }
     const token = randomApiToken();
     const apiToken = await this.models.ApiToken.query().insertAndFetch({
@@ -84,7 +86,10 @@ export class ApiTokens {
       .join("project_members", "project_members.project_id", "projects.id")
       .where({ "projects.name": name, "project_members.user_id": user.id })
       .first();
-    if (!found) throw invalidRequest([{ path: "project", message: `you are not a member of a project named "${name}": give the name of one of your projects, or leave project out for all of them` }]);
+    if (!found)
+      throw invalidRequest([
+        { path: "project", message: `you are not a member of a project named "${name}": give the name of one of your projects, or leave project out for all of them` },
+      ]);
     return found as unknown as { id: string; name: string; role: Role };
   }
 
@@ -114,7 +119,9 @@ export class ApiTokens {
     const now = Date.now();
     if (apiToken.expiresAt && apiToken.expiresAt.getTime() <= now) throw tokenExpired(apiToken.expiresAt);
     if (!apiToken.lastUsedAt || now - apiToken.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
-      await this.models.ApiToken.query().patch({ lastUsedAt: new Date(now) }).findById(apiToken.id);
+      await this.models.ApiToken.query()
+        .patch({ lastUsedAt: new Date(now) })
+        .findById(apiToken.id);
       apiToken.lastUsedAt = new Date(now);
     }
     return { apiToken, user };

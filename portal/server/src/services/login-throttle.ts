@@ -36,7 +36,10 @@ export class LoginThrottle {
     const { LoginFailure } = this.models;
     const attempt = await LoginFailure.query().insertAndFetch({ email, ip });
     const since = new Date(Date.now() - this.limits.windowMs);
-    for (const [column, value, limit] of [["email", email, this.limits.perEmail], ["ip", ip, this.limits.perIp]] as const) {
+    for (const [column, value, limit] of [
+      ["email", email, this.limits.perEmail],
+      ["ip", ip, this.limits.perIp],
+    ] as const) {
       const earlier = await LoginFailure.query()
         .where(column, value)
         .where("createdAt", ">", since)
@@ -60,6 +63,8 @@ export class LoginThrottle {
 
   /** Old rows only slow the queries down. */
   async prune(): Promise<void> {
-    await this.models.LoginFailure.query().delete().where("createdAt", "<", new Date(Date.now() - this.limits.windowMs));
+    await this.models.LoginFailure.query()
+      .delete()
+      .where("createdAt", "<", new Date(Date.now() - this.limits.windowMs));
   }
 }

@@ -43,7 +43,10 @@ async function addMember(project: string, who: "coowner" | "developer" | "viewer
 
 /** Sets the stored expiry straight in the database: the API refuses the past, a test needs it. */
 async function expireNow(project: string) {
-  await portal.portal.database.knex("projects").where({ name: project }).update({ expiresAt: portal.portal.database.knex.raw("now() - interval '1 second'") });
+  await portal.portal.database
+    .knex("projects")
+    .where({ name: project })
+    .update({ expiresAt: portal.portal.database.knex.raw("now() - interval '1 second'") });
 }
 
 const mailsAbout = (project: string) => portal.smtp.mails.filter((mail) => mail.subject.startsWith(`${project} expires`));
@@ -67,7 +70,10 @@ afterAll(async () => {
 describe("expiresAt in the API", () => {
   it("is taken on create and PATCH, shown to every member and in the list, and audited", async () => {
     const at = inMs(3 * DAY);
-    const created = await portal.request("POST", "/api/projects", { cookie: cookies.owner, body: { name: "preview-1", quota: { cpu: "250m", memory: "256Mi", pods: 5 }, expiresAt: at } });
+    const created = await portal.request("POST", "/api/projects", {
+      cookie: cookies.owner,
+      body: { name: "preview-1", quota: { cpu: "250m", memory: "256Mi", pods: 5 }, expiresAt: at },
+    });
     expect(created.status, created.text).toBe(201);
     expect(created.json.project.expiresAt).toBe(at);
     await addMember("preview-1", "viewer", "viewer");
@@ -178,7 +184,10 @@ describe("the warning a day before", () => {
     expect((await portal.portal.database.knex("projects").where({ name: "extended" }).first()).expiryWarnedAt).toBeNull();
     expect((await here().sweep()).warned.map((warned) => warned.name)).not.toContain("extended");
     // ... and when that day has come (the clock moved on: here the expiry is moved into the last day).
-    await portal.portal.database.knex("projects").where({ name: "extended" }).update({ expiresAt: new Date(Date.now() + 23 * HOUR) });
+    await portal.portal.database
+      .knex("projects")
+      .where({ name: "extended" })
+      .update({ expiresAt: new Date(Date.now() + 23 * HOUR) });
     expect((await here().sweep()).warned).toContainEqual({ name: "extended", owners: 1 });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(mailsAbout("extended")).toHaveLength(2);
@@ -230,7 +239,15 @@ describe("at expiry", () => {
     const project = await knex("projects").where({ name: "stubborn" }).first();
     // A destroy of this expiry that failed a moment ago (what the engine records when the cluster refuses).
     const [failed] = await knex("deployments")
-      .insert({ projectId: project.id, kind: "destroy", status: "failed", error: "the cluster could not be reached", createdAt: knex.raw("now()"), startedAt: knex.raw("now()"), finishedAt: knex.raw("now()") })
+      .insert({
+        projectId: project.id,
+        kind: "destroy",
+        status: "failed",
+        error: "the cluster could not be reached",
+        createdAt: knex.raw("now()"),
+        startedAt: knex.raw("now()"),
+        finishedAt: knex.raw("now()"),
+      })
       .returning("id");
     const shown = await portal.request("GET", "/api/projects/stubborn", { cookie: cookies.owner });
     expect(shown.json.project.lastDeployment).toMatchObject({ kind: "destroy", status: "failed", error: "the cluster could not be reached" });
@@ -244,7 +261,9 @@ describe("at expiry", () => {
     // Back to the expiry that failed, and 16 minutes later: tried again, once.
     await knex("projects").where({ id: project.id }).update({ expiresAt: project.expiresAt });
     expect((await here().sweep()).expired).toEqual([]);
-    await knex("deployments").where({ id: failed.id }).update({ finishedAt: knex.raw("now() - interval '16 minutes'") });
+    await knex("deployments")
+      .where({ id: failed.id })
+      .update({ finishedAt: knex.raw("now() - interval '16 minutes'") });
     const retried = await Promise.all([here().sweep(), there().sweep()]);
     expect(retried.flatMap((result) => result.expired)).toEqual([{ name: "stubborn", deploymentId: expect.any(String) }]);
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
@@ -278,7 +297,10 @@ describe("the sweep in a running portal", () => {
       await waitForDeployment(second, owner, "by-itself", await deploy(second, owner, "by-itself"));
       expect((await second.request("PATCH", "/api/projects/by-itself", { cookie: owner, body: { expiresAt: inMs(2 * HOUR) } })).status).toBe(200);
       await second.smtp.waitFor((mail) => mail.subject.startsWith("by-itself expires"));
-      await second.portal.database.knex("projects").where({ name: "by-itself" }).update({ expiresAt: second.portal.database.knex.raw("now()") });
+      await second.portal.database
+        .knex("projects")
+        .where({ name: "by-itself" })
+        .update({ expiresAt: second.portal.database.knex.raw("now()") });
       for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
         if ((await second.request("GET", "/api/projects/by-itself", { cookie: owner })).status === 404) break;
       }

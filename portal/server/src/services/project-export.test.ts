@@ -63,6 +63,7 @@ describe("a project exported as a pulumi up repository", () => {
       "pulumi config set --secret web.API_KEY",
       "pulumi config set --secret web.DATABASE_PASSWORD",
       "pulumi config set --secret worker.TOKEN",
+      'pulumi config set --secret babyhelm:secretChecksumKey "$(openssl rand -hex 32)"',
     ]);
     // The run-through repeats them in order, between stack init and preview.
     const run = readme.slice(readme.indexOf("## Run it"));
@@ -102,8 +103,24 @@ describe("a project exported as a pulumi up repository", () => {
     const program = file("index.ts");
     expect(program).toContain('const platform: PlatformOptions = {"ingressClassName":"traefik"};');
     expect(program).toContain('readFileSync(join(pulumi.runtime.getRootDirectory(), "spec.yaml"), "utf8")');
-    expect(program).toContain("new Project(spec.name, { spec, platform }, { providers: [provider] })");
+    expect(program).toContain("new Project(spec.name, { spec, platform, secretChecksumKey }, { providers: [provider] })");
     expect(program).toContain("config.get(`${app.name}.${variable}`)");
+  });
+
+  it("keys the secret checksum with the stack's own babyhelm:secretChecksumKey, which the README has the user set once", () => {
+    const program = file("index.ts");
+    expect(program).toContain('const secretChecksumKey = new pulumi.Config("babyhelm").get("secretChecksumKey");');
+    expect(program).toContain('missing.push("pulumi config set --secret babyhelm:secretChecksumKey \\"$(openssl rand -hex 32)\\"");');
+    const readme = file("README.md");
+    const secrets = readme.slice(readme.indexOf("## Secrets"), readme.indexOf("## Run it"));
+    expect(secrets).toContain('```sh\npulumi config set --secret babyhelm:secretChecksumKey "$(openssl rand -hex 32)"\n```');
+    const run = readme.slice(readme.indexOf("## Run it"));
+    expect(run.indexOf('pulumi config set --secret babyhelm:secretChecksumKey "$(openssl rand -hex 32)"')).toBeLessThan(run.indexOf("pulumi preview"));
+    // The offline render keys the checksum as pulumi up does, the key passed through the environment.
+    expect(run).toContain('BABYHELM_SECRET_CHECKSUM_KEY="$(pulumi config get babyhelm:secretChecksumKey)" npx babyhelm render -f spec.yaml --ingress-class traefik --secret-checksum-key-env BABYHELM_SECRET_CHECKSUM_KEY');
+    const plain = parseProjectSpec({ name: "calm", apps: [{ name: "web", image: "nginx:1.27" }] });
+    const calm = projectExportFiles({ spec: plain, platform: {}, versions }).find((entry) => entry.path === "README.md")!.content;
+    expect(calm).not.toContain("secretChecksumKey");
   });
 
   it("takes the versions this repository pins", () => {

@@ -2,11 +2,13 @@
  * A project "ejected" as a ready `pulumi up` repository: what the files are (pure, from the spec the portal
  * deploys), and the tar.gz that `GET /api/projects/:name/export` answers with them. Secret values never get
  * in: spec.yaml keeps the names with `********`, and the program reads each value from the stack's config.
+ * Nor does the portal's key of the secret checksum (derived from SECRETS_KEY): the stack keys it with a
+ * random `babyhelm:secretChecksumKey` of its own, which the README has the user set once.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MASKED_SECRET_VALUE, SDK_VERSION, type PlatformOptions, type ProjectSpec } from "@babyhelm/sdk";
+import { MASKED_SECRET_VALUE, SDK_VERSION, SECRET_CHECKSUM_KEY_COMMAND, type PlatformOptions, type ProjectSpec } from "@babyhelm/sdk";
 import { Header, Pack, ReadEntry } from "tar";
 import { Document } from "yaml";
 
@@ -101,18 +103,25 @@ for (const app of spec.apps) {
   const secretEnv = app.secretEnv ?? {};
   for (const variable of Object.keys(secretEnv)) {
     const value = config.get(\`\${app.name}.\${variable}\`);
-    if (value === undefined) missing.push(\`\${app.name}.\${variable}\`);
+    if (value === undefined) missing.push(\`pulumi config set --secret \${app.name}.\${variable}\`);
     else secretEnv[variable] = value;
   }
 }
+// Pods restart on a secret change through a checksum of the values on their template, which anyone who can
+// read the Deployment sees: an HMAC keyed with this stack's own random key, so nobody without it can check
+// a guess of a secret against it. Set once per stack; a new key restarts the pods with secrets once.
+const secretChecksumKey = new pulumi.Config("babyhelm").get("secretChecksumKey");
+if (secretChecksumKey === undefined && spec.apps.some((app) => Object.keys(app.secretEnv ?? {}).length > 0)) {
+  missing.push(${JSON.stringify(SECRET_CHECKSUM_KEY_COMMAND)});
+}
 if (missing.length > 0) {
-  throw new Error(\`Secret values missing from this stack's config; set each one (it prompts for the value):\\n\${missing.map((key) => \`  pulumi config set --secret \${key}\`).join("\\n")}\`);
+  throw new Error(\`Values missing from this stack's config; set each one (without a value on the line, it prompts for it):\\n\${missing.map((command) => \`  \${command}\`).join("\\n")}\`);
 }
 
 // Secrets and ConfigMaps are updated in place: by default a change replaces them (delete, then create),
 // and pods starting in between would miss their keys.
 const provider = new k8s.Provider("kubernetes", { enableSecretMutable: true, enableConfigMapMutable: true });
-const project = new Project(spec.name, { spec, platform }, { providers: [provider] });
+const project = new Project(spec.name, { spec, platform, secretChecksumKey }, { providers: [provider] });
 
 export const namespace = project.namespaceName;
 export const apps = Object.keys(project.apps);
@@ -181,12 +190,17 @@ const PLATFORM_FLAGS: Record<keyof PlatformOptions, string> = {
   tlsClusterIssuer: "--tls-issuer",
 };
 
-/** `babyhelm render` of spec.yaml with the program's platform options (names, or "" for no TLS issuer). */
-function renderCommand(platform: PlatformOptions): string {
+/**
+ * `babyhelm render` of spec.yaml with the program's platform options (names, or "" for no TLS issuer); with
+ * secrets, keyed with the stack's checksum key (from the environment: never on a command line) so it renders
+ * the annotation `pulumi up` sets.
+ */
+function renderCommand(platform: PlatformOptions, keyed: boolean): string {
   const flags = (Object.keys(PLATFORM_FLAGS) as (keyof PlatformOptions)[])
     .filter((key) => platform[key] !== undefined)
     .map((key) => `${PLATFORM_FLAGS[key]} ${platform[key] === "" ? '""' : platform[key]}`);
-  return ["npx babyhelm render -f spec.yaml", ...flags].join(" ");
+  const render = ["npx babyhelm render -f spec.yaml", ...flags].join(" ");
+  return keyed ? `BABYHELM_SECRET_CHECKSUM_KEY="$(pulumi config get babyhelm:secretChecksumKey)" ${render} --secret-checksum-key-env BABYHELM_SECRET_CHECKSUM_KEY` : render;
 }
 
 function readme(spec: ProjectSpec, platform: PlatformOptions, secrets: ExportSecret[], versions: ExportVersions): string {
@@ -207,6 +221,15 @@ function readme(spec: ProjectSpec, platform: PlatformOptions, secrets: ExportSec
           "",
           "A new secret variable: add its name to the app's `secretEnv` in spec.yaml (any value, e.g. `********`),",
           "then set its value the same way.",
+          "",
+          "Pods restart when a secret value changes, through a checksum of the values on their template",
+          "(`babyhelm.io/secret-env-checksum`). Whoever can read the Deployment sees it, so it is an HMAC keyed",
+          "with a random key of the stack's own (not the portal's, which stays in the portal). Set it once; without",
+          "it `pulumi up` stops and names this command too:",
+          "",
+          "```sh",
+          SECRET_CHECKSUM_KEY_COMMAND,
+          "```",
         ];
   return [
     `# ${title}`,
@@ -238,9 +261,10 @@ function readme(spec: ProjectSpec, platform: PlatformOptions, secrets: ExportSec
     "pulumi login --local                   # or your backend",
     "pulumi stack init dev",
     ...secrets.map((secret) => `pulumi config set --secret ${secret.key}`),
+    ...(secrets.length > 0 ? [SECRET_CHECKSUM_KEY_COMMAND] : []),
     "pulumi preview",
     "pulumi up",
-    `${renderCommand(platform)}   # the same objects, offline`,
+    `${renderCommand(platform, secrets.length > 0)}   # the same objects, offline`,
     "```",
     "",
     "The stack outputs `namespace`, `apps` and `urls` (in-cluster addresses of the apps with a port).",

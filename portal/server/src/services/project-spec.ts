@@ -52,7 +52,22 @@ export function projectSpecOf(project: Project, apps: AppRecord[], mode: SecretM
 /** The columns of an app, from a parsed ProjectSpec app; secret values are encrypted here and nowhere else. */
 export function appColumnsOf(
   projectId: string,
-  app: { name: string; image: string; port?: number; replicas?: number; command?: string[]; args?: string[]; env?: Record<string, string>; secretEnv?: Record<string, string>; resources: { cpu: string; memory: string }; healthCheck?: { path: string }; domain?: string; visibility?: "public" | "private"; autoscale?: { min: number; max: number; cpuPercent: number }; restartedAt?: string },
+  app: {
+    name: string;
+    image: string;
+    port?: number;
+    replicas?: number;
+    command?: string[];
+    args?: string[];
+    env?: Record<string, string>;
+    secretEnv?: Record<string, string>;
+    resources: { cpu: string; memory: string };
+    healthCheck?: { path: string };
+    domain?: string;
+    visibility?: "public" | "private";
+    autoscale?: { min: number; max: number; cpuPercent: number };
+    restartedAt?: string;
+  },
   key: Buffer,
 ) {
   const secretKeys = Object.keys(app.secretEnv ?? {});

@@ -39,7 +39,10 @@ describe("apps", () => {
   it("treats secret values as write-only: set, kept, replaced and removed by name, never shown", async () => {
     await portal.request("DELETE", "/api/projects/one", { cookie: owner });
     await createProject(portal, owner, "vault", [{ name: "api", image: "nginx", port: 8080, secretEnv: { DB_PASSWORD: SECRET, TOKEN: "first-token" } }]);
-    const kept = await portal.request("PATCH", "/api/projects/vault/apps/api", { cookie: owner, body: { secretEnv: { TOKEN: "second-token", DB_PASSWORD: "********" }, replicas: 1 } });
+    const kept = await portal.request("PATCH", "/api/projects/vault/apps/api", {
+      cookie: owner,
+      body: { secretEnv: { TOKEN: "second-token", DB_PASSWORD: "********" }, replicas: 1 },
+    });
     expect(kept.status, kept.text).toBe(200);
     expect(kept.json.app.secretEnv).toEqual({ DB_PASSWORD: "********", TOKEN: "********" });
     const removed = await portal.request("PATCH", "/api/projects/vault/apps/api", { cookie: owner, body: { secretEnv: { TOKEN: null } } });
@@ -57,9 +60,15 @@ describe("apps", () => {
 
   it("never shows a secret value in an API response, the manifests, a deployment's log or events, or the logs", async () => {
     const responses = await Promise.all(
-      ["/api/projects", "/api/projects/vault", "/api/projects/vault/apps", "/api/projects/vault/apps/api", "/api/projects/vault/spec", "/api/projects/vault/manifests", "/api/projects/vault/deployments"].map((path) =>
-        portal.request("GET", path, { cookie: owner }),
-      ),
+      [
+        "/api/projects",
+        "/api/projects/vault",
+        "/api/projects/vault/apps",
+        "/api/projects/vault/apps/api",
+        "/api/projects/vault/spec",
+        "/api/projects/vault/manifests",
+        "/api/projects/vault/deployments",
+      ].map((path) => portal.request("GET", path, { cookie: owner })),
     );
     const [latest] = responses[6]!.json.items;
     const detail = await portal.request("GET", `/api/projects/vault/deployments/${latest.id}`, { cookie: owner });

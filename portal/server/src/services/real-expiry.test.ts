@@ -43,7 +43,9 @@ describe.skipIf(!realPlatform)("an expiring project on the local cluster", () =>
 
     // The clock moves on: the expiry is now.
     const { knex } = portal.portal.database;
-    await knex("projects").where({ name }).update({ expiresAt: knex.raw("now()") });
+    await knex("projects")
+      .where({ name })
+      .update({ expiresAt: knex.raw("now()") });
 
     let gone = false;
     for (const deadline = Date.now() + 240_000; Date.now() < deadline && !gone; await new Promise((resolve) => setTimeout(resolve, 500))) {

@@ -67,7 +67,9 @@ export class Sessions {
     let renewed = false;
     if (now - session!.lastSeenAt.getTime() > RENEW_AFTER_MS) {
       const expiresAt = new Date(Math.min(now + SESSION_IDLE_MS, session!.absoluteExpiresAt.getTime()));
-      const updated = await this.models.Session.query().patch({ lastSeenAt: new Date(now), expiresAt }).where({ id: session!.id });
+      const updated = await this.models.Session.query()
+        .patch({ lastSeenAt: new Date(now), expiresAt })
+        .where({ id: session!.id });
       // The session was ended meanwhile (by another process): it is gone, whatever the cache said.
       if (updated === 0) {
         this.cache.delete(key);

@@ -60,7 +60,9 @@ function containerOf(pod: V1Pod, requested: string | undefined, app: string): st
   const names = pod.spec?.containers.map((container) => container.name) ?? [];
   if (requested === undefined) return names.includes(app) ? app : (names[0] ?? app);
   if (!names.includes(requested)) {
-    throw new AppError(400, "invalid_request", `container: "${requested}" is not a container of the app's pods; they have ${names.join(", ")}.`, [{ path: "container", message: `must be one of ${names.join(", ")}` }]);
+    throw new AppError(400, "invalid_request", `container: "${requested}" is not a container of the app's pods; they have ${names.join(", ")}.`, [
+      { path: "container", message: `must be one of ${names.join(", ")}` },
+    ]);
   }
   return requested;
 }
@@ -97,7 +99,12 @@ export class AppLogs {
   async open(namespace: string, app: string, request: LogRequest, sink: LogSink): Promise<() => void> {
     const all = await this.reader.appPods(namespace, app);
     if (request.pod !== undefined && !all.some((pod) => pod.metadata?.name === request.pod)) {
-      throw new AppError(404, "pod_not_found", `pod: "${request.pod}" is not a pod of app "${app}"; its pods are ${all.map((pod) => pod.metadata?.name).join(", ") || "none right now"}.`, [{ path: "pod", message: "is not a pod of this app" }]);
+      throw new AppError(
+        404,
+        "pod_not_found",
+        `pod: "${request.pod}" is not a pod of app "${app}"; its pods are ${all.map((pod) => pod.metadata?.name).join(", ") || "none right now"}.`,
+        [{ path: "pod", message: "is not a pod of this app" }],
+      );
     }
     const chosen = (pods: V1Pod[]) => pods.filter((pod) => request.pod === undefined || pod.metadata?.name === request.pod);
     const initial = chosen(all);
@@ -153,11 +160,15 @@ export class AppLogs {
           },
           controller.signal,
         );
-        onLines(stream, (raw) => deliver({ pod: name, container, ...parseLogLine(raw) }), () => {
-          reading.delete(name);
-          if (request.follow && !ended) sink.notice(`${name}: the log ended (the container stopped or the pod is gone).`);
-          settle();
-        });
+        onLines(
+          stream,
+          (raw) => deliver({ pod: name, container, ...parseLogLine(raw) }),
+          () => {
+            reading.delete(name);
+            if (request.follow && !ended) sink.notice(`${name}: the log ended (the container stopped or the pod is gone).`);
+            settle();
+          },
+        );
       } catch (error) {
         reading.delete(name);
         if (ended) return;

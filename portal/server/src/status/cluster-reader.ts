@@ -109,7 +109,11 @@ export class ClusterReader {
     // As kube.makeApiClient does, plus connections kept open between reads.
     const cluster = kube.getCurrentCluster();
     if (!cluster) throw new Error("the kubeconfig has no current cluster");
-    const configuration = createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kube }, promiseMiddleware: [new ConnectionReuse()] });
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration(cluster.server, {}),
+      authMethods: { default: kube },
+      promiseMiddleware: [new ConnectionReuse()],
+    });
     this.core = new CoreV1Api(configuration);
     this.apps = new AppsV1Api(configuration);
     this.autoscaling = new AutoscalingV2Api(configuration);

@@ -62,7 +62,12 @@ describe("a pod's problem", () => {
   });
 
   it("reports a recent OOM kill of a pod that runs again, and forgets an old one", () => {
-    const oom = (finishedAt: Date): Partial<V1ContainerStatus> => ({ ready: true, restartCount: 1, state: { running: {} }, lastState: { terminated: { exitCode: 137, reason: "OOMKilled", finishedAt } } });
+    const oom = (finishedAt: Date): Partial<V1ContainerStatus> => ({
+      ready: true,
+      restartCount: 1,
+      state: { running: {} },
+      lastState: { terminated: { exitCode: 137, reason: "OOMKilled", finishedAt } },
+    });
     expect(podProblem(pod("p", "Running", oom(ago(60_000))), NOW)).toMatchObject({ code: "OOMKilled", exitCode: 137 });
     expect(podProblem(pod("p", "Running", oom(ago(60 * 60_000))), NOW)).toBeNull();
   });
@@ -73,9 +78,17 @@ describe("a pod's problem", () => {
   });
 
   it("quotes the scheduler for a pod no node can take, and tells a merely pending pod apart", () => {
-    const unschedulable = pod("p", "Pending", {}, { status: { conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/3 nodes are available: 3 Insufficient cpu." }] } });
+    const unschedulable = pod(
+      "p",
+      "Pending",
+      {},
+      { status: { conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/3 nodes are available: 3 Insufficient cpu." }] } },
+    );
     expect(podProblem(unschedulable, NOW)).toEqual({ code: "Unschedulable", message: "No node can run the pod: 0/3 nodes are available: 3 Insufficient cpu." });
-    expect(podProblem(pod("p", "Pending", {}, { status: { conditions: [{ type: "PodScheduled", status: "True" }] } }), NOW)).toEqual({ code: "Pending", message: "The pod is starting." });
+    expect(podProblem(pod("p", "Pending", {}, { status: { conditions: [{ type: "PodScheduled", status: "True" }] } }), NOW)).toEqual({
+      code: "Pending",
+      message: "The pod is starting.",
+    });
   });
 
   it("says a pod is terminating, but a crash of the same pod comes first", () => {
@@ -98,15 +111,28 @@ describe("a rollout", () => {
   });
 
   it("stays complete when a pod crashes after the new ReplicaSet became available: the app is degraded, not rolling", () => {
-    const crashedSince = deployment(1, { replicas: 1, readyReplicas: 0, updatedReplicas: 1, availableReplicas: 0, conditions: [{ type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: 'ReplicaSet "web-abc" has successfully progressed.' }] });
+    const crashedSince = deployment(1, {
+      replicas: 1,
+      readyReplicas: 0,
+      updatedReplicas: 1,
+      availableReplicas: 0,
+      conditions: [{ type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: 'ReplicaSet "web-abc" has successfully progressed.' }],
+    });
     expect(rolloutOf(crashedSince)).toEqual({ state: "complete", reason: null, message: null });
-    expect(appStatus(app({ deployment: crashedSince, pods: [pod("web-abc-1", "Running", crashLoop(1))] }), NOW)).toMatchObject({ health: "degraded", rollout: { state: "complete" } });
+    expect(appStatus(app({ deployment: crashedSince, pods: [pod("web-abc-1", "Running", crashLoop(1))] }), NOW)).toMatchObject({
+      health: "degraded",
+      rollout: { state: "complete" },
+    });
   });
 
   it("is stalled past its deadline, or when pods cannot be created (e.g. the quota), with the controller's words", () => {
-    const deadline = deployment(1, { conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: 'ReplicaSet "web-abc" has timed out progressing.' }] });
+    const deadline = deployment(1, {
+      conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: 'ReplicaSet "web-abc" has timed out progressing.' }],
+    });
     expect(rolloutOf(deadline)).toEqual({ state: "stalled", reason: "ProgressDeadlineExceeded", message: 'ReplicaSet "web-abc" has timed out progressing.' });
-    const quota = deployment(1, { conditions: [{ type: "ReplicaFailure", status: "True", reason: "FailedCreate", message: 'pods "web-abc-x" is forbidden: exceeded quota: babyhelm-quota' }] });
+    const quota = deployment(1, {
+      conditions: [{ type: "ReplicaFailure", status: "True", reason: "FailedCreate", message: 'pods "web-abc-x" is forbidden: exceeded quota: babyhelm-quota' }],
+    });
     expect(rolloutOf(quota)).toMatchObject({ state: "stalled", reason: "FailedCreate" });
   });
 });
@@ -119,7 +145,13 @@ describe("an app's health", () => {
   });
 
   it("is degraded by a crashing pod, with the reason in words and how many pods it hits", () => {
-    const status = appStatus(app({ deployment: deployment(2, { replicas: 2, readyReplicas: 1, updatedReplicas: 2, availableReplicas: 1 }), pods: [pod("web-abc-1", "Running", crashLoop(1)), pod("web-abc-2", "Running")] }), NOW);
+    const status = appStatus(
+      app({
+        deployment: deployment(2, { replicas: 2, readyReplicas: 1, updatedReplicas: 2, availableReplicas: 1 }),
+        pods: [pod("web-abc-1", "Running", crashLoop(1)), pod("web-abc-2", "Running")],
+      }),
+      NOW,
+    );
     expect(status.health).toBe("degraded");
     expect(status.reason).toBe("CrashLoopBackOff (1 of 2 pods): The container keeps crashing: it exits with code 1; restarted 5 times.");
     expect(status.pods[0]).toMatchObject({ restarts: 5, lastRestartAt: ago(30_000).toISOString(), ready: false });
@@ -127,7 +159,9 @@ describe("an app's health", () => {
 
   it("is progressing during a rollout, and degraded once it stalls", () => {
     const rolling = deployment(2, { replicas: 3, readyReplicas: 2, updatedReplicas: 1, availableReplicas: 2 });
-    expect(appStatus(app({ deployment: rolling, pods: [pod("web-abc-1", "Running"), pod("web-abc-2", "Running"), pod("web-abc-3", "Pending")] }), NOW)).toMatchObject({ health: "progressing" });
+    expect(appStatus(app({ deployment: rolling, pods: [pod("web-abc-1", "Running"), pod("web-abc-2", "Running"), pod("web-abc-3", "Pending")] }), NOW)).toMatchObject({
+      health: "progressing",
+    });
     const stalled = deployment(1, { conditions: [{ type: "ReplicaFailure", status: "True", reason: "FailedCreate", message: "exceeded quota" }] });
     expect(appStatus(app({ deployment: stalled, pods: [] }), NOW)).toMatchObject({ health: "degraded", reason: "The rollout is stuck (FailedCreate): exceeded quota" });
   });
@@ -195,7 +229,10 @@ describe("a project's health", () => {
       quotas: [{ metadata: { name: "babyhelm-quota" }, status: { hard: { pods: "10" }, used: { pods: "2" } } }],
     };
     const status = projectStatus("shop", ["api"], objects, NOW);
-    expect(status.apps.map((a) => [a.name, a.health])).toEqual([["api", "missing"], ["web", "healthy"]]);
+    expect(status.apps.map((a) => [a.name, a.health])).toEqual([
+      ["api", "missing"],
+      ["web", "healthy"],
+    ]);
     expect(status).toMatchObject({ project: "shop", cluster: "connected", deployed: true, health: "missing", quota: { hard: { pods: "10" }, used: { pods: "2" } } });
   });
 });

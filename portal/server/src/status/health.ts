@@ -3,15 +3,7 @@
  * health, rollout, pods with the first problem of each, and its recent warnings. Pure: no client, no clock
  * (`now` is given), so every rule is tested on plain objects (health.test.ts).
  */
-import type {
-  CoreV1Event,
-  V1ContainerStatus,
-  V1Deployment,
-  V2HorizontalPodAutoscaler,
-  V1Ingress,
-  V1Pod,
-  V1ReplicaSet,
-} from "@kubernetes/client-node";
+import type { CoreV1Event, V1ContainerStatus, V1Deployment, V2HorizontalPodAutoscaler, V1Ingress, V1Pod, V1ReplicaSet } from "@kubernetes/client-node";
 import { PROBLEM_CODES } from "@babyhelm/sdk/api";
 import type { AppStatus, EventSummary, Health, PodStatus, Problem, ProblemCode, RolloutState } from "./types.js";
 
@@ -72,10 +64,17 @@ function containerProblem(status: V1ContainerStatus, now: number): Problem | und
     case "CrashLoopBackOff": {
       const exitCode = last?.exitCode;
       const cause = last?.reason === "OOMKilled" ? "it ran out of memory (OOMKilled)" : exitCode !== undefined ? `it exits with code ${exitCode}` : "it keeps exiting";
-      return { code: "CrashLoopBackOff", message: `The container keeps crashing: ${cause}; restarted ${plural(restarts, "time")}.`, ...(exitCode !== undefined ? { exitCode } : {}) };
+      return {
+        code: "CrashLoopBackOff",
+        message: `The container keeps crashing: ${cause}; restarted ${plural(restarts, "time")}.`,
+        ...(exitCode !== undefined ? { exitCode } : {}),
+      };
     }
     case "CreateContainerConfigError":
-      return { code: "CreateContainerConfigError", message: `The container cannot be configured${waiting.message ? `: ${waiting.message}` : " (a missing Secret or ConfigMap key?)."}` };
+      return {
+        code: "CreateContainerConfigError",
+        message: `The container cannot be configured${waiting.message ? `: ${waiting.message}` : " (a missing Secret or ConfigMap key?)."}`,
+      };
   }
   const oom = [current, last].find((state) => state?.reason === "OOMKilled");
   if (oom && (oom === current || now - time(oom.finishedAt) < RECENT_OOM_MS)) {
@@ -101,7 +100,8 @@ export function podProblem(pod: V1Pod, now: number): Problem | null {
       found.push({ code: "Pending", message: scheduled?.status === "True" ? "The pod is starting." : "The pod waits for a node." });
     }
   }
-  if (phase === "Failed") found.push({ code: "Failed", message: `The pod failed${pod.status?.message ? `: ${pod.status.message}` : pod.status?.reason ? ` (${pod.status.reason})` : "."}` });
+  if (phase === "Failed")
+    found.push({ code: "Failed", message: `The pod failed${pod.status?.message ? `: ${pod.status.message}` : pod.status?.reason ? ` (${pod.status.reason})` : "."}` });
   if (phase === "Running" && !isReady(pod)) found.push({ code: "NotReady", message: "The pod runs but does not pass its health check." });
   found.sort((a, b) => PROBLEM_ORDER.indexOf(a.code) - PROBLEM_ORDER.indexOf(b.code));
   return found[0] ?? null;
@@ -212,19 +212,32 @@ export function appStatus(objects: AppObjects, now: number): AppStatus {
     ? objects.replicaSets.filter((set) => set.metadata?.ownerReferences?.some((owner) => owner.kind === "Deployment" && owner.uid === deployment.metadata?.uid))
     : [];
   const app = { ...objects, replicaSets };
-  const pods = ownedPods(app).map((pod) => podStatus(pod, now)).sort((a, b) => a.name.localeCompare(b.name));
+  const pods = ownedPods(app)
+    .map((pod) => podStatus(pod, now))
+    .sort((a, b) => a.name.localeCompare(b.name));
   const events = appEvents(app, now);
   const base = {
     name: objects.name,
     pods,
     events,
     autoscaler: autoscaler
-      ? { current: autoscaler.status?.currentReplicas ?? 0, desired: autoscaler.status?.desiredReplicas ?? 0, min: autoscaler.spec?.minReplicas ?? null, max: autoscaler.spec?.maxReplicas ?? 0 }
+      ? {
+          current: autoscaler.status?.currentReplicas ?? 0,
+          desired: autoscaler.status?.desiredReplicas ?? 0,
+          min: autoscaler.spec?.minReplicas ?? null,
+          max: autoscaler.spec?.maxReplicas ?? 0,
+        }
       : null,
     ingress: ingressOf(objects.ingress),
   };
   if (!deployment) {
-    return { ...base, health: "missing", reason: "The app is not in the cluster: deploy the project.", replicas: { desired: 0, ready: 0, updated: 0, available: 0 }, rollout: { state: "progressing", reason: null, message: null } };
+    return {
+      ...base,
+      health: "missing",
+      reason: "The app is not in the cluster: deploy the project.",
+      replicas: { desired: 0, ready: 0, updated: 0, available: 0 },
+      rollout: { state: "progressing", reason: null, message: null },
+    };
   }
   const replicas = {
     desired: deployment.spec?.replicas ?? 1,
@@ -245,7 +258,8 @@ function judge(replicas: AppStatus["replicas"], rollout: Rollout, pods: PodStatu
   const inWords = first ? `${first.code}${pods.length > 1 ? ` (${affected} of ${plural(pods.length, "pod")})` : ""}: ${first.message}` : null;
   if (first && DEGRADING.has(first.code)) return { health: "degraded", reason: inWords };
   if (rollout.state === "stalled") return { health: "degraded", reason: `The rollout is stuck (${rollout.reason}): ${rollout.message ?? "no new pods become ready."}` };
-  if (rollout.state === "progressing") return { health: "progressing", reason: inWords ?? `Rolling out: ${replicas.updated} of ${replicas.desired} updated, ${replicas.available} available.` };
+  if (rollout.state === "progressing")
+    return { health: "progressing", reason: inWords ?? `Rolling out: ${replicas.updated} of ${replicas.desired} updated, ${replicas.available} available.` };
   if (replicas.ready < replicas.desired) return { health: "degraded", reason: inWords ?? `${replicas.ready} of ${replicas.desired} pods are ready.` };
   return { health: "healthy", reason: null };
 }

@@ -17,7 +17,7 @@ import { crashLooping, reportContainer, runningPods } from "../test-support/pod-
 import { signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
 import { createProject, deploy, waitForDeployment } from "../test-support/projects.js";
 import type { CapturedMail } from "../test-support/smtp.js";
-import { DELIVER_WEBHOOK as DELIVER_WEBHOOK_TASK, webhookSignature } from "../services/webhooks.js";
+import { webhookSignature } from "../services/webhooks.js";
 
 const suffix = randomBytes(3).toString("hex");
 const name = `alerts-${suffix}`;

@@ -130,7 +130,12 @@ describe.skipIf(!realPlatform)("what runs, read from the cluster", () => {
     expect(degraded.health).toBe("degraded");
     expect(webStatus.reason).toBe("CrashLoopBackOff (1 of 2 pods): The container keeps crashing: it exits with code 1; restarted 4 times.");
     expect(webStatus.replicas.ready).toBe(1);
-    expect(webStatus.pods.find((candidate) => candidate.name === pod!.metadata!.name)).toMatchObject({ ready: false, restarts: 4, problem: { code: "CrashLoopBackOff", exitCode: 1 }, lastRestartAt: expect.any(String) });
+    expect(webStatus.pods.find((candidate) => candidate.name === pod!.metadata!.name)).toMatchObject({
+      ready: false,
+      restarts: 4,
+      problem: { code: "CrashLoopBackOff", exitCode: 1 },
+      lastRestartAt: expect.any(String),
+    });
     expect(webStatus.events[0]).toMatchObject({ type: "Warning", reason: "BackOff", object: { kind: "Pod", name: pod!.metadata!.name }, count: 4 });
     expect(appIn(degraded, "worker").health).toBe("healthy");
 
@@ -155,10 +160,16 @@ describe.skipIf(!realPlatform)("what runs, read from the cluster", () => {
 
   it("names an image that cannot be pulled, with the kubelet's words, while the old pod keeps serving", async () => {
     // The local cluster's own stage (scripts/cluster/stages) plays a registry without this image.
-    await apps().patchNamespacedDeployment({ name: "api", namespace: name, body: [{ op: "replace", path: "/spec/template/spec/containers/0/image", value: "babyhelm.invalid/image-pull-backoff" }] });
+    await apps().patchNamespacedDeployment({
+      name: "api",
+      namespace: name,
+      body: [{ op: "replace", path: "/spec/template/spec/containers/0/image", value: "babyhelm.invalid/image-pull-backoff" }],
+    });
     const answer = await statusUntil((candidate) => appIn(candidate, "api").health === "degraded" && appIn(candidate, "api").events.length > 0, "api degraded by its image");
     const apiStatus = appIn(answer, "api");
-    expect(apiStatus.reason).toBe('ImagePullBackOff (1 of 2 pods): The image babyhelm.invalid/image-pull-backoff cannot be pulled: Back-off pulling image "babyhelm.invalid/image-pull-backoff"');
+    expect(apiStatus.reason).toBe(
+      'ImagePullBackOff (1 of 2 pods): The image babyhelm.invalid/image-pull-backoff cannot be pulled: Back-off pulling image "babyhelm.invalid/image-pull-backoff"',
+    );
     expect(apiStatus).toMatchObject({ replicas: { desired: 1, ready: 1, available: 1 }, rollout: { state: "progressing" } });
     expect(apiStatus.pods.map((pod) => pod.problem?.code ?? "ok").sort()).toEqual(["ImagePullBackOff", "ok"]);
     expect(apiStatus.events[0]).toMatchObject({ reason: "Failed", object: { kind: "Pod" } });
@@ -166,19 +177,31 @@ describe.skipIf(!realPlatform)("what runs, read from the cluster", () => {
 
   it("quotes the scheduler for a pod no node has room for, and the quota controller for a pod it refuses", async () => {
     // A change made behind the portal's back, as kubectl would: a pod bigger than any node (32 CPUs).
-    await core().patchNamespacedResourceQuota(
-      { name: "babyhelm-quota", namespace: name, body: [{ op: "replace", path: "/spec/hard/requests.cpu", value: "100" }, { op: "replace", path: "/spec/hard/limits.cpu", value: "100" }] },
-    );
-    const resources = (cpu: string) => [{ op: "replace", path: "/spec/template/spec/containers/0/resources", value: { requests: { cpu, memory: "64Mi" }, limits: { cpu, memory: "64Mi" } } }];
+    await core().patchNamespacedResourceQuota({
+      name: "babyhelm-quota",
+      namespace: name,
+      body: [
+        { op: "replace", path: "/spec/hard/requests.cpu", value: "100" },
+        { op: "replace", path: "/spec/hard/limits.cpu", value: "100" },
+      ],
+    });
+    const resources = (cpu: string) => [
+      { op: "replace", path: "/spec/template/spec/containers/0/resources", value: { requests: { cpu, memory: "64Mi" }, limits: { cpu, memory: "64Mi" } } },
+    ];
     await apps().patchNamespacedDeployment({ name: "worker", namespace: name, body: resources("40") });
     const pending = await statusUntil((answer) => appIn(answer, "worker").pods.some((pod) => pod.problem?.code === "Unschedulable"), "an unschedulable worker pod");
     const problem = appIn(pending, "worker").pods.find((pod) => pod.problem?.code === "Unschedulable")!.problem!;
     expect(problem.message).toMatch(/^No node can run the pod: 0\/3 nodes are available: 3 Insufficient cpu/);
     expect(appIn(pending, "worker")).toMatchObject({ health: "degraded", rollout: { state: "progressing" } });
 
-    await core().patchNamespacedResourceQuota(
-      { name: "babyhelm-quota", namespace: name, body: [{ op: "replace", path: "/spec/hard/requests.cpu", value: "2" }, { op: "replace", path: "/spec/hard/limits.cpu", value: "2" }] },
-    );
+    await core().patchNamespacedResourceQuota({
+      name: "babyhelm-quota",
+      namespace: name,
+      body: [
+        { op: "replace", path: "/spec/hard/requests.cpu", value: "2" },
+        { op: "replace", path: "/spec/hard/limits.cpu", value: "2" },
+      ],
+    });
     await apps().patchNamespacedDeployment({ name: "worker", namespace: name, body: resources("5") });
     const refused = await statusUntil((answer) => appIn(answer, "worker").rollout.state === "stalled", "a stalled worker rollout");
     expect(appIn(refused, "worker").reason).toMatch(/^The rollout is stuck \(FailedCreate\): .*exceeded quota: babyhelm-quota/);
@@ -202,12 +225,15 @@ describe.skipIf(!realPlatform)("what runs, read from the cluster", () => {
 
     // Followed as server-sent events: what is appended later arrives, and leaving ends it.
     const controller = new AbortController();
-    const response = await fetch(`${portal.url}${base}?follow=true&tailLines=1&pod=${pods[1]!.metadata!.name}`, { headers: { cookie: owner, accept: "text/event-stream" }, signal: controller.signal });
+    const response = await fetch(`${portal.url}${base}?follow=true&tailLines=1&pod=${pods[1]!.metadata!.name}`, {
+      headers: { cookie: owner, accept: "text/event-stream" },
+      signal: controller.signal,
+    });
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     const reader = response.body!.getReader();
     let received = "";
     const until = async (text: string) => {
-      for (const deadline = Date.now() + 15_000; !received.includes(text); ) {
+      for (const deadline = Date.now() + 15_000; !received.includes(text);) {
         if (Date.now() > deadline) throw new Error(`never received ${text}; got ${received}`);
         const { value, done } = await reader.read();
         if (done) throw new Error(`the stream ended before ${text}; got ${received}`);
@@ -264,7 +290,10 @@ describe.skipIf(!realPlatform)("what runs, read from the cluster", () => {
     expect(app.app.restartedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const deployment = await apps().readNamespacedDeployment({ name: "web", namespace: name });
     expect(deployment.spec!.template.metadata!.annotations).toMatchObject({ "babyhelm.io/restarted-at": app.app.restartedAt });
-    const after = await statusUntil((answer) => appIn(answer, "web").health === "healthy" && appIn(answer, "web").pods.every((pod) => !before.includes(pod.name)), "web's new pods");
+    const after = await statusUntil(
+      (answer) => appIn(answer, "web").health === "healthy" && appIn(answer, "web").pods.every((pod) => !before.includes(pod.name)),
+      "web's new pods",
+    );
     expect(appIn(after, "web").pods).toHaveLength(2);
     expect((await portal.request("POST", `/api/projects/${name}/apps/web/restart`, { cookie: viewer, body: {} })).status).toBe(403);
   }, 300_000);
@@ -288,33 +317,37 @@ describe("a project's status without a cluster, or before its first deploy", () 
     }
   }, 60_000);
 
-  it.skipIf(!realPlatform)("says a project has not been deployed, and that a cluster that does not answer is unreachable", async () => {
-    const platform = realPlatform!;
-    const connected = await startTestPortal({ env: { DEPLOY_ENGINE: "mock", KUBECONFIG: platform.kubeconfig } });
-    try {
-      const cookie = await signUp(connected, "never@example.com");
-      await createProject(connected, cookie, `never-${suffix}`);
-      const answer = await connected.request("GET", `/api/projects/never-${suffix}/status`, { cookie });
-      expect(answer.json).toMatchObject({ cluster: "connected", deployed: false, health: "missing", apps: [] });
-      expect(answer.json.message).toContain("has not been deployed yet");
-    } finally {
-      await connected.stop();
-    }
-    // A kubeconfig whose API server is gone: a closed loopback port.
-    const dir = mkdtempSync(join(tmpdir(), "babyhelm-kubeconfig-"));
-    const gone = join(dir, "kubeconfig");
-    writeFileSync(gone, readFileSync(platform.kubeconfig, "utf8").replace(/https:\/\/127\.0\.0\.1:\d+/, `https://127.0.0.1:${await freePort()}`));
-    const unreachable = await startTestPortal({ env: { DEPLOY_ENGINE: "mock", KUBECONFIG: gone } });
-    try {
-      const cookie = await signUp(unreachable, "gone@example.com");
-      await createProject(unreachable, cookie, "gone");
-      const answer = await unreachable.request("GET", "/api/projects/gone/status", { cookie });
-      expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ cluster: "unreachable", deployed: false, health: null, apps: [] });
-      expect(answer.json.message).toContain("does not answer");
-    } finally {
-      await unreachable.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  it.skipIf(!realPlatform)(
+    "says a project has not been deployed, and that a cluster that does not answer is unreachable",
+    async () => {
+      const platform = realPlatform!;
+      const connected = await startTestPortal({ env: { DEPLOY_ENGINE: "mock", KUBECONFIG: platform.kubeconfig } });
+      try {
+        const cookie = await signUp(connected, "never@example.com");
+        await createProject(connected, cookie, `never-${suffix}`);
+        const answer = await connected.request("GET", `/api/projects/never-${suffix}/status`, { cookie });
+        expect(answer.json).toMatchObject({ cluster: "connected", deployed: false, health: "missing", apps: [] });
+        expect(answer.json.message).toContain("has not been deployed yet");
+      } finally {
+        await connected.stop();
+      }
+      // A kubeconfig whose API server is gone: a closed loopback port.
+      const dir = mkdtempSync(join(tmpdir(), "babyhelm-kubeconfig-"));
+      const gone = join(dir, "kubeconfig");
+      writeFileSync(gone, readFileSync(platform.kubeconfig, "utf8").replace(/https:\/\/127\.0\.0\.1:\d+/, `https://127.0.0.1:${await freePort()}`));
+      const unreachable = await startTestPortal({ env: { DEPLOY_ENGINE: "mock", KUBECONFIG: gone } });
+      try {
+        const cookie = await signUp(unreachable, "gone@example.com");
+        await createProject(unreachable, cookie, "gone");
+        const answer = await unreachable.request("GET", "/api/projects/gone/status", { cookie });
+        expect(answer.status).toBe(200);
+        expect(answer.json).toMatchObject({ cluster: "unreachable", deployed: false, health: null, apps: [] });
+        expect(answer.json.message).toContain("does not answer");
+      } finally {
+        await unreachable.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

@@ -59,11 +59,12 @@ export interface MockRun {
 /**
  * Runs the compiled program (`main` of its Pulumi.yaml, dist/index.js) under Pulumi's mock runtime, as the
  * language host runs it: in the directory of `main`, told the project's name and root directory, with
- * `config` as the stack's config (keys without the project's prefix, all secret). Rejects with the
+ * `config` as the stack's config (keys without the project's prefix unless they name their namespace, all secret). Rejects with the
  * program's error output when it fails.
  */
 export async function runExportUnderMocks(repoDir: string, project: string, config: Record<string, string>): Promise<MockRun> {
-  const full = Object.fromEntries(Object.entries(config).map(([key, value]) => [`${project}:${key}`, value]));
+  // A key with its namespace (`babyhelm:secretChecksumKey`) stays as it is.
+  const full = Object.fromEntries(Object.entries(config).map(([key, value]) => [key.includes(":") ? key : `${project}:${key}`, value]));
   const { stdout } = await run(process.execPath, [runner, join(repoDir, "dist", "index.js")], {
     cwd: join(repoDir, "dist"),
     maxBuffer: 16 << 20,

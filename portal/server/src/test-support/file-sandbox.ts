@@ -26,7 +26,7 @@ process.env.TMPDIR = fileTemp;
 
 afterAll(async () => {
   let processes = processesWithEnvironment("TMPDIR", fileTemp);
-  for (const deadline = Date.now() + EXIT_GRACE_MS; processes.length > 0 && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + EXIT_GRACE_MS; processes.length > 0 && Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     processes = processesWithEnvironment("TMPDIR", fileTemp);
   }
@@ -44,5 +44,6 @@ afterAll(async () => {
     ...(entries.length > 0 ? [`left in its temp dir: ${entries.join(", ")}`] : []),
     ...(processes.length > 0 ? [`left running: ${processes.map((found) => `${found.pid} ${found.command}`).join("; ")}`] : []),
   ];
-  if (problems.length > 0) throw new Error(`This test file does not clean up after itself (remove what it makes, stop what it starts, also when a test fails): ${problems.join("; ")}`);
+  if (problems.length > 0)
+    throw new Error(`This test file does not clean up after itself (remove what it makes, stop what it starts, also when a test fails): ${problems.join("; ")}`);
 }, 30_000);

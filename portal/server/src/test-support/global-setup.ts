@@ -31,7 +31,7 @@ async function startTestCluster(project: TestProject): Promise<LocalCluster | un
     clusterBinaries();
   } catch (error) {
     const problem = (error as Error).message;
-    if (IN_CI) throw new Error(`CI=true: ${problem}`);
+    if (IN_CI) throw new Error(`CI=true: ${problem}`, { cause: error });
     console.warn(`tests that need a Kubernetes cluster will skip: ${problem}`);
     project.provide("kubeconfig", "");
     project.provide("clusterProblem", problem);

@@ -33,7 +33,8 @@ describe("processes a test file started", () => {
     expect(processesWithEnvironment("TMPDIR", marker).map((found) => found.pid)).toEqual([grandchild]);
     expect(processesWithEnvironment("TMPDIR", marker)[0]!.command).toBe("sleep 30");
     process.kill(grandchild, "SIGKILL");
-    for (const deadline = Date.now() + 5000; processesWithEnvironment("TMPDIR", marker).length > 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const deadline = Date.now() + 5000; processesWithEnvironment("TMPDIR", marker).length > 0 && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     expect(processesWithEnvironment("TMPDIR", marker)).toEqual([]);
   });
 });

@@ -65,9 +65,12 @@ export async function liveProjectObjects(kube: KubeConfig, project: string): Pro
   return found;
 }
 
-/** Asserts that the cluster holds exactly the rendered objects, field by field. */
-export async function expectClusterToMatchRender(kube: KubeConfig, spec: ProjectSpecInput): Promise<void> {
-  const rendered = await renderProject(spec);
+/**
+ * Asserts that the cluster holds exactly the rendered objects, field by field; `secretChecksumKey` is the
+ * key the deploy keyed the secret checksum with (the portal's: `projectSecretChecksumKey`).
+ */
+export async function expectClusterToMatchRender(kube: KubeConfig, spec: ProjectSpecInput, options: { secretChecksumKey?: string } = {}): Promise<void> {
+  const rendered = await renderProject(spec, { secretChecksumKey: options.secretChecksumKey });
   const live = await liveProjectObjects(kube, rendered[0]!.metadata!.name!);
   expect(live.map(key).sort()).toEqual(rendered.map(key).sort());
   for (const object of rendered as unknown as (AnyObject & Record<string, unknown>)[]) {

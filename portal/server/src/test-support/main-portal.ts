@@ -5,7 +5,7 @@
  */
 import { chmodSync } from "node:fs";
 import { freePort } from "../db/embedded.js";
-import { createTestDatabase } from "./portal.js";
+import { createTestDatabase, type AnswerJson } from "./portal.js";
 import { startSmtpCapture, tokenFrom, type SmtpCapture } from "./smtp.js";
 import { tempDir } from "../../../../test/support/temp-dir.js";
 
@@ -13,7 +13,7 @@ export interface MainPortalSetup {
   env: Record<string, string>;
   base: string;
   smtp: SmtpCapture;
-  call(method: string, path: string, cookie?: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers }>;
+  call(method: string, path: string, cookie?: string, body?: unknown): Promise<{ status: number; json: AnswerJson; headers: Headers }>;
 }
 
 export async function mainPortalSetup(dataDirPrefix: string, env: Record<string, string>): Promise<MainPortalSetup> {

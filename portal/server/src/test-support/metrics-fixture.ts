@@ -24,11 +24,61 @@ export interface FixturePod {
 }
 
 export const FIXTURE_PODS: FixturePod[] = [
-  { namespace: "alpha", app: "web", replicaSet: "web-6b7f9c", pod: "web-6b7f9c-aaaaa", cpuCores: 0.25, memoryBytes: 100 * MiB, receiveBytesPerSecond: 1000, transmitBytesPerSecond: 2000, restartsAgo: [] },
-  { namespace: "alpha", app: "web", replicaSet: "web-6b7f9c", pod: "web-6b7f9c-bbbbb", cpuCores: 0.25, memoryBytes: 100 * MiB, receiveBytesPerSecond: 1000, transmitBytesPerSecond: 2000, restartsAgo: [] },
-  { namespace: "alpha", app: "api", replicaSet: "api-7c8d5", pod: "api-7c8d5-ccccc", cpuCores: 0.5, memoryBytes: 50 * MiB, receiveBytesPerSecond: 300, transmitBytesPerSecond: 600, restartsAgo: [3600] },
-  { namespace: "beta", app: "web", replicaSet: "web-5a5a5", pod: "beta-web-5a5a5-ddddd", cpuCores: 7, memoryBytes: 7000 * MiB, receiveBytesPerSecond: 900_000, transmitBytesPerSecond: 700_000, restartsAgo: [] },
-  { namespace: "beta", app: "secret", replicaSet: "secret-9f9f9", pod: "beta-secret-9f9f9-eeeee", cpuCores: 3, memoryBytes: 9000 * MiB, receiveBytesPerSecond: 500_000, transmitBytesPerSecond: 400_000, restartsAgo: [600, 1200] },
+  {
+    namespace: "alpha",
+    app: "web",
+    replicaSet: "web-6b7f9c",
+    pod: "web-6b7f9c-aaaaa",
+    cpuCores: 0.25,
+    memoryBytes: 100 * MiB,
+    receiveBytesPerSecond: 1000,
+    transmitBytesPerSecond: 2000,
+    restartsAgo: [],
+  },
+  {
+    namespace: "alpha",
+    app: "web",
+    replicaSet: "web-6b7f9c",
+    pod: "web-6b7f9c-bbbbb",
+    cpuCores: 0.25,
+    memoryBytes: 100 * MiB,
+    receiveBytesPerSecond: 1000,
+    transmitBytesPerSecond: 2000,
+    restartsAgo: [],
+  },
+  {
+    namespace: "alpha",
+    app: "api",
+    replicaSet: "api-7c8d5",
+    pod: "api-7c8d5-ccccc",
+    cpuCores: 0.5,
+    memoryBytes: 50 * MiB,
+    receiveBytesPerSecond: 300,
+    transmitBytesPerSecond: 600,
+    restartsAgo: [3600],
+  },
+  {
+    namespace: "beta",
+    app: "web",
+    replicaSet: "web-5a5a5",
+    pod: "beta-web-5a5a5-ddddd",
+    cpuCores: 7,
+    memoryBytes: 7000 * MiB,
+    receiveBytesPerSecond: 900_000,
+    transmitBytesPerSecond: 700_000,
+    restartsAgo: [],
+  },
+  {
+    namespace: "beta",
+    app: "secret",
+    replicaSet: "secret-9f9f9",
+    pod: "beta-secret-9f9f9-eeeee",
+    cpuCores: 3,
+    memoryBytes: 9000 * MiB,
+    receiveBytesPerSecond: 500_000,
+    transmitBytesPerSecond: 400_000,
+    restartsAgo: [600, 1200],
+  },
 ];
 
 export interface MetricsFixture {
@@ -68,7 +118,11 @@ export function metricsFixture(end: number, options: { only?: string } = {}): Me
     add("tenant_secret", `namespace="${p.namespace}",pod="${p.pod}"`, () => (p.namespace === "beta" ? 4242 : 1));
   }
   for (const replicaSet of new Map(FIXTURE_PODS.filter((candidate) => included(candidate.namespace)).map((p) => [`${p.namespace}/${p.replicaSet}`, p])).values()) {
-    add("kube_replicaset_owner", `${KSM},namespace="${replicaSet.namespace}",replicaset="${replicaSet.replicaSet}",owner_kind="Deployment",owner_name="${replicaSet.app}"`, () => 1);
+    add(
+      "kube_replicaset_owner",
+      `${KSM},namespace="${replicaSet.namespace}",replicaset="${replicaSet.replicaSet}",owner_kind="Deployment",owner_name="${replicaSet.app}"`,
+      () => 1,
+    );
   }
   if (included(undefined)) {
     // Cluster-level: no namespace label at all.

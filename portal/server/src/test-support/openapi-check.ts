@@ -62,7 +62,9 @@ export function answerProblems({ method, path, status, contentType, json }: Answ
   const what = `${method} ${pathname} → ${status}`;
   const template = pathTemplate(pathname, method === "HEAD" ? "get" : method);
   const operationPointer = template ? `/paths/${escape(template)}/${method === "HEAD" ? "get" : method.toLowerCase()}` : undefined;
-  const responses = template ? (portalApiDocument().paths[template]![method === "HEAD" ? "get" : method.toLowerCase()] as { responses: Record<string, { content?: Record<string, unknown> }> }).responses : undefined;
+  const responses = template
+    ? (portalApiDocument().paths[template]![method === "HEAD" ? "get" : method.toLowerCase()] as { responses: Record<string, { content?: Record<string, unknown> }> }).responses
+    : undefined;
   const listed = responses?.[String(status)];
   if (status >= 200 && status < 300 && !listed) return [`${what}: the document lists no ${status} answer for ${template ?? "this path"}`];
   if (method === "HEAD" || status === 204 || status === 304) return [];
@@ -73,7 +75,10 @@ export function answerProblems({ method, path, status, contentType, json }: Answ
   if (mediaType !== "application/json") return [];
   const validate = validator(responsePointer ? `${responsePointer}/content/application~1json/schema` : "/components/schemas/Error");
   if (validate(json)) return [];
-  return (validate.errors ?? []).map((error) => `${what}: ${error.instancePath || "(the body)"} ${error.message}${error.params && "additionalProperty" in error.params ? ` (${String(error.params.additionalProperty)})` : ""}`);
+  return (validate.errors ?? []).map(
+    (error) =>
+      `${what}: ${error.instancePath || "(the body)"} ${error.message}${error.params && "additionalProperty" in error.params ? ` (${String(error.params.additionalProperty)})` : ""}`,
+  );
 }
 
 /** Throws when the answer does not conform, naming every problem. */

@@ -9,7 +9,9 @@ export async function reportContainer(kube: KubeConfig, pod: V1Pod, ready: boole
   const [name, namespace] = [pod.metadata!.name!, pod.metadata!.namespace!];
   const current = await core.readNamespacedPodStatus({ name, namespace });
   const flag = ready ? "True" : "False";
-  current.status!.conditions = current.status!.conditions!.map((condition) => (condition.type === "Ready" || condition.type === "ContainersReady" ? { ...condition, status: flag } : condition));
+  current.status!.conditions = current.status!.conditions!.map((condition) =>
+    condition.type === "Ready" || condition.type === "ContainersReady" ? { ...condition, status: flag } : condition,
+  );
   current.status!.containerStatuses = current.status!.containerStatuses!.map((status) => ({ ...status, ready, ...container }));
   await core.replaceNamespacedPodStatus({ name, namespace, body: current });
 }

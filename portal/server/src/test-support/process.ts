@@ -40,7 +40,6 @@ export async function waitForOutput(started: Started, text: string, timeoutMs = 
   }
 }
 
-
 /** Running, not gone and not a zombie waiting for whoever inherited it to reap it. */
 export function isAlive(pid: number): boolean {
   try {

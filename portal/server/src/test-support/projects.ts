@@ -62,7 +62,11 @@ export async function readEvents(url: string, cookie: string): Promise<{ event: 
     .split("\n\n")
     .filter((block) => block.includes("data:"))
     .map((block) => {
-      const field = (name: string) => block.split("\n").find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
+      const field = (name: string) =>
+        block
+          .split("\n")
+          .find((line) => line.startsWith(`${name}: `))
+          ?.slice(name.length + 2);
       return { event: field("event") ?? "message", data: JSON.parse(field("data")!), id: field("id") };
     });
 }

@@ -76,13 +76,7 @@ async function run(prometheus: string, dir: string, extraArgs: string[]): Promis
   const port = await freePort();
   const child = spawn(
     prometheus,
-    [
-      `--config.file=${join(dir, "prometheus.yml")}`,
-      `--storage.tsdb.path=${join(dir, "data")}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      ...extraArgs,
-      "--log.level=warn",
-    ],
+    [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, ...extraArgs, "--log.level=warn"],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let output = "";
@@ -100,7 +94,10 @@ async function run(prometheus: string, dir: string, extraArgs: string[]): Promis
       await stop();
       throw new Error(`prometheus exited early:\n${output}`);
     }
-    const ready = await fetch(`${url}/-/ready`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       await stop();

@@ -16,9 +16,7 @@ export class ApiError extends Error {
   /** Problems by field path (`email`, `quota.cpu`, `apps[0].image`), for showing beside the fields. */
   get fields(): Record<string, string> {
     if (!Array.isArray(this.details)) return {};
-    return Object.fromEntries(
-      (this.details as FieldProblem[]).filter((problem) => typeof problem?.path === "string").map((problem) => [problem.path, problem.message]),
-    );
+    return Object.fromEntries((this.details as FieldProblem[]).filter((problem) => typeof problem?.path === "string").map((problem) => [problem.path, problem.message]));
   }
 
   static from(error: AxiosError): ApiError {

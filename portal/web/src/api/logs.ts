@@ -7,10 +7,7 @@ import { reportUnauthenticated } from "./client.js";
 import { ApiError } from "./errors.js";
 import { readEventStream } from "./sse.js";
 
-export type LogStreamEvent =
-  | { type: "line"; line: LogLineEvent }
-  | { type: "notice"; notice: LogNoticeEvent }
-  | { type: "end"; end: LogEndEvent };
+export type LogStreamEvent = { type: "line"; line: LogLineEvent } | { type: "notice"; notice: LogNoticeEvent } | { type: "end"; end: LogEndEvent };
 
 export function logsUrl(project: string, app: string, query: LogQuery): string {
   const params = new URLSearchParams();

@@ -5,7 +5,8 @@ describe("ServerSentEventParser", () => {
   it("splits events across chunks and line endings, as the spec says", () => {
     const events: ServerSentEvent[] = [];
     const parser = new ServerSentEventParser();
-    for (const chunk of [": hello\n", "event: line\nda", 'ta: {"text":"a"}\r', "\n\r\n", "event: notice\ndata:one\ndata: two\nid: 9\n\n", "data: no type\n\n", "event: empty\n\n"]) events.push(...parser.push(chunk));
+    for (const chunk of [": hello\n", "event: line\nda", 'ta: {"text":"a"}\r', "\n\r\n", "event: notice\ndata:one\ndata: two\nid: 9\n\n", "data: no type\n\n", "event: empty\n\n"])
+      events.push(...parser.push(chunk));
     expect(events).toEqual([
       { event: "line", data: '{"text":"a"}', id: null },
       { event: "notice", data: "one\ntwo", id: "9" },

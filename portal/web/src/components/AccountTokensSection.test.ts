@@ -17,7 +17,16 @@ const NOW = new Date("2026-12-01T12:00:00Z");
 const DAY = 86_400_000;
 
 function listed(name: string, project: string | null): ProjectListItem {
-  return { name, displayName: project, role: "owner", quota: { cpu: "1", memory: "1Gi", pods: 10 }, appCount: 0, createdAt: NOW.toISOString(), expiresAt: null, lastDeployment: null };
+  return {
+    name,
+    displayName: project,
+    role: "owner",
+    quota: { cpu: "1", memory: "1Gi", pods: 10 },
+    appCount: 0,
+    createdAt: NOW.toISOString(),
+    expiresAt: null,
+    lastDeployment: null,
+  };
 }
 
 function token(fields: Partial<ApiToken> & { id: string; name: string }): ApiToken {
@@ -50,7 +59,13 @@ function portal(initial: ApiToken[], refuse?: (request: FakeRequest) => { status
       const refused = refuse?.(request);
       if (refused) return refused;
       const body = request.body as { name: string; project: string | null; role: ApiToken["role"]; expiresInDays: number | null };
-      const made = token({ id: String(tokens.length + 10), name: body.name, project: body.project, role: body.role, expiresAt: body.expiresInDays ? new Date(NOW.getTime() + body.expiresInDays * DAY).toISOString() : null });
+      const made = token({
+        id: String(tokens.length + 10),
+        name: body.name,
+        project: body.project,
+        role: body.role,
+        expiresAt: body.expiresInDays ? new Date(NOW.getTime() + body.expiresInDays * DAY).toISOString() : null,
+      });
       tokens = [...tokens, made];
       return { status: 201, data: { token: { ...made, token: "bh_secretsecretsecret" } } };
     }
@@ -72,9 +87,19 @@ async function open(initial: ApiToken[], refuse?: Parameters<typeof portal>[1]) 
 }
 
 const section = (page: VueWrapper) => page.find("section[aria-labelledby=tokens-heading]");
-const rows = (page: VueWrapper) => section(page).findAll("tbody tr").map((row) => row.findAll("td").slice(0, 5).map((cell) => cell.text()));
+const rows = (page: VueWrapper) =>
+  section(page)
+    .findAll("tbody tr")
+    .map((row) =>
+      row
+        .findAll("td")
+        .slice(0, 5)
+        .map((cell) => cell.text()),
+    );
 const field = (page: VueWrapper, label: string): DOMWrapper<HTMLElement> => {
-  const labelled = section(page).findAll("label").find((candidate) => candidate.text() === label)!;
+  const labelled = section(page)
+    .findAll("label")
+    .find((candidate) => candidate.text() === label)!;
   return section(page).find(`#${labelled.attributes("for")}`);
 };
 /** Picks the option shown as `text` in the select labelled `label`. */
@@ -103,7 +128,13 @@ describe("personal access tokens on the account page", () => {
 
   it("creates a token for one of the user's projects, with a role and an expiry, and shows its secret once", async () => {
     const { page, created } = await open([]);
-    await eventually(() => expect(field(page, "Project").findAll("option").map((option) => option.text())).toEqual(["All projects", "other", "Shop (shop)"]));
+    await eventually(() =>
+      expect(
+        field(page, "Project")
+          .findAll("option")
+          .map((option) => option.text()),
+      ).toEqual(["All projects", "other", "Shop (shop)"]),
+    );
     await field(page, "New token's name").setValue("deploy shop");
     await choose(page, "Project", "Shop (shop)");
     await choose(page, "Role", "Developer (apps and deployments)");
@@ -129,12 +160,18 @@ describe("personal access tokens on the account page", () => {
   it("shows the API's problems at their field", async () => {
     const { page } = await open([], () => ({
       status: 400,
-      data: { error: { code: "invalid_request", message: "role: too much", details: [{ path: "role", message: 'your role in "shop" is viewer; a token cannot do more than you' }] } },
+      data: {
+        error: { code: "invalid_request", message: "role: too much", details: [{ path: "role", message: 'your role in "shop" is viewer; a token cannot do more than you' }] },
+      },
     }));
     await field(page, "New token's name").setValue("too much");
     await section(page).find("form").trigger("submit");
     await eventually(() => expect(field(page, "Role").attributes("aria-describedby")).toMatch(/-error$/));
-    expect(section(page).find(`#${field(page, "Role").attributes("aria-describedby")}`).text()).toBe('your role in "shop" is viewer; a token cannot do more than you');
+    expect(
+      section(page)
+        .find(`#${field(page, "Role").attributes("aria-describedby")}`)
+        .text(),
+    ).toBe('your role in "shop" is viewer; a token cannot do more than you');
     expect(section(page).find(".banner.error").text()).toBe("Please correct the fields marked below.");
   });
 
@@ -144,7 +181,10 @@ describe("personal access tokens on the account page", () => {
     await section(page).findAll("tbody tr")[1]!.find("button").trigger("click");
     const dialog = section(page).find("dialog[aria-label='Delete this token?']");
     expect(dialog.text()).toContain("ci");
-    await dialog.findAll("button").find((candidate) => candidate.text() === "Delete token")!.trigger("click");
+    await dialog
+      .findAll("button")
+      .find((candidate) => candidate.text() === "Delete token")!
+      .trigger("click");
     await eventually(() => expect(rows(page).map((row) => row[0])).toEqual(["laptop"]));
     expect(fake!.count("DELETE", "/me/tokens/2")).toBe(1);
   });

@@ -30,7 +30,8 @@ function portal(after: ProjectStatus, final: DeploymentSummary["status"] = "succ
   let ended = false;
   fake = fakeApi(({ url }) => {
     if (url === "/projects/shop/status") return { data: ended ? after : projectStatus({ readAt: "2030-01-01T10:01:00.000Z", apps: [appStatus({ name: "web" })] }) };
-    if (url === "/projects/shop/deployments/7") return { data: { deployment: { ...queued, status: final, log: "done\n", finishedAt, error: final === "failed" ? "The engine failed." : null } } };
+    if (url === "/projects/shop/deployments/7")
+      return { data: { deployment: { ...queued, status: final, log: "done\n", finishedAt, error: final === "failed" ? "The engine failed." : null } } };
     return undefined;
   });
   return { end: () => (ended = true) };
@@ -56,10 +57,13 @@ const verdict = () => wrapper!.find("[data-testid=deployment-verdict]");
 
 describe("a deployment that succeeded", () => {
   it("says which app it left unhealthy, and why", async () => {
-    const server = portal(projectStatus({
-      readAt: "2030-01-01T10:03:00.000Z", health: "degraded",
-      apps: [appStatus({ name: "web", health: "degraded", reason: CRASHING }), appStatus({ name: "api" })],
-    }));
+    const server = portal(
+      projectStatus({
+        readAt: "2030-01-01T10:03:00.000Z",
+        health: "degraded",
+        apps: [appStatus({ name: "web", health: "degraded", reason: CRASHING }), appStatus({ name: "api" })],
+      }),
+    );
     const finish = await follow("succeeded");
     // The poll read before the end says nothing of what the deploy left.
     expect(verdict().exists()).toBe(false);
@@ -71,18 +75,31 @@ describe("a deployment that succeeded", () => {
   });
 
   it("lists every app left unhealthy, and one still rolling out as such", async () => {
-    const server = portal(projectStatus({
-      readAt: "2030-01-01T10:03:00.000Z", health: "degraded",
-      apps: [
-        appStatus({ name: "web", health: "degraded", reason: CRASHING }),
-        appStatus({ name: "api", health: "progressing", reason: null, replicas: { desired: 2, ready: 1, updated: 2, available: 1 }, rollout: { state: "progressing", reason: null, message: null } }),
-      ],
-    }));
+    const server = portal(
+      projectStatus({
+        readAt: "2030-01-01T10:03:00.000Z",
+        health: "degraded",
+        apps: [
+          appStatus({ name: "web", health: "degraded", reason: CRASHING }),
+          appStatus({
+            name: "api",
+            health: "progressing",
+            reason: null,
+            replicas: { desired: 2, ready: 1, updated: 2, available: 1 },
+            rollout: { state: "progressing", reason: null, message: null },
+          }),
+        ],
+      }),
+    );
     const finish = await follow("succeeded");
     finish(server);
     await eventually(() => expect(verdict().find("ul").exists()).toBe(true));
     expect(verdict().text()).toContain("Deployed, but not every app is healthy:");
-    expect(verdict().findAll("li").map((item) => item.text())).toEqual([`web is not healthy: ${CRASHING}`, "api is still rolling out: 1 of 2 pods ready."]);
+    expect(
+      verdict()
+        .findAll("li")
+        .map((item) => item.text()),
+    ).toEqual([`web is not healthy: ${CRASHING}`, "api is still rolling out: 1 of 2 pods ready."]);
   });
 
   it("says so when every app is healthy", async () => {

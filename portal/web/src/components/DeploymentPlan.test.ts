@@ -88,14 +88,23 @@ describe("the plan view", () => {
 describe("plan words", () => {
   it("reads a diff's changed objects as plan steps", () => {
     expect(objectStep({ object: "Deployment shop/web", op: "changed", changes: [{ path: "spec.replicas", before: 1, after: 2 }] })).toEqual({
-      op: "update", kind: "Deployment", name: "shop/web", changes: [{ field: "spec.replicas", before: 1, after: 2 }],
+      op: "update",
+      kind: "Deployment",
+      name: "shop/web",
+      changes: [{ field: "spec.replicas", before: 1, after: 2 }],
     });
     expect(objectStep({ object: "Namespace shop", op: "added", changes: [] }).op).toBe("create");
     expect(objectStep({ object: "Ingress shop/web", op: "removed", changes: [] }).op).toBe("delete");
   });
 
   it("sums a plan up in the order create, update, replace, delete", () => {
-    expect(planSummary([{ op: "update", kind: "A", name: "a", changes: [] }, { op: "create", kind: "B", name: "b", changes: [] }, { op: "update", kind: "C", name: "c", changes: [] }])).toBe("1 to create, 2 to update");
+    expect(
+      planSummary([
+        { op: "update", kind: "A", name: "a", changes: [] },
+        { op: "create", kind: "B", name: "b", changes: [] },
+        { op: "update", kind: "C", name: "c", changes: [] },
+      ]),
+    ).toBe("1 to create, 2 to update");
   });
 
   it("shows strings as they are, anything else as JSON, long values cut", () => {

@@ -18,14 +18,26 @@ const CRASHING = "CrashLoopBackOff (1 of 1 pods): The container keeps crashing: 
 
 function project(role: Role): Project {
   return projectFixture(role, {
-    name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true,
+    name: "shop",
+    displayName: "Shop",
+    role,
+    quota: { cpu: "2", memory: "4Gi", pods: 20 },
+    monitoring: { dashboard: false },
+    deployed: true,
     apps: [appFixture({ name: "web", image: "nginx:1.27", port: 80, replicas: 1, resources: { cpu: "100m", memory: "128Mi" } })],
     lastDeployment: deploymentFixture({ id: "3", kind: "up", status: "succeeded", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" }),
   });
 }
 
 const alert = (overrides: Partial<HealthAlert> & { id: string }): HealthAlert => ({
-  app: "web", kind: "degraded", reason: CRASHING, deploymentId: "3", mailedTo: 1, webhook: null, createdAt: "2030-01-01T10:05:00Z", ...overrides,
+  app: "web",
+  kind: "degraded",
+  reason: CRASHING,
+  deploymentId: "3",
+  mailedTo: 1,
+  webhook: null,
+  createdAt: "2030-01-01T10:05:00Z",
+  ...overrides,
 });
 
 /** Newest first, as the API lists them: one of each way the webhook's delivery can have gone. */
@@ -34,7 +46,14 @@ const ALERTS: HealthAlert[] = [
   alert({ id: "6", kind: "recovered", reason: null, mailedTo: 2, webhook: { status: "pending", attempts: 0 }, createdAt: "2030-01-01T11:30:00Z" }),
   alert({ id: "5", mailedTo: 2, webhook: { status: "pending", attempts: 2 }, createdAt: "2030-01-01T11:00:00Z" }),
   alert({ id: "4", kind: "recovered", reason: null, mailedTo: 2, webhook: { status: "failed", attempts: 6 }, createdAt: "2030-01-01T10:30:00Z" }),
-  alert({ id: "3", app: "api", reason: "OOMKilled (1 of 1 pods): The container ran out of memory.", mailedTo: 2, webhook: { status: "delivered", attempts: 2 }, createdAt: "2030-01-01T10:10:00Z" }),
+  alert({
+    id: "3",
+    app: "api",
+    reason: "OOMKilled (1 of 1 pods): The container ran out of memory.",
+    mailedTo: 2,
+    webhook: { status: "delivered", attempts: 2 },
+    createdAt: "2030-01-01T10:10:00Z",
+  }),
   alert({ id: "2", createdAt: "2030-01-01T10:05:00Z" }),
 ];
 
@@ -78,11 +97,25 @@ describe("the health alerts section", () => {
     const page = await openProject("owner", { alerts: () => ALERTS });
     await eventually(() => expect(section(page).findAll("li")).toHaveLength(6));
     expect(section(page).find("h2").text()).toBe("Health alerts");
-    expect(section(page).findAll("li").map((li) => li.attributes("data-alert"))).toEqual(["7", "6", "5", "4", "3", "2"]);
+    expect(
+      section(page)
+        .findAll("li")
+        .map((li) => li.attributes("data-alert")),
+    ).toEqual(["7", "6", "5", "4", "3", "2"]);
 
-    expect(parts(page, "3")).toEqual({ kind: "degraded", app: "api", reason: "OOMKilled (1 of 1 pods): The container ran out of memory.", delivery: "Mailed to 2 owners · webhook delivered after 2 attempts" });
+    expect(parts(page, "3")).toEqual({
+      kind: "degraded",
+      app: "api",
+      reason: "OOMKilled (1 of 1 pods): The container ran out of memory.",
+      delivery: "Mailed to 2 owners · webhook delivered after 2 attempts",
+    });
     expect(parts(page, "2")).toEqual({ kind: "degraded", app: "web", reason: CRASHING, delivery: "Mailed to 1 owner · no webhook" });
-    expect(parts(page, "4")).toEqual({ kind: "recovered", app: "web", reason: "Healthy again: all its pods are ready.", delivery: "Mailed to 2 owners · webhook failed after 6 attempts" });
+    expect(parts(page, "4")).toEqual({
+      kind: "recovered",
+      app: "web",
+      reason: "Healthy again: all its pods are ready.",
+      delivery: "Mailed to 2 owners · webhook failed after 6 attempts",
+    });
     expect(parts(page, "5").delivery).toBe("Mailed to 2 owners · webhook retrying after 2 failed attempts");
     expect(parts(page, "6").delivery).toBe("Mailed to 2 owners · webhook being sent");
     expect(parts(page, "7").delivery).toBe("Rate-limited: over 12 alerts this hour, so it was recorded but neither mailed nor sent to the webhook.");

@@ -12,13 +12,31 @@ import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
 import { appFixture, appStatus, deploymentFixture, fakeApi, pod, projectFixture, projectStatus } from "../test-fakes.js";
 
-const app = (name: string, overrides: Partial<App> = {}): App => appFixture({
-  name, image: "nginx:1.27", port: 80, replicas: 1, command: null, args: null, env: {}, secretEnv: {},
-  resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: null, visibility: "public", autoscale: null, ...overrides,
-});
+const app = (name: string, overrides: Partial<App> = {}): App =>
+  appFixture({
+    name,
+    image: "nginx:1.27",
+    port: 80,
+    replicas: 1,
+    command: null,
+    args: null,
+    env: {},
+    secretEnv: {},
+    resources: { cpu: "100m", memory: "128Mi" },
+    healthCheck: null,
+    domain: null,
+    visibility: "public",
+    autoscale: null,
+    ...overrides,
+  });
 
 const project: Project = projectFixture("owner", {
-  name: "shop", displayName: "Shop", role: "owner", quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true,
+  name: "shop",
+  displayName: "Shop",
+  role: "owner",
+  quota: { cpu: "2", memory: "4Gi", pods: 20 },
+  monitoring: { dashboard: false },
+  deployed: true,
   apps: [app("web", { replicas: 2, domain: "shop.example.com" }), app("api"), app("worker", { port: null })],
   lastDeployment: deploymentFixture({ id: "3", kind: "up", status: "succeeded", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" }),
 });
@@ -28,13 +46,19 @@ const live = projectStatus({
   health: "degraded",
   apps: [
     appStatus({
-      name: "web", health: "degraded", reason: CRASHING, replicas: { desired: 2, ready: 0, updated: 2, available: 0 },
+      name: "web",
+      health: "degraded",
+      reason: CRASHING,
+      replicas: { desired: 2, ready: 0, updated: 2, available: 0 },
       pods: [pod({ name: "web-1", ready: false, restarts: 5 }), pod({ name: "web-2", ready: false, restarts: 5 })],
     }),
     appStatus({ name: "api" }),
     appStatus({
-      name: "worker", health: "progressing", reason: "Unschedulable: No node can run the pod: 0/3 nodes are available: 3 Insufficient memory.",
-      replicas: { desired: 1, ready: 0, updated: 1, available: 0 }, rollout: { state: "progressing", reason: "ReplicaSetUpdated", message: null },
+      name: "worker",
+      health: "progressing",
+      reason: "Unschedulable: No node can run the pod: 0/3 nodes are available: 3 Insufficient memory.",
+      replicas: { desired: 1, ready: 0, updated: 1, available: 0 },
+      rollout: { state: "progressing", reason: "ReplicaSetUpdated", message: null },
     }),
     // Removed from the spec, still running until the next deploy.
     appStatus({ name: "legacy" }),
@@ -68,7 +92,10 @@ async function openProject(status: ProjectStatus) {
 const row = (page: VueWrapper, name: string) => page.find(`tr[data-app="${name}"]`);
 /** A cell's text as it reads on screen, its parts apart (textContent runs a name and its domain together). */
 const words = (node: Node): string => (node.nodeType === Node.TEXT_NODE ? (node.textContent ?? "") : [...node.childNodes].map(words).join(" "));
-const cells = (page: VueWrapper, name: string) => row(page, name).findAll("td").map((cell) => words(cell.element).replace(/\s+/g, " ").trim());
+const cells = (page: VueWrapper, name: string) =>
+  row(page, name)
+    .findAll("td")
+    .map((cell) => words(cell.element).replace(/\s+/g, " ").trim());
 
 describe("the apps table", () => {
   it("shows each app's health, ready of desired pods and why it is not healthy", async () => {
@@ -88,7 +115,9 @@ describe("the apps table", () => {
     expect(page.find("[data-testid=status-summary]").text()).toBe("2 of 4 apps healthy.");
 
     // The app's name leads to its status page; Edit still to its form.
-    const links = row(page, "web").findAll("a").map((link) => [link.text(), link.attributes("href")]);
+    const links = row(page, "web")
+      .findAll("a")
+      .map((link) => [link.text(), link.attributes("href")]);
     expect(links).toEqual([
       ["web", "/projects/shop/apps/web/status"],
       ["Status", "/projects/shop/apps/web/status"],

@@ -38,15 +38,24 @@ afterEach(() => {
 function portal(role: Role, options: { expiresAt?: string | null; lastDeployment?: DeploymentSummary | null; refuse?: { status: number; data: unknown } } = {}) {
   let expiresAt = options.expiresAt ?? null;
   const patches: unknown[] = [];
-  const project = (): Project => projectFixture(role, {
-    name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true,
-    expiresAt, apps: [], lastDeployment: options.lastDeployment ?? null,
-  });
+  const project = (): Project =>
+    projectFixture(role, {
+      name: "shop",
+      displayName: "Shop",
+      role,
+      quota: { cpu: "2", memory: "4Gi", pods: 20 },
+      monitoring: { dashboard: false },
+      deployed: true,
+      expiresAt,
+      apps: [],
+      lastDeployment: options.lastDeployment ?? null,
+    });
   fake = fakeApi((request) => {
     const { method, url } = request;
     if (method === "GET" && url === "/projects/shop") return { data: { project: project() } };
     if (method === "GET" && (url === "/projects/shop/deployments" || url === "/projects/shop/members" || url === "/projects/shop/alerts")) return { data: { items: [] } };
-    if (method === "GET" && url === "/projects/shop/status") return { data: projectStatus({ deployed: false, health: "missing", message: "The project has not been deployed yet." }) };
+    if (method === "GET" && url === "/projects/shop/status")
+      return { data: projectStatus({ deployed: false, health: "missing", message: "The project has not been deployed yet." }) };
     if (method === "GET" && url === "/projects/shop/metrics") return { status: 503, data: { error: { code: "metrics_not_configured", message: "No Prometheus." } } };
     if (method === "GET" && url === "/projects/shop/webhook") return { data: { webhook: null } };
     if (method === "PATCH" && url === "/projects/shop") {
@@ -69,7 +78,10 @@ async function open(role: Role, options: Parameters<typeof portal>[1] = {}) {
 }
 
 const section = (page: VueWrapper) => page.find("section[aria-labelledby=expiry-heading]");
-const button = (page: VueWrapper, text: string) => section(page).findAll("button").find((candidate) => candidate.text() === text);
+const button = (page: VueWrapper, text: string) =>
+  section(page)
+    .findAll("button")
+    .find((candidate) => candidate.text() === text);
 
 describe("the expiry on the project page", () => {
   it("counts down, with the exact time on hover; an owner extends it by a day or a week from the current expiry", async () => {
@@ -113,7 +125,16 @@ describe("the expiry on the project page", () => {
   it("shows the API's refusal", async () => {
     const { page } = await open("owner", {
       expiresAt: at(DAY),
-      refuse: { status: 409, data: { error: { code: "being_deleted", message: 'expiresAt: "shop" is being deleted (deployment 7 is queued)', details: [{ path: "expiresAt", message: "the project is being deleted" }] } } },
+      refuse: {
+        status: 409,
+        data: {
+          error: {
+            code: "being_deleted",
+            message: 'expiresAt: "shop" is being deleted (deployment 7 is queued)',
+            details: [{ path: "expiresAt", message: "the project is being deleted" }],
+          },
+        },
+      },
     });
     await button(page, "+1 day")!.trigger("click");
     await eventually(() => expect(section(page).text()).toContain("is being deleted"));
@@ -133,7 +154,8 @@ describe("the expiry on the project page", () => {
   }
 
   it("past its time: says the removal is under way, or that it failed and is retried, and lets an owner keep it", async () => {
-    const destroy = (status: DeploymentSummary["status"], error: string | null = null): DeploymentSummary => deploymentFixture({ id: "12", kind: "destroy", status, error, createdAt: at(-10 * 60_000), finishedAt: status === "failed" ? at(-5 * 60_000) : null });
+    const destroy = (status: DeploymentSummary["status"], error: string | null = null): DeploymentSummary =>
+      deploymentFixture({ id: "12", kind: "destroy", status, error, createdAt: at(-10 * 60_000), finishedAt: status === "failed" ? at(-5 * 60_000) : null });
     const running = await open("viewer", { expiresAt: at(-10 * 60_000), lastDeployment: destroy("running") });
     expect(section(running.page).find("time").text()).toBe("Expired 10 minutes ago");
     expect(section(running.page).find("[data-testid=expiry-state]").text()).toBe("It is being removed: deployment #12 destroys its stack, then the project is deleted.");
@@ -157,7 +179,14 @@ describe("the projects list", () => {
     fake = fakeApi((request) => {
       if (request.method === "GET" && request.url === "/projects") {
         const item = { role: "viewer", quota: { cpu: "1", memory: "1Gi", pods: 5 }, appCount: 0, createdAt: at(-DAY), lastDeployment: null };
-        return { data: { items: [{ ...item, name: "pr-7", displayName: null, expiresAt: at(26 * HOUR) }, { ...item, name: "main", displayName: null, expiresAt: null }] } };
+        return {
+          data: {
+            items: [
+              { ...item, name: "pr-7", displayName: null, expiresAt: at(26 * HOUR) },
+              { ...item, name: "main", displayName: null, expiresAt: null },
+            ],
+          },
+        };
       }
       return undefined;
     });

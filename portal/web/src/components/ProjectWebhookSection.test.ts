@@ -11,7 +11,6 @@ import type { VueWrapper } from "@vue/test-utils";
 import { defineComponent, h } from "vue";
 import { RouterView } from "vue-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
 import { fakeApi, projectFixture, projectStatus, type FakeRequest } from "../test-fakes.js";
 
@@ -65,10 +64,11 @@ function portal(role: Role, options: { webhook?: string | null; refuse?: (reques
   return { bodies, stored: () => stored };
 }
 
+// The page inside a RouterView, so the spec can leave it and come back as a person would.
+const Root = defineComponent({ render: () => h(RouterView) });
+
 async function open(role: Role, options: Parameters<typeof portal>[1] = {}) {
   const state = portal(role, options);
-  // The page inside a RouterView, so the spec can leave it and come back as a person would.
-  const Root = defineComponent({ render: () => h(RouterView) });
   const mounted = await mountPage(Root, "/projects/shop", freshPinia());
   wrapper = mounted.wrapper;
   await eventually(() => expect(wrapper!.find("h1").text()).toBe("Shop"));
@@ -125,7 +125,6 @@ describe("the webhook setting", () => {
 
     // A reload: a new page, a new store.
     page.unmount();
-    const Root = defineComponent({ render: () => h(RouterView) });
     ({ wrapper } = await mountPage(Root, "/projects/shop", freshPinia()));
     await eventually(() => expect(urlShown(wrapper!)).toBe(URL_SET));
     expect(wrapper.html()).not.toContain("whsec_");

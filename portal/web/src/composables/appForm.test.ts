@@ -2,16 +2,40 @@ import { describe, expect, it } from "vitest";
 import { toAppBody, type AppFormValues } from "./appForm.js";
 
 const values: AppFormValues = {
-  name: "web", image: "nginx:1.27", port: "80", replicas: "2", command: "", args: "-g\ndaemon off;", env: [{ name: "MODE", value: "prod" }, { name: "", value: "ignored" }],
-  secretEnv: [{ name: "API_KEY", value: "s3cr3t" }], cpu: "250m", memory: "256Mi", healthCheckPath: "/healthz", domain: "", visibility: "public", autoscale: false,
-  autoscaleMin: "2", autoscaleMax: "5", cpuPercent: "80",
+  name: "web",
+  image: "nginx:1.27",
+  port: "80",
+  replicas: "2",
+  command: "",
+  args: "-g\ndaemon off;",
+  env: [
+    { name: "MODE", value: "prod" },
+    { name: "", value: "ignored" },
+  ],
+  secretEnv: [{ name: "API_KEY", value: "s3cr3t" }],
+  cpu: "250m",
+  memory: "256Mi",
+  healthCheckPath: "/healthz",
+  domain: "",
+  visibility: "public",
+  autoscale: false,
+  autoscaleMin: "2",
+  autoscaleMax: "5",
+  cpuPercent: "80",
 };
 
 describe("the app form's body", () => {
   it("sends the ProjectSpec app fields of a new app, leaving out what is empty", () => {
     expect(toAppBody(values, [], false)).toEqual({
-      name: "web", image: "nginx:1.27", port: 80, replicas: 2, args: ["-g", "daemon off;"], env: { MODE: "prod" },
-      secretEnv: { API_KEY: "s3cr3t" }, resources: { cpu: "250m", memory: "256Mi" }, healthCheck: { path: "/healthz" },
+      name: "web",
+      image: "nginx:1.27",
+      port: 80,
+      replicas: 2,
+      args: ["-g", "daemon off;"],
+      env: { MODE: "prod" },
+      secretEnv: { API_KEY: "s3cr3t" },
+      resources: { cpu: "250m", memory: "256Mi" },
+      healthCheck: { path: "/healthz" },
     });
   });
 

@@ -24,7 +24,11 @@ export interface AppFormValues {
 
 /** Numbers as the user typed them: a non-number is sent as text, for the API to name the field. */
 const number = (text: string): number | string => (/^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : text.trim());
-const lines = (text: string) => text.split("\n").map((line) => line.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
 
 /**
  * The body of POST (new) or PATCH (edit). On edit, optional fields left empty are sent as null (removed), and

@@ -4,7 +4,15 @@ import { appStatus, projectStatus } from "../test-fakes.js";
 import { alertReason, alertsBehind, deliveryText, webhookText, webhookUrlProblem } from "./healthAlerts.js";
 
 const alert = (overrides: Partial<HealthAlert> = {}): HealthAlert => ({
-  id: "1", app: "web", kind: "degraded", reason: "CrashLoopBackOff (1 of 1 pods): The container keeps crashing.", deploymentId: "4", mailedTo: 1, webhook: null, createdAt: "2030-01-01T10:00:00Z", ...overrides,
+  id: "1",
+  app: "web",
+  kind: "degraded",
+  reason: "CrashLoopBackOff (1 of 1 pods): The container keeps crashing.",
+  deploymentId: "4",
+  mailedTo: 1,
+  webhook: null,
+  createdAt: "2030-01-01T10:00:00Z",
+  ...overrides,
 });
 
 describe("what became of an alert", () => {

@@ -19,7 +19,10 @@ describe("the log view's helpers", () => {
   it("labels pods without the app's name and keeps each pod's colour", () => {
     expect(podLabel("web-5d8-aaaaa", "web")).toBe("5d8-aaaaa");
     expect(podLabel("webby-1", "web")).toBe("webby-1");
-    expect([...podColours(entries).entries()]).toEqual([["web-5d8-aaaaa", 0], ["web-5d8-bbbbb", 1]]);
+    expect([...podColours(entries).entries()]).toEqual([
+      ["web-5d8-aaaaa", 0],
+      ["web-5d8-bbbbb", 1],
+    ]);
   });
 
   it("writes what was received as text, a line each", () => {

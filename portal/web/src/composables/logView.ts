@@ -36,7 +36,10 @@ export function logsAsText(entries: readonly LogEntry[]): string {
 }
 
 export function logsFileName(project: string, app: string, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   return `${project}-${app}-logs-${stamp}.txt`;
 }
 

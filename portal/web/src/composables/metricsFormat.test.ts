@@ -45,8 +45,23 @@ describe("metric figures for people", () => {
 });
 
 describe("series", () => {
-  const web = { name: "web", labels: { namespace: "alpha", app: "web" }, values: [[60, 1], [120, 2], [180, null]] as [number, number | null][] };
-  const api = { name: "api receive", labels: { namespace: "alpha" }, values: [[0, 5], [120, 6]] as [number, number | null][] };
+  const web = {
+    name: "web",
+    labels: { namespace: "alpha", app: "web" },
+    values: [
+      [60, 1],
+      [120, 2],
+      [180, null],
+    ] as [number, number | null][],
+  };
+  const api = {
+    name: "api receive",
+    labels: { namespace: "alpha" },
+    values: [
+      [0, 5],
+      [120, 6],
+    ] as [number, number | null][],
+  };
 
   it("finds the latest value that exists", () => {
     expect(latestValue(web)).toEqual({ time: 120, value: 2 });

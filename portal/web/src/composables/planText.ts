@@ -49,5 +49,8 @@ export function planSummary(steps: PlanStep[]): string {
   const counts = new Map<string, number>();
   for (const step of steps) counts.set(step.op, (counts.get(step.op) ?? 0) + 1);
   const order = [...Object.keys(VERBS), ...[...counts.keys()].filter((op) => !(op in VERBS))];
-  return order.filter((op) => counts.has(op)).map((op) => `${counts.get(op)} ${VERBS[op] ?? op}`).join(", ");
+  return order
+    .filter((op) => counts.has(op))
+    .map((op) => `${counts.get(op)} ${VERBS[op] ?? op}`)
+    .join(", ");
 }

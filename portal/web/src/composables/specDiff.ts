@@ -14,7 +14,9 @@ function changedFields(before: Record<string, Json>, after: Record<string, Json>
     if (JSON.stringify(before[field]) === JSON.stringify(after[field])) continue;
     if (field === "secretEnv") {
       const keys = new Set([...Object.keys((before[field] as object) ?? {}), ...Object.keys((after[field] as object) ?? {})]);
-      const changedKeys = [...keys].filter((key) => ((before[field] as Record<string, Json>) ?? {})[key] === undefined || ((after[field] as Record<string, Json>) ?? {})[key] === undefined);
+      const changedKeys = [...keys].filter(
+        (key) => ((before[field] as Record<string, Json>) ?? {})[key] === undefined || ((after[field] as Record<string, Json>) ?? {})[key] === undefined,
+      );
       changes.push(`secret variables ${changedKeys.length > 0 ? changedKeys.join(", ") : "changed"}`);
     } else {
       changes.push(`${field} ${show(before[field])} → ${show(after[field])}`);

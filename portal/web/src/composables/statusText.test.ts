@@ -24,7 +24,11 @@ describe("deploymentVerdict", () => {
   });
 
   it("names the one healthy app", () => {
-    expect(deploymentVerdict(succeeded, projectStatus({ readAt: "2030-01-01T10:03:00Z", apps: [appStatus({ name: "web" })] }), "4")).toEqual({ tone: "ok", text: "Deployed, and web is healthy.", apps: [] });
+    expect(deploymentVerdict(succeeded, projectStatus({ readAt: "2030-01-01T10:03:00Z", apps: [appStatus({ name: "web" })] }), "4")).toEqual({
+      tone: "ok",
+      text: "Deployed, and web is healthy.",
+      apps: [],
+    });
   });
 });
 
@@ -33,20 +37,26 @@ describe("status in words", () => {
     expect(appReason(crashing)).toBe(crashing.reason);
     expect(appReason(appStatus({ name: "web" }))).toBeNull();
     expect(appReason(appStatus({ name: "web", health: "degraded", replicas: { desired: 3, ready: 1, updated: 3, available: 1 } }))).toBe("1 of 3 pods ready.");
-    expect(appReason(appStatus({ name: "web", health: "progressing", rollout: { state: "progressing", reason: "ReplicaSetUpdated", message: "ReplicaSet web-5d8 is progressing." } }))).toBe("ReplicaSet web-5d8 is progressing.");
+    expect(
+      appReason(appStatus({ name: "web", health: "progressing", rollout: { state: "progressing", reason: "ReplicaSetUpdated", message: "ReplicaSet web-5d8 is progressing." } })),
+    ).toBe("ReplicaSet web-5d8 is progressing.");
   });
 
   it("names a pod's problem by its code, with the exit code when the sentence lacks it", () => {
     expect(podProblem(pod({ name: "web-1" }))).toBeNull();
-    expect(podProblem(pod({ name: "web-1", problem: { code: "CrashLoopBackOff", message: "The container keeps crashing: it exits with code 1; restarted 5 times.", exitCode: 1 } }))).toBe(
-      "CrashLoopBackOff: The container keeps crashing: it exits with code 1; restarted 5 times.",
+    expect(
+      podProblem(pod({ name: "web-1", problem: { code: "CrashLoopBackOff", message: "The container keeps crashing: it exits with code 1; restarted 5 times.", exitCode: 1 } })),
+    ).toBe("CrashLoopBackOff: The container keeps crashing: it exits with code 1; restarted 5 times.");
+    expect(podProblem(pod({ name: "web-1", problem: { code: "CrashLoopBackOff", message: "The container keeps crashing.", exitCode: 137 } }))).toBe(
+      "CrashLoopBackOff: The container keeps crashing. (exit code 137)",
     );
-    expect(podProblem(pod({ name: "web-1", problem: { code: "CrashLoopBackOff", message: "The container keeps crashing.", exitCode: 137 } }))).toBe("CrashLoopBackOff: The container keeps crashing. (exit code 137)");
   });
 
   it("says why there is no health to show, in the server's words when it has them", () => {
     expect(statusAbsence(projectStatus({ cluster: "not_configured", deployed: false, health: null, message: "No cluster." }))).toBe("No cluster.");
-    expect(statusAbsence(projectStatus({ cluster: "unreachable", deployed: false, health: null, message: null }))).toBe("The cluster did not answer; live health shows again when it does.");
+    expect(statusAbsence(projectStatus({ cluster: "unreachable", deployed: false, health: null, message: null }))).toBe(
+      "The cluster did not answer; live health shows again when it does.",
+    );
     expect(statusAbsence(projectStatus({ deployed: false, health: "missing", message: null }))).toBe("Not deployed yet: health shows once the project is deployed.");
     expect(statusAbsence(projectStatus())).toBeNull();
   });

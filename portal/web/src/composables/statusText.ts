@@ -68,7 +68,8 @@ export function deploymentVerdict(deployment: DeploymentSummary, status: Project
   // An answer read before the deploy ended says nothing about what it left.
   if (deployment.finishedAt && Date.parse(status.readAt) < Date.parse(deployment.finishedAt)) return null;
   const unhealthy = status.apps.filter((app) => app.health !== "healthy");
-  if (unhealthy.length === 0) return { tone: "ok", text: status.apps.length === 1 ? `Deployed, and ${status.apps[0]!.name} is healthy.` : "Deployed, and every app is healthy.", apps: [] };
+  if (unhealthy.length === 0)
+    return { tone: "ok", text: status.apps.length === 1 ? `Deployed, and ${status.apps[0]!.name} is healthy.` : "Deployed, and every app is healthy.", apps: [] };
   const apps = unhealthy.map((app) => ({
     name: app.name,
     text: app.health === "progressing" ? `${app.name} is still rolling out: ${appReason(app)}` : `${app.name} is not healthy: ${appReason(app)}`,

@@ -13,8 +13,7 @@ export const LOG_MAX_LINES = 5_000;
 export const LOG_TAIL_LINES = 500;
 
 export type LogEntry =
-  | { seq: number; kind: "line"; pod: string; container: string; text: string; time: string | null }
-  | { seq: number; kind: "notice"; text: string; time: string | null };
+  { seq: number; kind: "line"; pod: string; container: string; text: string; time: string | null } | { seq: number; kind: "notice"; text: string; time: string | null };
 
 export type LogState = "idle" | "connecting" | "streaming" | "ended" | "interrupted" | "stopped" | "failed";
 
@@ -101,7 +100,11 @@ export function useAppLogs(project: MaybeRefOrGetter<string>, app: MaybeRefOrGet
       // sinceSeconds is whole seconds: ask from the second of the last line and skip what is already here.
       const since = Math.min(MAX_SINCE_SECONDS, Math.max(1, Math.ceil((Date.now() - Date.parse(lastTime)) / 1000) + 1));
       const from = Date.parse(lastTime) - 1000;
-      overlap = new Set(entries.value.concat(pending).flatMap((entry) => (entry.kind === "line" && entry.time && Date.parse(entry.time) >= from ? [key(entry.pod, entry.container, entry.time, entry.text)] : [])));
+      overlap = new Set(
+        entries.value
+          .concat(pending)
+          .flatMap((entry) => (entry.kind === "line" && entry.time && Date.parse(entry.time) >= from ? [key(entry.pod, entry.container, entry.time, entry.text)] : [])),
+      );
       return { ...base, sinceSeconds: since };
     }
     // No line carried a time: nothing to resume from but a short tail, which may repeat a few lines.
@@ -119,12 +122,19 @@ export function useAppLogs(project: MaybeRefOrGetter<string>, app: MaybeRefOrGet
     const q = query(resume);
     let opened = false;
     try {
-      await streamAppLogs(toValue(project), toValue(app), q, (events) => {
-        if (controller === current) take(events);
-      }, current.signal, () => {
-        opened = true;
-        if (controller === current) state.value = "streaming";
-      });
+      await streamAppLogs(
+        toValue(project),
+        toValue(app),
+        q,
+        (events) => {
+          if (controller === current) take(events);
+        },
+        current.signal,
+        () => {
+          opened = true;
+          if (controller === current) state.value = "streaming";
+        },
+      );
       if (controller !== current) return;
       flush();
       state.value = endReason.value ? "ended" : "interrupted";

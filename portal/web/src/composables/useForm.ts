@@ -23,10 +23,17 @@ export function useForm<T extends object>(initial: T, submit: (values: UnwrapRef
     } catch (caught) {
       if (caught instanceof ApiError) {
         const fields = caught.fields;
-        const shown = fieldNames ? Object.fromEntries(Object.entries(fields).filter(([path]) => fieldNames.some((name) => path === name || path.startsWith(`${name}.`) || path.startsWith(`${name}[`)))) : fields;
+        const shown = fieldNames
+          ? Object.fromEntries(Object.entries(fields).filter(([path]) => fieldNames.some((name) => path === name || path.startsWith(`${name}.`) || path.startsWith(`${name}[`))))
+          : fields;
         fieldErrors.value = shown;
         const elsewhere = Object.entries(fields).filter(([path]) => !(path in shown));
-        error.value = Object.keys(shown).length > 0 && elsewhere.length === 0 ? "Please correct the fields marked below." : elsewhere.length > 0 ? elsewhere.map(([path, message]) => `${path}: ${message}`).join(" ") : caught.message;
+        error.value =
+          Object.keys(shown).length > 0 && elsewhere.length === 0
+            ? "Please correct the fields marked below."
+            : elsewhere.length > 0
+              ? elsewhere.map(([path, message]) => `${path}: ${message}`).join(" ")
+              : caught.message;
       } else {
         error.value = "Something went wrong. Please try again.";
       }

@@ -21,8 +21,18 @@ let health: "healthy" | "degraded" | "progressing" = "healthy";
 let listed: HealthAlert[] = [];
 
 /** A new answer object each time, as JSON off the wire would be. */
-const status = (): ProjectStatus => projectStatus({ health, apps: [appStatus({ name: "web", health, reason: health === "degraded" ? "CrashLoopBackOff (1 of 1 pods)" : null }), appStatus({ name: "api" })] });
-const degradedAlert = (id = "1"): HealthAlert => ({ id, app: "web", kind: "degraded", reason: "CrashLoopBackOff (1 of 1 pods)", deploymentId: "3", mailedTo: 1, webhook: null, createdAt: "2030-01-01T10:00:00Z" });
+const status = (): ProjectStatus =>
+  projectStatus({ health, apps: [appStatus({ name: "web", health, reason: health === "degraded" ? "CrashLoopBackOff (1 of 1 pods)" : null }), appStatus({ name: "api" })] });
+const degradedAlert = (id = "1"): HealthAlert => ({
+  id,
+  app: "web",
+  kind: "degraded",
+  reason: "CrashLoopBackOff (1 of 1 pods)",
+  deploymentId: "3",
+  mailedTo: 1,
+  webhook: null,
+  createdAt: "2030-01-01T10:00:00Z",
+});
 const recoveredAlert = (id = "2"): HealthAlert => ({ ...degradedAlert(id), kind: "recovered", reason: null });
 
 function use(project = "shop") {

@@ -19,7 +19,10 @@ export const ALERT_FOLLOW_UPS = 12;
 /** The health of each app the cluster shows, as one string; null when the answer shows no live health. */
 function healthOf(status: ProjectStatus | null): string | null {
   if (!status || status.cluster !== "connected" || !status.deployed) return null;
-  return status.apps.map((app) => `${app.name}=${app.health}`).sort().join(",");
+  return status.apps
+    .map((app) => `${app.name}=${app.health}`)
+    .sort()
+    .join(",");
 }
 
 export function useProjectAlerts(project: MaybeRefOrGetter<string>, options: { lastSucceededDeploymentId?: MaybeRefOrGetter<string | null | undefined> } = {}) {

@@ -127,7 +127,8 @@ export function useUpgrades() {
         else elsewhere.push(`${path}: ${message}`);
       }
       problems.value = shown;
-      startError.value = elsewhere.length > 0 ? elsewhere.join(" ") : Object.keys(shown).length > 0 ? "The rollout was not started: please correct the fields marked below." : error.message;
+      startError.value =
+        elsewhere.length > 0 ? elsewhere.join(" ") : Object.keys(shown).length > 0 ? "The rollout was not started: please correct the fields marked below." : error.message;
       // The page's picture was stale (another admin's rollout, projects upgraded meanwhile): read it again.
       if (error.code === "upgrade_running" || error.code === "nothing_to_upgrade") await load();
       return false;
@@ -144,7 +145,28 @@ export function useUpgrades() {
     controller?.abort();
   });
 
-  return { plan, loadError, candidates, changed, unchanged, unrenderable, selected, chosen, canary, concurrency, starting, problems, startError, rollout, pollError, running, pastRollouts, request, rollOut, load };
+  return {
+    plan,
+    loadError,
+    candidates,
+    changed,
+    unchanged,
+    unrenderable,
+    selected,
+    chosen,
+    canary,
+    concurrency,
+    starting,
+    problems,
+    startError,
+    rollout,
+    pollError,
+    running,
+    pastRollouts,
+    request,
+    rollOut,
+    load,
+  };
 }
 
 export type Upgrades = ReturnType<typeof useUpgrades>;

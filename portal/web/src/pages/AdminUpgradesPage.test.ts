@@ -33,16 +33,37 @@ const CANDIDATES: UpgradeCandidate[] = [
     deployedWith: "0.9.0",
     changed: true,
     changes: [
-      { object: "Ingress blog/web", op: "changed", changes: [{ path: "spec.ingressClassName", before: "nginx", after: "traefik" }, { path: "metadata.annotations", after: { "babyhelm.dev/tier": "public" } }] },
+      {
+        object: "Ingress blog/web",
+        op: "changed",
+        changes: [
+          { path: "spec.ingressClassName", before: "nginx", after: "traefik" },
+          { path: "metadata.annotations", after: { "babyhelm.dev/tier": "public" } },
+        ],
+      },
       { object: "NetworkPolicy blog/default-deny", op: "added", changes: [] },
     ],
   },
   { ...ingressClass("docs"), deployedWith: null },
   ingressClass("shop"),
-  ...Array.from({ length: 12 }, (_, index): UpgradeCandidate => ({ project: `quiet-${index}`, deploymentId: String(100 + index), deployedWith: "1.0.0", changed: false, changes: [] })),
+  ...Array.from({ length: 12 }, (_, index): UpgradeCandidate => ({
+    project: `quiet-${index}`,
+    deploymentId: String(100 + index),
+    deployedWith: "1.0.0",
+    changed: false,
+    changes: [],
+  })),
 ];
 
-const entry = (project: string, overrides: Partial<UpgradeProject> = {}): UpgradeProject => ({ project, projectId: `p-${project}`, canary: false, status: "pending", deploymentId: null, error: null, ...overrides });
+const entry = (project: string, overrides: Partial<UpgradeProject> = {}): UpgradeProject => ({
+  project,
+  projectId: `p-${project}`,
+  canary: false,
+  status: "pending",
+  deploymentId: null,
+  error: null,
+  ...overrides,
+});
 
 const upgrade = (overrides: Partial<Upgrade> = {}): Upgrade => ({
   id: "7",
@@ -84,19 +105,31 @@ async function open(answer: (request: FakeRequest) => FakeAnswer | undefined) {
 const row = (page: VueWrapper, project: string) => page.find(`[data-testid=upgrade-candidates] tr[data-project="${project}"]`);
 const rollOutButton = (page: VueWrapper) => page.find("[data-testid=roll-out]");
 const dialog = (page: VueWrapper) => page.find("dialog[aria-label='Roll out the upgrade?']");
-const confirmButton = (page: VueWrapper) => dialog(page).findAll("button").find((button) => button.text() === "Roll out")!;
+const confirmButton = (page: VueWrapper) =>
+  dialog(page)
+    .findAll("button")
+    .find((button) => button.text() === "Roll out")!;
 const progress = (page: VueWrapper) =>
   page.findAll("[data-testid=current-rollout] tbody tr").map((tr) => ({
     project: tr.attributes("data-project"),
     canary: tr.find("[data-testid=canary-tag]").exists(),
     status: tr.find("[data-testid=project-status]").text(),
-    deployment: tr.find("[data-testid=deployment-link]").exists() ? `${tr.find("[data-testid=deployment-link]").text()} → ${tr.find("[data-testid=deployment-link]").attributes("href")}` : null,
+    deployment: tr.find("[data-testid=deployment-link]").exists()
+      ? `${tr.find("[data-testid=deployment-link]").text()} → ${tr.find("[data-testid=deployment-link]").attributes("href")}`
+      : null,
     error: tr.find("[data-testid=project-error]").exists() ? tr.find("[data-testid=project-error]").text() : null,
   }));
 
 describe("the platform upgrades page", () => {
   it("names the projects this portal cannot render any more, apart from the unchanged ones", async () => {
-    const broken: UpgradeCandidate = { project: "legacy", deploymentId: "5", deployedWith: "0.9.0", changed: false, changes: [], problem: 'apps[0].image: "nginx:::" is not a valid image reference' };
+    const broken: UpgradeCandidate = {
+      project: "legacy",
+      deploymentId: "5",
+      deployedWith: "0.9.0",
+      changed: false,
+      changes: [],
+      problem: 'apps[0].image: "nginx:::" is not a valid image reference',
+    };
     const page = await open(({ method, url }) => (method === "GET" && url === "/admin/upgrades" ? { data: { ...planOf(), projects: [...CANDIDATES, broken] } } : undefined));
     expect(page.find("[data-testid=unrenderable]").text()).toBe(
       'legacy cannot be upgraded: this portal cannot render its last deployment (apps[0].image: "nginx:::" is not a valid image reference). Fix its spec and deploy it first.',
@@ -130,7 +163,9 @@ describe("the platform upgrades page", () => {
       "update Ingress blog/web",
       "create NetworkPolicy blog/default-deny",
     ]);
-    const fields = changes.findAll("li[data-field]").map((field) => [field.attributes("data-field"), field.find("[data-testid=field-before]").text(), field.find("[data-testid=field-after]").text()]);
+    const fields = changes
+      .findAll("li[data-field]")
+      .map((field) => [field.attributes("data-field"), field.find("[data-testid=field-before]").text(), field.find("[data-testid=field-after]").text()]);
     expect(fields).toEqual([
       ["spec.ingressClassName", "nginx", "traefik"],
       ["metadata.annotations", "unset", '{"babyhelm.dev/tier":"public"}'],
@@ -149,7 +184,9 @@ describe("the platform upgrades page", () => {
   });
 
   it("says so when no project would change, and offers no rollout", async () => {
-    const page = await open(({ url }) => (url === "/admin/upgrades" ? { data: planOf({ projects: CANDIDATES.filter((candidate) => !candidate.changed).slice(0, 1), rollouts: [] }) } : undefined));
+    const page = await open(({ url }) =>
+      url === "/admin/upgrades" ? { data: planOf({ projects: CANDIDATES.filter((candidate) => !candidate.changed).slice(0, 1), rollouts: [] }) } : undefined,
+    );
     expect(page.find("[data-testid=nothing-to-upgrade]").text()).toBe("No project would change with a redeploy: every deployed project is deployed as this portal renders it.");
     expect(page.find("[data-testid=unchanged-summary]").text()).toBe("1 project is deployed as this portal renders it.");
     expect(rollOutButton(page).exists()).toBe(false);
@@ -165,7 +202,11 @@ describe("the platform upgrades page", () => {
     });
     // Every changed project is ticked, the first is the canary.
     const included = () => page.findAll("[data-testid=include]").map((input) => (input.element as HTMLInputElement).checked);
-    const canaryOf = () => page.findAll("tr[data-project]").find((tr) => (tr.find("[data-testid=canary]").element as HTMLInputElement).checked)?.attributes("data-project");
+    const canaryOf = () =>
+      page
+        .findAll("tr[data-project]")
+        .find((tr) => (tr.find("[data-testid=canary]").element as HTMLInputElement).checked)
+        ?.attributes("data-project");
     expect(included()).toEqual([true, true, true]);
     expect(canaryOf()).toBe("blog");
     expect(rollOutButton(page).text()).toBe("Roll out to 3 projects");
@@ -180,10 +221,15 @@ describe("the platform upgrades page", () => {
     expect(rollOutButton(page).text()).toBe("Roll out to 2 projects");
 
     await page.find("form.upgrade-form").trigger("submit");
-    expect(dialog(page).find("[data-testid=confirm-text]").text()).toBe("2 projects are redeployed with SDK 1.0.0. The canary, shop, goes first and alone; once it has succeeded, the other follows.");
+    expect(dialog(page).find("[data-testid=confirm-text]").text()).toBe(
+      "2 projects are redeployed with SDK 1.0.0. The canary, shop, goes first and alone; once it has succeeded, the other follows.",
+    );
     expect(dialog(page).text()).toContain("The first failure stops the rollout: the projects not yet started are skipped and stay as they are deployed.");
     // Cancelled: nothing is sent.
-    await dialog(page).findAll("button").find((button) => button.text() === "Cancel")!.trigger("click");
+    await dialog(page)
+      .findAll("button")
+      .find((button) => button.text() === "Cancel")!
+      .trigger("click");
     expect(fake!.count("POST", "/admin/upgrades")).toBe(0);
 
     await page.find("form.upgrade-form").trigger("submit");
@@ -245,7 +291,13 @@ describe("the platform upgrades page", () => {
     vi.useFakeTimers();
     const steps: Upgrade[] = [
       upgrade({ projects: [entry("shop", { canary: true, status: "deploying", deploymentId: "50" }), entry("blog"), entry("docs")] }),
-      upgrade({ projects: [entry("shop", { canary: true, status: "succeeded", deploymentId: "50" }), entry("blog", { status: "deploying", deploymentId: "51" }), entry("docs", { status: "deploying", deploymentId: "52" })] }),
+      upgrade({
+        projects: [
+          entry("shop", { canary: true, status: "succeeded", deploymentId: "50" }),
+          entry("blog", { status: "deploying", deploymentId: "51" }),
+          entry("docs", { status: "deploying", deploymentId: "52" }),
+        ],
+      }),
       upgrade({
         status: "failed",
         error: "Stopped: blog failed (the rollout of web timed out); the projects after it were not upgraded.",
@@ -262,7 +314,8 @@ describe("the platform upgrades page", () => {
     let listed = planOf();
     const page = await open(({ method, url }) => {
       if (method === "GET" && url === "/admin/upgrades") return { data: listed };
-      if (method === "POST" && url === "/admin/upgrades") return { status: 202, data: { upgrade: upgrade({ projects: [entry("shop", { canary: true }), entry("blog"), entry("docs")] }) } };
+      if (method === "POST" && url === "/admin/upgrades")
+        return { status: 202, data: { upgrade: upgrade({ projects: [entry("shop", { canary: true }), entry("blog"), entry("docs")] }) } };
       if (method === "GET" && url === "/admin/upgrades/7") return { data: { upgrade: steps[step] } };
       return undefined;
     });
@@ -324,7 +377,15 @@ describe("the platform upgrades page", () => {
     const page = await open(({ method, url }) => {
       if (method === "GET" && url === "/admin/upgrades") return { data: planOf({ rollouts: [running, PAST] }) };
       if (method === "GET" && url === "/admin/upgrades/7") {
-        return fail ? { status: 503, data: { error: { code: "unavailable", message: "The portal is restarting." } } } : { data: { upgrade: upgrade({ projects: [entry("shop", { canary: true, status: "succeeded", deploymentId: "50" }), entry("blog", { status: "deploying", deploymentId: "51" })] }) } };
+        return fail
+          ? { status: 503, data: { error: { code: "unavailable", message: "The portal is restarting." } } }
+          : {
+              data: {
+                upgrade: upgrade({
+                  projects: [entry("shop", { canary: true, status: "succeeded", deploymentId: "50" }), entry("blog", { status: "deploying", deploymentId: "51" })],
+                }),
+              },
+            };
       }
       return undefined;
     });

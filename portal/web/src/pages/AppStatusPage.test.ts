@@ -28,20 +28,51 @@ const web = appStatus({
   pods: [
     pod({ name: "web-5d8c7b-aaaaa" }),
     pod({
-      name: "web-5d8c7b-bbbbb", ready: false, restarts: 5, lastRestartAt: "2030-01-01T10:05:00Z",
+      name: "web-5d8c7b-bbbbb",
+      ready: false,
+      restarts: 5,
+      lastRestartAt: "2030-01-01T10:05:00Z",
       problem: { code: "CrashLoopBackOff", message: "The container keeps crashing: it exits with code 1; restarted 5 times.", exitCode: 1 },
     }),
   ],
   events: [
-    { type: "Warning", reason: "BackOff", message: "Back-off restarting failed container web in pod web-5d8c7b-bbbbb", object: { kind: "Pod", name: "web-5d8c7b-bbbbb" }, count: 12, lastSeen: "2030-01-01T10:06:00Z" },
+    {
+      type: "Warning",
+      reason: "BackOff",
+      message: "Back-off restarting failed container web in pod web-5d8c7b-bbbbb",
+      object: { kind: "Pod", name: "web-5d8c7b-bbbbb" },
+      count: 12,
+      lastSeen: "2030-01-01T10:06:00Z",
+    },
     { type: "Normal", reason: "Pulled", message: "Container image already present", object: { kind: "Pod", name: "web-5d8c7b-aaaaa" }, count: 1, lastSeen: null },
   ],
 });
 
 function project(role: Role): Project {
   return projectFixture(role, {
-    name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: true,
-    apps: [appFixture({ name: "web", image: "nginx:1.27", port: 80, replicas: null, command: null, args: null, env: {}, secretEnv: {}, resources: { cpu: "100m", memory: "128Mi" }, healthCheck: null, domain: "shop.example.com", visibility: "public", autoscale: { min: 2, max: 5, cpuPercent: 80 } })],
+    name: "shop",
+    displayName: "Shop",
+    role,
+    quota: { cpu: "2", memory: "4Gi", pods: 20 },
+    monitoring: { dashboard: false },
+    deployed: true,
+    apps: [
+      appFixture({
+        name: "web",
+        image: "nginx:1.27",
+        port: 80,
+        replicas: null,
+        command: null,
+        args: null,
+        env: {},
+        secretEnv: {},
+        resources: { cpu: "100m", memory: "128Mi" },
+        healthCheck: null,
+        domain: "shop.example.com",
+        visibility: "public",
+        autoscale: { min: 2, max: 5, cpuPercent: 80 },
+      }),
+    ],
     lastDeployment: null,
   });
 }
@@ -65,8 +96,10 @@ async function openApp(role: Role, status = projectStatus({ health: "degraded", 
     if (method === "GET" && url === "/projects/shop") return { data: { project: project(role) } };
     if (method === "GET" && url === "/projects/shop/deployments") return { data: { items: [] } };
     if (method === "GET" && url === "/projects/shop/status") return { data: status };
-    if (method === "POST" && url === "/projects/shop/apps/web/restart") return { status: 202, data: { deployment: { id: "12", kind: "up", status: "queued", createdAt: "2020-01-01T10:10:00Z", finishedAt: null } } };
-    if (method === "GET" && url === "/projects/shop/deployments/12") return { data: { deployment: { id: "12", kind: "up", status: "succeeded", log: "", createdAt: "2020-01-01T10:10:00Z", finishedAt: "2020-01-01T10:11:00Z" } } };
+    if (method === "POST" && url === "/projects/shop/apps/web/restart")
+      return { status: 202, data: { deployment: { id: "12", kind: "up", status: "queued", createdAt: "2020-01-01T10:10:00Z", finishedAt: null } } };
+    if (method === "GET" && url === "/projects/shop/deployments/12")
+      return { data: { deployment: { id: "12", kind: "up", status: "succeeded", log: "", createdAt: "2020-01-01T10:10:00Z", finishedAt: "2020-01-01T10:11:00Z" } } };
     return undefined;
   });
   ({ wrapper } = await mountPage(AppStatusPage, "/projects/shop/apps/web/status", freshPinia()));
@@ -75,7 +108,7 @@ async function openApp(role: Role, status = projectStatus({ health: "degraded", 
 }
 
 const line = (podName: string, text: string, time: string | null = "2030-01-01T10:00:00Z") => ["line", { pod: podName, container: "web", text, time }] as [string, unknown];
-const shownLines = (page: VueWrapper) => page.findAll("[data-testid=log-lines] li").map((item) => item.find(".text").exists() ? item.find(".text").text() : item.text());
+const shownLines = (page: VueWrapper) => page.findAll("[data-testid=log-lines] li").map((item) => (item.find(".text").exists() ? item.find(".text").text() : item.text()));
 const labels = (page: VueWrapper) => page.findAll("[data-testid=log-lines] li .pod").map((item) => item.text());
 
 describe("the app page", () => {
@@ -143,7 +176,10 @@ describe("the app page", () => {
     first.send(...line("web-5d8c7b-aaaaa", "POST /orders 201", "2030-01-01T10:00:03Z"));
     await eventually(() => expect(page.find("[data-testid=logs-paused]").text()).toContain("(1 new)"));
     expect(shownLines(page)).not.toContain("POST /orders 201");
-    await page.findAll("button").find((button) => button.text() === "Resume")!.trigger("click");
+    await page
+      .findAll("button")
+      .find((button) => button.text() === "Resume")!
+      .trigger("click");
     await eventually(() => expect(shownLines(page).at(-1)).toBe("POST /orders 201"));
     expect(page.find("[data-testid=logs-paused]").exists()).toBe(false);
 
@@ -197,7 +233,10 @@ describe("the app page", () => {
     const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
       downloaded = this.download;
     });
-    await page.findAll("button").find((button) => button.text() === "Download .txt")!.trigger("click");
+    await page
+      .findAll("button")
+      .find((button) => button.text() === "Download .txt")!
+      .trigger("click");
     click.mockRestore();
     expect(downloaded).toMatch(/^shop-web-logs-\d{8}T\d{6}Z\.txt$/);
     // Everything received, not only what the search shows.
@@ -217,18 +256,27 @@ describe("the app page", () => {
     await eventually(() => expect(page.find("[data-testid=logs-ended]").text()).toBe("That is the whole of the previous run."));
     expect(page.find("[data-testid=logs-ended] button").exists()).toBe(false);
     expect(shownLines(page)).toEqual(["panic: no DATABASE_URL"]);
-    await page.findAll("button").find((button) => button.text() === "Back to live logs")!.trigger("click");
+    await page
+      .findAll("button")
+      .find((button) => button.text() === "Back to live logs")!
+      .trigger("click");
     await eventually(() => expect(logs.streams).toHaveLength(3));
     expect(logs.last().url.searchParams.get("follow")).toBe("true");
   });
 
   it("restarts after asking, and follows the restart like a deploy, saying what it left", async () => {
     const page = await openApp("developer");
-    await page.findAll("button").find((button) => button.text() === "Restart…")!.trigger("click");
+    await page
+      .findAll("button")
+      .find((button) => button.text() === "Restart…")!
+      .trigger("click");
     const dialog = page.find("dialog[aria-label='Restart web?']");
     expect(dialog.text()).toContain("rolling restart");
     expect(fake.count("POST", "/projects/shop/apps/web/restart")).toBe(0);
-    await dialog.findAll("button").find((button) => button.text() === "Restart")!.trigger("click");
+    await dialog
+      .findAll("button")
+      .find((button) => button.text() === "Restart")!
+      .trigger("click");
     await eventually(() => expect(page.find("[aria-label='Deployment 12']").exists()).toBe(true));
     expect(fake.count("POST", "/projects/shop/apps/web/restart")).toBe(1);
 
@@ -270,7 +318,11 @@ describe("the app page", () => {
 describe("the log view on its own", () => {
   it("says how many lines it keeps and how many it let go (here a bound of 20; 5,000 by default, see useAppLogs.test.ts)", async () => {
     const router = createRouter({ history: createMemoryHistory(), routes });
-    wrapper = mount(AppLogsSection, { props: { project: "shop", app: "web", canRead: true, available: true, maxLines: 20, flushMs: 0 }, global: { plugins: [freshPinia(), router] }, attachTo: document.body });
+    wrapper = mount(AppLogsSection, {
+      props: { project: "shop", app: "web", canRead: true, available: true, maxLines: 20, flushMs: 0 },
+      global: { plugins: [freshPinia(), router] },
+      attachTo: document.body,
+    });
     await eventually(() => expect(logs.streams).toHaveLength(1));
     logs.last().sendMany(Array.from({ length: 1_234 }, (_, index) => line("web-1", `line ${index + 1}`)));
     await eventually(() => expect(wrapper!.find("[data-testid=logs-counts]").text()).toBe("1,234 lines received · keeping the last 20: 1,214 older lines let go"));
@@ -284,7 +336,11 @@ describe("the log view on its own", () => {
     vi.unstubAllGlobals();
     logs = fakeLogStreams(() => ({ status: 403, code: "forbidden", message: "Only developers and owners can read logs." }));
     const router = createRouter({ history: createMemoryHistory(), routes });
-    wrapper = mount(AppLogsSection, { props: { project: "shop", app: "web", canRead: true, available: true }, global: { plugins: [freshPinia(), router] }, attachTo: document.body });
+    wrapper = mount(AppLogsSection, {
+      props: { project: "shop", app: "web", canRead: true, available: true },
+      global: { plugins: [freshPinia(), router] },
+      attachTo: document.body,
+    });
     await eventually(() => expect(wrapper!.find("[role=alert]").text()).toContain("Could not read the logs: Only developers and owners can read logs."));
   });
 });

@@ -24,7 +24,11 @@ const fieldError = (wrapper: { find(selector: string): { element: Element } }, l
   const labelElement = [...document.querySelectorAll("label")].find((candidate) => candidate.textContent?.trim().startsWith(label));
   const input = labelElement && document.getElementById(labelElement.htmlFor);
   const describedBy = input?.getAttribute("aria-describedby") ?? "";
-  return describedBy.split(" ").map((id) => document.getElementById(id)).find((element) => element?.classList.contains("error"))?.textContent?.trim();
+  return describedBy
+    .split(" ")
+    .map((id) => document.getElementById(id))
+    .find((element) => element?.classList.contains("error"))
+    ?.textContent?.trim();
 };
 
 describe("the sign-up form", () => {
@@ -98,7 +102,9 @@ describe("the project and app forms", () => {
     await app.wrapper.find("form").trigger("submit");
     await eventually(() => expect(app.router.currentRoute.value.fullPath).toBe("/projects/forms"));
     const apps = await portal.request("GET", "/api/projects/forms/apps", { cookie });
-    expect(apps.json.items.map((item: { name: string; image: string; port: number; visibility: string }) => [item.name, item.image, item.port, item.visibility])).toEqual([["web", "nginx:1.27", 80, "private"]]);
+    expect(apps.json.items.map((item: { name: string; image: string; port: number; visibility: string }) => [item.name, item.image, item.port, item.visibility])).toEqual([
+      ["web", "nginx:1.27", 80, "private"],
+    ]);
     expect((await portal.request("GET", "/api/projects/forms/manifests", { cookie })).text).toContain("ingressClassName: nginx-internal");
     app.wrapper.unmount();
   });
@@ -113,7 +119,10 @@ describe("the members list", () => {
     await useProjectsStore(pinia).create({ name: "crew", quota: { cpu: "500m", memory: "1Gi" } });
     const page = await mountPage(ProjectPage, "/projects/crew", pinia);
     const members = () => page.wrapper.find("ul.members");
-    const removeButtons = () => members().findAll("button").filter((button) => button.text() === "Remove");
+    const removeButtons = () =>
+      members()
+        .findAll("button")
+        .filter((button) => button.text() === "Remove");
     await eventually(() => expect(members().text()).toContain("lead@example.com"));
     expect(removeButtons()).toHaveLength(0);
 
@@ -128,7 +137,10 @@ describe("the members list", () => {
     expect(dialog.text()).toContain("mate@example.com");
     expect(members().text()).toContain("mate@example.com");
     // Cancel keeps the member; removing for real is in the chromium journey (happy-dom misreads the 204).
-    await dialog.findAll("button").find((button) => button.text() === "Cancel")!.trigger("click");
+    await dialog
+      .findAll("button")
+      .find((button) => button.text() === "Cancel")!
+      .trigger("click");
     const { json } = await portal.request("GET", "/api/projects/crew/members", { cookie: lead });
     expect(json.items.map((person: { email: string }) => person.email).sort()).toEqual(["lead@example.com", "mate@example.com"]);
     page.wrapper.unmount();

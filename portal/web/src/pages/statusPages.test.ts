@@ -16,7 +16,7 @@ import AppStatusPage from "./AppStatusPage.vue";
 import ProjectPage from "./ProjectPage.vue";
 
 const PASSWORD = "correct horse battery";
-let mounted: VueWrapper[] = [];
+const mounted: VueWrapper[] = [];
 afterEach(() => {
   for (const wrapper of mounted.splice(0)) wrapper.unmount();
   vi.restoreAllMocks();

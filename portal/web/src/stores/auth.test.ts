@@ -42,7 +42,9 @@ describe("useAuthStore against the real API", () => {
     expect(reloaded.user?.name).toBe("Renamed");
     const token = await createToken({ name: "ci", project: null, role: null, expiresInDays: 30 });
     expect(token.token).toMatch(/^bh_/);
-    expect((await fetchTokens()).map((listed) => [(listed as { token?: string }).token, listed.project, listed.role, typeof listed.expiresAt])).toEqual([[undefined, null, null, "string"]]);
+    expect((await fetchTokens()).map((listed) => [(listed as { token?: string }).token, listed.project, listed.role, typeof listed.expiresAt])).toEqual([
+      [undefined, null, null, "string"],
+    ]);
 
     await reloaded.logout();
     expect(reloaded.loggedIn).toBe(false);

@@ -36,7 +36,11 @@ export async function access(db: Database, user: User, name: string, minimum: Ro
   if (!row) throw notFound(`Project "${name}"`);
   const role = (row as unknown as { role: Role }).role;
   if (ROLE_RANK[role] < ROLE_RANK[minimum]) {
-    throw new AppError(403, "forbidden", `Your role in "${name}" is ${role}; to ${ROLE_NEEDED[minimum]} you need to be ${minimum === "owner" ? "an owner" : `a ${minimum} or owner`}.`);
+    throw new AppError(
+      403,
+      "forbidden",
+      `Your role in "${name}" is ${role}; to ${ROLE_NEEDED[minimum]} you need to be ${minimum === "owner" ? "an owner" : `a ${minimum} or owner`}.`,
+    );
   }
   return { project: row, role };
 }
@@ -49,10 +53,10 @@ export async function access(db: Database, user: User, name: string, minimum: Ro
 export async function assertMember(db: Database, memberships: AuthCache<true>, user: User, name: string): Promise<void> {
   const key = `${user.id}\n${name}`;
   if (memberships.get(key)) return;
-  const { rows } = await db.knex.raw<{ rows: unknown[] }>(
-    "select 1 from project_members m join projects p on p.id = m.project_id where p.name = ? and m.user_id = ?",
-    [name, user.id],
-  );
+  const { rows } = await db.knex.raw<{ rows: unknown[] }>("select 1 from project_members m join projects p on p.id = m.project_id where p.name = ? and m.user_id = ?", [
+    name,
+    user.id,
+  ]);
   if (rows.length === 0) throw notFound(`Project "${name}"`);
   memberships.set(key, user.id, true);
 }

@@ -37,7 +37,12 @@ export async function addApp(db: Database, secretsKey: Buffer, user: User, stale
       position: (apps.at(-1)?.position ?? -1) + 1,
       ...appColumnsOf(project.id, app, secretsKey),
     });
-    await audit(db.models, trx, { actorId: user.id, projectId: project.id, action: "app.create", details: { app: app.name, image: app.image, secretEnvKeys: Object.keys(app.secretEnv ?? {}) } });
+    await audit(db.models, trx, {
+      actorId: user.id,
+      projectId: project.id,
+      action: "app.create",
+      details: { app: app.name, image: app.image, secretEnvKeys: Object.keys(app.secretEnv ?? {}) },
+    });
     return record;
   });
 }
@@ -87,7 +92,10 @@ export async function replaceApps(db: Database, secretsKey: Buffer, trx: Knex.Tr
   const spec = checkStillFits({ ...current, apps }, what);
   for (const [index, app] of spec.apps.entries()) {
     const taken = app.domain ? await db.models.AppRecord.query(trx).findOne({ domain: app.domain }).whereNot({ projectId: project.id }) : undefined;
-    if (taken) throw new AppError(409, "domain_taken", `apps[${index}].domain: "${app.domain}" is used by another project now; ${what} cannot be restored.`, [{ path: `apps[${index}].domain`, message: "is used by another project" }]);
+    if (taken)
+      throw new AppError(409, "domain_taken", `apps[${index}].domain: "${app.domain}" is used by another project now; ${what} cannot be restored.`, [
+        { path: `apps[${index}].domain`, message: "is used by another project" },
+      ]);
   }
   await db.models.AppRecord.query(trx).delete().where({ projectId: project.id });
   for (const [position, app] of spec.apps.entries()) {
@@ -99,5 +107,6 @@ export async function replaceApps(db: Database, secretsKey: Buffer, trx: Knex.Tr
 async function checkDomainFree(db: Database, trx: Knex.Transaction, domain: string | undefined, projectId: string): Promise<void> {
   if (!domain) return;
   const taken = await db.models.AppRecord.query(trx).findOne({ domain }).whereNot({ projectId });
-  if (taken) throw new AppError(409, "domain_taken", `domain: "${domain}" is used by another project; choose another domain.`, [{ path: "domain", message: "is used by another project" }]);
+  if (taken)
+    throw new AppError(409, "domain_taken", `domain: "${domain}" is used by another project; choose another domain.`, [{ path: "domain", message: "is used by another project" }]);
 }

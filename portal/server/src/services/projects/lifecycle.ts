@@ -45,7 +45,12 @@ export async function createProject(db: Database, user: User, input: NewProject)
       expiresAt,
     });
     await db.models.ProjectMember.query(trx).insert({ projectId: project.id, userId: user.id, role: "owner" });
-    await audit(db.models, trx, { actorId: user.id, projectId: project.id, action: "project.create", details: { name: spec.name, quota: spec.quota, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) } });
+    await audit(db.models, trx, {
+      actorId: user.id,
+      projectId: project.id,
+      action: "project.create",
+      details: { name: spec.name, quota: spec.quota, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) },
+    });
     return project;
   });
 }
@@ -99,6 +104,11 @@ export async function deleteProjectRecords(db: Database, trx: Knex | Knex.Transa
 async function refuseWhileDestroying(db: Database, trx: Knex.Transaction, project: Project): Promise<void> {
   const destroying = await db.models.Deployment.query(trx).findOne({ projectId: project.id, kind: "destroy" }).whereIn("status", ["queued", "running"]);
   if (destroying) {
-    throw new AppError(409, "being_deleted", `expiresAt: "${project.name}" is being deleted (deployment ${destroying.id} is ${destroying.status}); cancel it while it is queued, or wait: a failed destroy leaves the project, and its expiry can be changed then.`, [{ path: "expiresAt", message: "the project is being deleted" }]);
+    throw new AppError(
+      409,
+      "being_deleted",
+      `expiresAt: "${project.name}" is being deleted (deployment ${destroying.id} is ${destroying.status}); cancel it while it is queued, or wait: a failed destroy leaves the project, and its expiry can be changed then.`,
+      [{ path: "expiresAt", message: "the project is being deleted" }],
+    );
   }
 }

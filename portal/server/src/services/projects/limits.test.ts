@@ -40,7 +40,14 @@ describe("checkWithinLimits", () => {
   });
 
   it("names another owner, in the singular for one project", () => {
-    const error = refusal({ owner: alice, limits: { ...limits, maxProjects: 1 }, owned: [project("1", "1", "1Gi")], quota: { cpu: "1", memory: "1Gi" }, projectId: "9", self: false });
+    const error = refusal({
+      owner: alice,
+      limits: { ...limits, maxProjects: 1 },
+      owned: [project("1", "1", "1Gi")],
+      quota: { cpu: "1", memory: "1Gi" },
+      projectId: "9",
+      self: false,
+    });
     expect(error.message).toBe("alice@example.com owns 1 project, their limit; they can delete one, or a platform admin can raise it.");
   });
 

@@ -54,7 +54,9 @@ export function checkWithinLimits({ owner, limits, owned, quota, projectId, self
     throw new AppError(
       403,
       "limit_exceeded",
-      self ? `You own ${count}, your limit; delete one, or ask a platform admin to raise it.` : `${owner.email} owns ${count}, their limit; they can delete one, or a platform admin can raise it.`,
+      self
+        ? `You own ${count}, your limit; delete one, or ask a platform admin to raise it.`
+        : `${owner.email} owns ${count}, their limit; they can delete one, or a platform admin can raise it.`,
       { limit: "maxProjects", value: limits.maxProjects },
     );
   }

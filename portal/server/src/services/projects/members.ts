@@ -65,5 +65,11 @@ export async function removeMember(db: Database, actor: User, stale: Project, us
 /** 409 `last_owner` unless the project keeps an owner once `leavingUserId` (an id as stored) is not one. */
 async function keepAnOwner(db: Database, trx: Knex.Transaction, project: Project, leavingUserId: string): Promise<void> {
   const owners = await db.models.ProjectMember.query(trx).select("userId").where({ projectId: project.id, role: "owner" });
-  if (!keepsAnOwner(owners.map((owner) => owner.userId), leavingUserId)) throw lastOwner();
+  if (
+    !keepsAnOwner(
+      owners.map((owner) => owner.userId),
+      leavingUserId,
+    )
+  )
+    throw lastOwner();
 }

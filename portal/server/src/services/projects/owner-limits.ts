@@ -16,7 +16,14 @@ export async function limitsOf(db: Database, userId: string, trx?: Knex.Transact
  * where they are an owner now (not the projects they once created: those may have changed hands).
  * `actor` is who asks: the messages say "you" to them and name anyone else.
  */
-export async function checkOwnerLimits(db: Database, trx: Knex.Transaction, actor: User, owner: Pick<User, "id" | "email">, quota: { cpu: string; memory: string }, projectId?: string): Promise<void> {
+export async function checkOwnerLimits(
+  db: Database,
+  trx: Knex.Transaction,
+  actor: User,
+  owner: Pick<User, "id" | "email">,
+  quota: { cpu: string; memory: string },
+  projectId?: string,
+): Promise<void> {
   // Serialises limit checks per owner: two projects created at once cannot both take the last slot.
   await trx.raw("select pg_advisory_xact_lock(?, ?)", [0x6c696d, Number(owner.id)]);
   const limits = await limitsOf(db, owner.id, trx);

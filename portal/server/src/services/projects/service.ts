@@ -12,6 +12,7 @@ import type { Project } from "../../models/Project.js";
 import type { Role } from "../../models/ProjectMember.js";
 import type { User } from "../../models/User.js";
 import type { AuthCache } from "../auth-cache.js";
+import { projectSecretChecksumKey } from "../secret-checksum-key.js";
 import { access, assertMember, membershipCache, type Membership } from "./access.js";
 import type { AppChanges } from "./app-changes.js";
 import { addApp, removeApp, replaceApps, updateApp, type NewApp } from "./apps.js";
@@ -62,6 +63,11 @@ export class Projects {
   /** The ProjectSpec of a stored project; secret values masked unless a deploy asks for them. */
   spec(project: Project, secrets: "masked" | "plain" = "masked"): Promise<ProjectSpec> {
     return specOf(this.db, project, secrets === "plain" ? { secrets, key: this.config.secretsKey } : { secrets });
+  }
+
+  /** What the project's deploys key its secret checksum with, so a render shows the annotation they set. */
+  secretChecksumKey(project: Pick<Project, "name">): string {
+    return projectSecretChecksumKey(this.config.secretsKey, project.name);
   }
 
   limitsOf(userId: string, trx?: Knex.Transaction): Promise<Limits> {

@@ -36,7 +36,12 @@ export function checkStillFits(candidate: unknown, what: string): ProjectSpec {
   } catch (error) {
     if (!(error instanceof ProjectSpecError)) throw error;
     const problems = specProblems(error);
-    throw new AppError(409, "no_longer_valid", `${what} no longer fits the project: ${problems.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}. Change the project (e.g. its quota) or its apps instead.`, problems);
+    throw new AppError(
+      409,
+      "no_longer_valid",
+      `${what} no longer fits the project: ${problems.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}. Change the project (e.g. its quota) or its apps instead.`,
+      problems,
+    );
   }
 }
 
