@@ -1,5 +1,5 @@
 import { Model } from "objection";
-import type { UpgradeProject, UpgradeStatus } from "../deployments/types.js";
+import type { UpgradeProject, UpgradeStatus } from "@babyhelm/sdk/api";
 
 export type { UpgradeProject, UpgradeProjectStatus, UpgradeStatus } from "../deployments/types.js";
 
