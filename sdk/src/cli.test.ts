@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
+import type { IngressObject, KubernetesObject, NetworkPolicyObject } from "./kubernetes.js";
 import { INVALID_SPECS } from "./spec/invalid-specs.fixture.js";
 import { runBabyhelm } from "./test-support/run-cli.js";
 import { EVERY_FIELD_SPEC } from "./test-support/specs.js";
@@ -113,10 +114,13 @@ describe("babyhelm render", () => {
       { name: "web", image: "nginx", port: 80, domain: "shop.example.com" },
       { name: "admin", image: "nginx", port: 80, domain: "admin.example.com", visibility: "private" },
     ] };
-    const objectsOf = (stdout: string) => parseAllDocuments(stdout).map((document) => document.toJS());
-    const classes = (objects: any[]) => Object.fromEntries(objects.filter((object) => object.kind === "Ingress").map((object) => [object.metadata.name, object.spec.ingressClassName]));
-    const controllers = (objects: any[]) =>
-      objects.find((object) => object.metadata.name === "allow-from-ingress-controller").spec.ingress[0].from.map((peer: any) => peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]);
+    const objectsOf = (stdout: string) => parseAllDocuments(stdout).map((document) => document.toJS() as KubernetesObject);
+    const classes = (objects: KubernetesObject[]) =>
+      Object.fromEntries(objects.filter((object): object is IngressObject => object.kind === "Ingress").map((object) => [object.metadata.name, object.spec?.ingressClassName]));
+    const controllers = (objects: KubernetesObject[]) =>
+      objects
+        .find((object): object is NetworkPolicyObject => object.kind === "NetworkPolicy" && object.metadata.name === "allow-from-ingress-controller")
+        ?.spec?.ingress?.[0]?.from?.map((peer) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"]);
 
     const defaults = await runBabyhelm(["render", "-f", "-"], { stdin: JSON.stringify(spec) });
     expect(defaults.code, defaults.stderr).toBe(0);

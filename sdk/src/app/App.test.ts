@@ -1,8 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
+import type { DeploymentObject, IngressObject, KubernetesObject, NamespaceObject, NetworkPolicyObject, SecretObject, ServiceObject } from "../kubernetes.js";
 import { UserNamespace } from "../namespace/UserNamespace.js";
-import { recordResources, revealSecrets } from "../test-support/pulumi-mocks.js";
+import { recordResources, revealSecrets, type RecordedResource } from "../test-support/pulumi-mocks.js";
 import { App } from "./App.js";
+
+/** The recorded inputs of every resource of a Pulumi type, as the Kubernetes objects they describe. */
+const objectsOf = <T extends KubernetesObject>(recorded: RecordedResource[], type: string) =>
+  recorded.filter((resource) => resource.type === type).map((resource) => resource.inputs as unknown as T);
 
 describe("App and UserNamespace used directly in a Pulumi program", () => {
   it("accept outputs for the namespace and the image, as from a namespace and an image build", async () => {
@@ -10,20 +15,20 @@ describe("App and UserNamespace used directly in a Pulumi program", () => {
       const namespace = new UserNamespace("team", { name: "team", labels: { "example.com/cost-center": "r-and-d" } });
       new App("api", { namespace: namespace.name, project: "team", image: pulumi.output("ghcr.io/acme/api:v3"), port: 8080, secretEnv: { TOKEN: "t0ken" }, secretChecksumKey: "app-test-secret-checksum-key" });
     });
-    const byType = (type: string) => recorded.filter((resource) => resource.type === type).map((resource) => revealSecrets(resource.inputs).value as any);
-    const [namespace] = byType("kubernetes:core/v1:Namespace");
-    expect(namespace.metadata.labels).toMatchObject({ "example.com/cost-center": "r-and-d", "babyhelm.io/project": "team" });
-    const [deployment] = byType("kubernetes:apps/v1:Deployment");
-    expect(deployment.metadata).toMatchObject({ name: "api", namespace: "team", labels: { "babyhelm.io/project": "team", "babyhelm.io/app": "api" } });
-    expect(deployment.spec.template.spec.containers[0].image).toBe("ghcr.io/acme/api:v3");
-    expect(byType("kubernetes:core/v1:Service")[0].metadata.namespace).toBe("team");
-    expect(byType("kubernetes:core/v1:Secret")[0].metadata.namespace).toBe("team");
+    const byType = <T>(type: string) => recorded.filter((resource) => resource.type === type).map((resource) => revealSecrets(resource.inputs).value as T);
+    const [namespace] = byType<NamespaceObject>("kubernetes:core/v1:Namespace");
+    expect(namespace?.metadata.labels).toMatchObject({ "example.com/cost-center": "r-and-d", "babyhelm.io/project": "team" });
+    const [deployment] = byType<DeploymentObject>("kubernetes:apps/v1:Deployment");
+    expect(deployment?.metadata).toMatchObject({ name: "api", namespace: "team", labels: { "babyhelm.io/project": "team", "babyhelm.io/app": "api" } });
+    expect(deployment?.spec?.template.spec?.containers[0]?.image).toBe("ghcr.io/acme/api:v3");
+    expect(byType<ServiceObject>("kubernetes:core/v1:Service")[0]?.metadata.namespace).toBe("team");
+    expect(byType<SecretObject>("kubernetes:core/v1:Secret")[0]?.metadata.namespace).toBe("team");
   });
 
   it("takes the app's name from the component and the project from a plain namespace", async () => {
     const recorded = await recordResources(() => new App("web", { namespace: "shop", image: "nginx:1.27" }));
-    const deployment = recorded.find((resource) => resource.type === "kubernetes:apps/v1:Deployment")!.inputs as any;
-    expect(deployment.metadata).toMatchObject({ name: "web", namespace: "shop", labels: { "babyhelm.io/project": "shop", "babyhelm.io/app": "web" } });
+    const [deployment] = objectsOf<DeploymentObject>(recorded, "kubernetes:apps/v1:Deployment");
+    expect(deployment?.metadata).toMatchObject({ name: "web", namespace: "shop", labels: { "babyhelm.io/project": "shop", "babyhelm.io/app": "web" } });
   });
 
   it("gives a private app's Ingress the platform's private class, and admits the private controller's namespace", async () => {
@@ -33,11 +38,11 @@ describe("App and UserNamespace used directly in a Pulumi program", () => {
       new App("admin", { namespace: "shop", image: "nginx:1.27", port: 80, domain: "admin.example.com", visibility: "private", platform });
       new App("web", { namespace: "shop", image: "nginx:1.27", port: 80, domain: "shop.example.com", platform });
     });
-    const ingresses = recorded.filter((resource) => resource.type === "kubernetes:networking.k8s.io/v1:Ingress").map((resource) => resource.inputs as any);
-    expect(Object.fromEntries(ingresses.map((ingress) => [ingress.metadata.name, ingress.spec.ingressClassName]))).toEqual({ admin: "vpn", web: "nginx" });
-    expect(ingresses.find((ingress) => ingress.metadata.name === "admin").metadata.labels["babyhelm.io/visibility"]).toBe("private");
-    const policy = recorded.find((resource) => resource.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && (resource.inputs as any).metadata.name === "allow-from-ingress-controller")!.inputs as any;
-    expect(policy.spec.ingress[0].from.map((peer: any) => peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"])).toEqual(["ingress-nginx", "vpn-ingress"]);
+    const ingresses = objectsOf<IngressObject>(recorded, "kubernetes:networking.k8s.io/v1:Ingress");
+    expect(Object.fromEntries(ingresses.map((ingress) => [ingress.metadata.name, ingress.spec?.ingressClassName]))).toEqual({ admin: "vpn", web: "nginx" });
+    expect(ingresses.find((ingress) => ingress.metadata.name === "admin")?.metadata.labels?.["babyhelm.io/visibility"]).toBe("private");
+    const policy = objectsOf<NetworkPolicyObject>(recorded, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find((candidate) => candidate.metadata.name === "allow-from-ingress-controller");
+    expect(policy?.spec?.ingress?.[0]?.from?.map((peer) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"])).toEqual(["ingress-nginx", "vpn-ingress"]);
   });
 
   it("refuses bad arguments up front, naming the component and every field", async () => {

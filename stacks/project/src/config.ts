@@ -27,7 +27,7 @@ export function readProjectConfig(config = new pulumi.Config("babyhelm"), cwd = 
     try {
       text = readFileSync(path, "utf8");
     } catch (error) {
-      throw new Error(`babyhelm:specFile: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new Error(`babyhelm:specFile: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
     }
     return { spec: parseProjectSpecText(text, specFile), platform, secretChecksumKey };
   }
