@@ -44,7 +44,10 @@ describe.skipIf(!realPlatform)("plain `pulumi up` of stacks/project against the 
     // An absolute path: babyhelm:specFile is resolved against the project directory.
     await cli.run(["config", "set", "babyhelm:specFile", specFile, ...stack], projectDir);
     // Apps with secrets need the stack's own key of the secret checksum; without it nothing is created.
-    const unkeyed = await cli.run(["up", "--yes", "--skip-preview", ...stack], projectDir).then(() => "", (error: Error) => error.message);
+    const unkeyed = await cli.run(["up", "--yes", "--skip-preview", ...stack], projectDir).then(
+      () => "",
+      (error: Error) => error.message,
+    );
     expect(unkeyed).toContain('pulumi config set --secret babyhelm:secretChecksumKey "$(openssl rand -hex 32)"');
     expect(await namespaceExists(platform.kube, name)).toBe(false);
     await cli.run(["config", "set", "--secret", "babyhelm:secretChecksumKey", CHECKSUM_KEY, ...stack], projectDir);

@@ -65,9 +65,7 @@ describe("babyhelm render", () => {
     expect(result.stderr).toBe("");
     expect(result.stdout).not.toContain("s3cr3t-value");
     const documents = parseAllDocuments(result.stdout).map((document) => document.toJS());
-    const expected = (await renderProject(EVERY_FIELD_SPEC)).map((object) =>
-      object.kind === "Secret" ? { ...object, stringData: { API_KEY: "********" } } : object,
-    );
+    const expected = (await renderProject(EVERY_FIELD_SPEC)).map((object) => (object.kind === "Secret" ? { ...object, stringData: { API_KEY: "********" } } : object));
     expect(documents).toEqual(expected);
   });
 
@@ -75,10 +73,17 @@ describe("babyhelm render", () => {
     const key = "cli-test-secret-checksum-key-0123";
     const env = { ...process.env, BH_CHECKSUM_KEY: key };
     const checksums = (stdout: string) =>
-      parseAllDocuments(stdout).map((document) => document.toJS()).filter((object) => object.kind === "Deployment").map((object) => object.spec.template.metadata.annotations?.["babyhelm.io/secret-env-checksum"]).filter(Boolean);
+      parseAllDocuments(stdout)
+        .map((document) => document.toJS())
+        .filter((object) => object.kind === "Deployment")
+        .map((object) => object.spec.template.metadata.annotations?.["babyhelm.io/secret-env-checksum"])
+        .filter(Boolean);
     const keyed = await runBabyhelm(["render", "-f", specFile, "--secret-checksum-key-env", "BH_CHECKSUM_KEY"], { env });
     expect(keyed.code, keyed.stderr).toBe(0);
-    const deployed = (await renderProject(EVERY_FIELD_SPEC, { secretChecksumKey: key })).filter((object) => object.kind === "Deployment").map((object) => object.spec!.template.metadata!.annotations?.["babyhelm.io/secret-env-checksum"]).filter(Boolean);
+    const deployed = (await renderProject(EVERY_FIELD_SPEC, { secretChecksumKey: key }))
+      .filter((object) => object.kind === "Deployment")
+      .map((object) => object.spec!.template.metadata!.annotations?.["babyhelm.io/secret-env-checksum"])
+      .filter(Boolean);
     expect(checksums(keyed.stdout)).toEqual(deployed);
     expect(keyed.stdout).not.toContain(key);
     expect(keyed.stdout).not.toContain("placeholder");
@@ -104,16 +109,21 @@ describe("babyhelm render", () => {
     const publicSpec = join(workDir, "public.yaml");
     writeFileSync(publicSpec, stringify({ name: "shop", apps: [{ name: "web", image: "nginx", port: 80, domain: "shop.example.com" }] }));
     const result = await runBabyhelm(["render", "-f", publicSpec, "--ingress-class", "traefik", "--tls-issuer", ""]);
-    const ingress = parseAllDocuments(result.stdout).map((document) => document.toJS()).find((object) => object.kind === "Ingress");
+    const ingress = parseAllDocuments(result.stdout)
+      .map((document) => document.toJS())
+      .find((object) => object.kind === "Ingress");
     expect(ingress.spec.ingressClassName).toBe("traefik");
     expect(ingress.spec.tls).toBeUndefined();
   });
 
   it("renders private apps with the private ingress class, which --private-ingress-class and --private-ingress-namespace set", async () => {
-    const spec = { name: "shop", apps: [
-      { name: "web", image: "nginx", port: 80, domain: "shop.example.com" },
-      { name: "admin", image: "nginx", port: 80, domain: "admin.example.com", visibility: "private" },
-    ] };
+    const spec = {
+      name: "shop",
+      apps: [
+        { name: "web", image: "nginx", port: 80, domain: "shop.example.com" },
+        { name: "admin", image: "nginx", port: 80, domain: "admin.example.com", visibility: "private" },
+      ],
+    };
     const objectsOf = (stdout: string) => parseAllDocuments(stdout).map((document) => document.toJS() as KubernetesObject);
     const classes = (objects: KubernetesObject[]) =>
       Object.fromEntries(objects.filter((object): object is IngressObject => object.kind === "Ingress").map((object) => [object.metadata.name, object.spec?.ingressClassName]));

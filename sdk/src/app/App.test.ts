@@ -13,7 +13,14 @@ describe("App and UserNamespace used directly in a Pulumi program", () => {
   it("accept outputs for the namespace and the image, as from a namespace and an image build", async () => {
     const recorded = await recordResources(() => {
       const namespace = new UserNamespace("team", { name: "team", labels: { "example.com/cost-center": "r-and-d" } });
-      new App("api", { namespace: namespace.name, project: "team", image: pulumi.output("ghcr.io/acme/api:v3"), port: 8080, secretEnv: { TOKEN: "t0ken" }, secretChecksumKey: "app-test-secret-checksum-key" });
+      new App("api", {
+        namespace: namespace.name,
+        project: "team",
+        image: pulumi.output("ghcr.io/acme/api:v3"),
+        port: 8080,
+        secretEnv: { TOKEN: "t0ken" },
+        secretChecksumKey: "app-test-secret-checksum-key",
+      });
     });
     const byType = <T>(type: string) => recorded.filter((resource) => resource.type === type).map((resource) => revealSecrets(resource.inputs).value as T);
     const [namespace] = byType<NamespaceObject>("kubernetes:core/v1:Namespace");
@@ -41,7 +48,9 @@ describe("App and UserNamespace used directly in a Pulumi program", () => {
     const ingresses = objectsOf<IngressObject>(recorded, "kubernetes:networking.k8s.io/v1:Ingress");
     expect(Object.fromEntries(ingresses.map((ingress) => [ingress.metadata.name, ingress.spec?.ingressClassName]))).toEqual({ admin: "vpn", web: "nginx" });
     expect(ingresses.find((ingress) => ingress.metadata.name === "admin")?.metadata.labels?.["babyhelm.io/visibility"]).toBe("private");
-    const policy = objectsOf<NetworkPolicyObject>(recorded, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find((candidate) => candidate.metadata.name === "allow-from-ingress-controller");
+    const policy = objectsOf<NetworkPolicyObject>(recorded, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find(
+      (candidate) => candidate.metadata.name === "allow-from-ingress-controller",
+    );
     expect(policy?.spec?.ingress?.[0]?.from?.map((peer) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"])).toEqual(["ingress-nginx", "vpn-ingress"]);
   });
 
@@ -58,9 +67,7 @@ describe("App and UserNamespace used directly in a Pulumi program", () => {
       expect(() => new App("web", { namespace: "shop", image: "nginx", visibility: "internal" as never })).toThrow(
         'visibility: "internal" is not a visibility: use "public" or "private"',
       );
-      expect(() => new App("web", { namespace: pulumi.output("shop"), image: "nginx" })).toThrow(
-        /project: is required when namespace is an output/,
-      );
+      expect(() => new App("web", { namespace: pulumi.output("shop"), image: "nginx" })).toThrow(/project: is required when namespace is an output/);
       expect(() => new App("web", { namespace: "shop", image: "nginx", secretEnv: { TOKEN: "t0ken" } })).toThrow(
         /App "web" is invalid:\n {2}secretChecksumKey: is required for apps with secretEnv.*babyhelm:secretChecksumKey/,
       );

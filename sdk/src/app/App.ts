@@ -72,10 +72,7 @@ function checkAppArgs(component: string, args: AppArgs): { app: AppSpec; project
   const { namespace, project, platform: _platform, secretChecksumKey: givenKey, image, ...fields } = args;
   const name = fields.name ?? component;
   const subject = `App "${component}"`;
-  const result = appSchema.safeParse(
-    { ...fields, name, image: typeof image === "string" ? image : PENDING_IMAGE },
-    { reportInput: true },
-  );
+  const result = appSchema.safeParse({ ...fields, name, image: typeof image === "string" ? image : PENDING_IMAGE }, { reportInput: true });
   const issues = result.success ? [] : formatIssues(result.error.issues);
   const projectName = project ?? (typeof namespace === "string" ? namespace : undefined);
   if (projectName === undefined) {

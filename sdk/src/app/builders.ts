@@ -1,13 +1,5 @@
 /** What an app is made of, as plain objects: the App component and render share these. */
-import type {
-  DeploymentObject,
-  HorizontalPodAutoscalerObject,
-  IngressObject,
-  KubernetesObject,
-  PodDisruptionBudgetObject,
-  SecretObject,
-  ServiceObject,
-} from "../kubernetes.js";
+import type { DeploymentObject, HorizontalPodAutoscalerObject, IngressObject, KubernetesObject, PodDisruptionBudgetObject, SecretObject, ServiceObject } from "../kubernetes.js";
 import { appLabels, appSelector, RESTARTED_AT_ANNOTATION, SECRET_ENV_CHECKSUM_ANNOTATION, VISIBILITY_LABEL } from "../labels.js";
 import type { ResolvedPlatformOptions } from "../platform.js";
 import type { AppSpec } from "../spec/schema.js";
@@ -61,9 +53,7 @@ export function buildSecret(app: AppSpec, context: AppBuildContext): SecretObjec
 
 function probes(app: AppSpec): Pick<Container, "startupProbe" | "readinessProbe" | "livenessProbe"> {
   if (app.port === undefined) return {};
-  const handler: Probe = app.healthCheck
-    ? { httpGet: { path: app.healthCheck.path, port: PORT_NAME } }
-    : { tcpSocket: { port: PORT_NAME } };
+  const handler: Probe = app.healthCheck ? { httpGet: { path: app.healthCheck.path, port: PORT_NAME } } : { tcpSocket: { port: PORT_NAME } };
   return {
     // Slow starters get five minutes before liveness may restart them.
     startupProbe: { ...handler, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 },
@@ -75,10 +65,7 @@ function probes(app: AppSpec): Pick<Container, "startupProbe" | "readinessProbe"
 function environment(app: AppSpec): NonNullable<Container["env"]> {
   const plain = Object.entries(app.env ?? {}).map(([name, value]) => ({ name, value }));
   // Like Heroku and Render: the app learns its port from PORT unless it sets PORT itself.
-  const port =
-    app.port !== undefined && !("PORT" in (app.env ?? {})) && !("PORT" in (app.secretEnv ?? {}))
-      ? [{ name: "PORT", value: String(app.port) }]
-      : [];
+  const port = app.port !== undefined && !("PORT" in (app.env ?? {})) && !("PORT" in (app.secretEnv ?? {})) ? [{ name: "PORT", value: String(app.port) }] : [];
   const secret = Object.keys(app.secretEnv ?? {}).map((name) => ({
     name,
     valueFrom: { secretKeyRef: { name: secretEnvName(app.name), key: name } },
@@ -127,9 +114,7 @@ export function buildDeployment(app: AppSpec, context: AppBuildContext): Deploym
       ...(replicas !== undefined ? { replicas } : {}),
       revisionHistoryLimit: 5,
       selector: { matchLabels: appSelector(app.name) },
-      strategy: scalesOut
-        ? { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }
-        : { type: "RollingUpdate" },
+      strategy: scalesOut ? { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } : { type: "RollingUpdate" },
       template: {
         metadata: { labels, ...podAnnotations(app, context) },
         spec: {
@@ -185,9 +170,7 @@ export function buildIngress(app: AppSpec, context: AppBuildContext): IngressObj
         {
           host: app.domain,
           http: {
-            paths: [
-              { path: "/", pathType: "Prefix", backend: { service: { name: app.name, port: { name: PORT_NAME } } } },
-            ],
+            paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: app.name, port: { name: PORT_NAME } } } }],
           },
         },
       ],
@@ -239,13 +222,6 @@ export function buildAppObjects(app: AppSpec, context: AppBuildContext): AppObje
 
 /** In the order they are applied: the Secret before the Deployment that reads it. */
 export function appObjectList(objects: AppObjects): KubernetesObject[] {
-  const ordered = [
-    objects.secret,
-    objects.deployment,
-    objects.service,
-    objects.ingress,
-    objects.horizontalPodAutoscaler,
-    objects.podDisruptionBudget,
-  ];
+  const ordered = [objects.secret, objects.deployment, objects.service, objects.ingress, objects.horizontalPodAutoscaler, objects.podDisruptionBudget];
   return ordered.filter((object): object is NonNullable<typeof object> => object !== undefined);
 }

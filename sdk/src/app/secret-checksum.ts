@@ -39,6 +39,12 @@ export function secretChecksumKeyProblem(key: unknown): string | undefined {
  * digits. Another value, another key, another app or another project: another checksum.
  */
 export function secretEnvChecksum(key: string, project: string, app: string, secretEnv: Record<string, string>): string {
-  const canonical = JSON.stringify([project, app, Object.keys(secretEnv).sort().map((name) => [name, secretEnv[name]])]);
+  const canonical = JSON.stringify([
+    project,
+    app,
+    Object.keys(secretEnv)
+      .sort()
+      .map((name) => [name, secretEnv[name]]),
+  ]);
   return createHmac("sha256", key).update(`babyhelm-secret-env-checksum/v1\n${canonical}`, "utf8").digest("hex");
 }

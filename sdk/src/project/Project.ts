@@ -50,11 +50,7 @@ export class Project extends pulumi.ComponentResource {
 
     this.spec = spec;
     // Children are named after this component, not the spec: two Projects in one stack never collide.
-    this.namespace = new UserNamespace(
-      name,
-      { name: spec.name, quota: spec.quota, owner: spec.owner, displayName: spec.displayName, platform },
-      { parent: this },
-    );
+    this.namespace = new UserNamespace(name, { name: spec.name, quota: spec.quota, owner: spec.owner, displayName: spec.displayName, platform }, { parent: this });
     this.namespaceName = this.namespace.name;
     this.apps = {};
     this.urls = {};
@@ -68,11 +64,7 @@ export class Project extends pulumi.ComponentResource {
       if (app.url) this.urls[appName] = app.url;
     }
     if (spec.monitoring.dashboard) {
-      this.dashboard = new ProjectDashboard(
-        name,
-        { project: spec.name, apps: spec.apps, displayName: spec.displayName, platform },
-        { parent: this },
-      );
+      this.dashboard = new ProjectDashboard(name, { project: spec.name, apps: spec.apps, displayName: spec.displayName, platform }, { parent: this });
     }
     this.registerOutputs({ namespace: this.namespaceName, apps: Object.keys(this.apps), urls: this.urls });
   }

@@ -240,7 +240,9 @@ describe("renderProject", () => {
         createHash("sha256").update(canonical).digest("hex"),
         createHash("sha256").update(`shop/web${canonical}`).digest("hex"),
         ...["", "shop", "web", "shop/web", "babyhelm", "babyhelm-secret-env:shop/web"].map((key) =>
-          createHmac("sha256", key).update(`babyhelm-secret-env-checksum/v1\n${JSON.stringify(["shop", "web", [["API_KEY", secret]]])}`).digest("hex"),
+          createHmac("sha256", key)
+            .update(`babyhelm-secret-env-checksum/v1\n${JSON.stringify(["shop", "web", [["API_KEY", secret]]])}`)
+            .digest("hex"),
         ),
       ];
       expect(guesses).not.toContain(annotation);
@@ -260,7 +262,10 @@ describe("renderProject", () => {
       await expect(renderProject(MINIMAL_SPEC, { secretChecksumKey: "short-key" })).rejects.toThrow(
         "secretChecksumKey: is too short (9 characters): use at least 16 random characters",
       );
-      const message = await renderProject(MINIMAL_SPEC, { secretChecksumKey: "short-key" }).then(() => "", (error: Error) => error.message);
+      const message = await renderProject(MINIMAL_SPEC, { secretChecksumKey: "short-key" }).then(
+        () => "",
+        (error: Error) => error.message,
+      );
       expect(message).not.toContain("short-key");
     });
   });
@@ -351,7 +356,9 @@ describe("renderProjectYaml", () => {
   it("masks Secret values unless showSecrets is set", async () => {
     const masked = await renderProjectYaml(EVERY_FIELD_SPEC);
     expect(masked).not.toContain("s3cr3t-value");
-    const secret = parseAllDocuments(masked).map((document) => document.toJS()).find((object) => object.kind === "Secret");
+    const secret = parseAllDocuments(masked)
+      .map((document) => document.toJS())
+      .find((object) => object.kind === "Secret");
     expect(secret.stringData).toEqual({ API_KEY: MASKED_SECRET_VALUE });
     expect(masked).toContain("# Secret values are masked");
 

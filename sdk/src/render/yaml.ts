@@ -15,8 +15,7 @@ export const MASKED_SECRET_VALUE = "********";
 export function maskSecrets(objects: KubernetesObject[]): KubernetesObject[] {
   return objects.map((object) => {
     if (object.kind !== "Secret") return object;
-    const mask = (values?: Record<string, string>) =>
-      values && Object.fromEntries(Object.keys(values).map((key) => [key, MASKED_SECRET_VALUE]));
+    const mask = (values?: Record<string, string>) => values && Object.fromEntries(Object.keys(values).map((key) => [key, MASKED_SECRET_VALUE]));
     return {
       ...object,
       ...(object.stringData ? { stringData: mask(object.stringData) } : {}),

@@ -14,15 +14,14 @@ const spec = {
 };
 
 function withConfig(values: Record<string, unknown>, secretKeys: string[] = []) {
-  pulumi.runtime.setAllConfig(
-    Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)])),
-    secretKeys,
-  );
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)])), secretKeys);
 }
 
 const KEY = "stack-test-secret-checksum-key-0123";
 const checksumOf = (objects: unknown[]) =>
-  (objects as KubernetesObject[]).find((object): object is DeploymentObject => object.kind === "Deployment")?.spec?.template.metadata?.annotations?.["babyhelm.io/secret-env-checksum"];
+  (objects as KubernetesObject[]).find((object): object is DeploymentObject => object.kind === "Deployment")?.spec?.template.metadata?.annotations?.[
+    "babyhelm.io/secret-env-checksum"
+  ];
 
 describe("stacks/project", () => {
   it("builds the Project of the spec in babyhelm:spec, secret leaves included, the checksum keyed by babyhelm:secretChecksumKey", async () => {

@@ -24,7 +24,8 @@ export async function runMockEngine(request: EngineRequest, send: (message: Engi
       async newResource(args) {
         if (signal.aborted) throw new Error("cancelled");
         const name = args.name;
-        if (request.kind === "preview") plan.push({ op: "create", kind: kindOf(args.type), name: String((args.inputs.metadata as { name?: string } | undefined)?.name ?? name), changes: [] });
+        if (request.kind === "preview")
+          plan.push({ op: "create", kind: kindOf(args.type), name: String((args.inputs.metadata as { name?: string } | undefined)?.name ?? name), changes: [] });
         if (planning) {
           if (step > 0) await new Promise((resolve) => setTimeout(resolve, step));
           return { id: `${name}-id`, state: args.inputs };

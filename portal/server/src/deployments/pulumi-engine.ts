@@ -41,7 +41,10 @@ export function describeEngineError(error: unknown): string {
   if (error instanceof CommandError) {
     // `commandResult` is private in the typings but is the only structured view of what the CLI said.
     const result = (error as unknown as { commandResult: { stderr: string; code: number } }).commandResult;
-    const lines = result.stderr.split("\n").map((line) => line.trim()).filter(Boolean);
+    const lines = result.stderr
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
     const errors = lines.filter((line) => line.startsWith("error:"));
     const shown = (errors.length > 0 ? errors : lines.slice(-3)).slice(0, 5).join("\n");
     return shown ? `pulumi failed: ${shown}` : `pulumi failed with exit code ${result.code}`;

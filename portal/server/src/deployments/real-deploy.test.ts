@@ -164,7 +164,12 @@ describe.skipIf(!realPlatform)("deploying through the portal with the real engin
     expect((await portal.request("DELETE", `/api/projects/${name}/apps/worker`, { cookie: owner })).status).toBe(204);
     const removal = await deployAndWait();
     expect(removal.summary).toMatchObject({ delete: expect.any(Number) });
-    const gone = await apps().readNamespacedDeployment({ name: "worker", namespace: name }).then(() => "still there", (error: { code?: number }) => error.code);
+    const gone = await apps()
+      .readNamespacedDeployment({ name: "worker", namespace: name })
+      .then(
+        () => "still there",
+        (error: { code?: number }) => error.code,
+      );
     expect(gone).toBe(404);
     await expectClusterToMatchRender(platform.kube, await deployedSpec({ web: { API_KEY: NEW_SECRET } }), { secretChecksumKey: checksumKey() });
 

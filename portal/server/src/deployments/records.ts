@@ -60,10 +60,7 @@ export function recordOf(spec: ProjectSpec, platform: PlatformOptions, key: Buff
 }
 
 /** The spec a deployment recorded, its secret values decrypted (for a rollback or a redeploy of it). */
-export function recordedSpec(
-  deployment: { id: string; projectId: string; spec: unknown; specSecretsEncrypted: string | null },
-  key: Buffer,
-): ProjectSpec {
+export function recordedSpec(deployment: { id: string; projectId: string; spec: unknown; specSecretsEncrypted: string | null }, key: Buffer): ProjectSpec {
   const spec = parseProjectSpec(deployment.spec);
   if (!deployment.specSecretsEncrypted) return spec;
   const secrets = decryptJson<Record<string, Record<string, string>>>(key, deployment.specSecretsEncrypted, secretsContext(deployment.projectId, deployment.id));

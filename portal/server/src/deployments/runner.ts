@@ -108,7 +108,10 @@ export class DeploymentRunner {
     if (!project) return;
     const log = this.logger.child({ deploymentId: deployment.id, project: project.name, kind: deployment.kind });
     const heartbeat = setInterval(() => {
-      Deployment.query().patch({ heartbeatAt: new Date() }).where({ id: deployment.id }).catch((error: unknown) => log.warn({ err: error }, "heartbeat failed"));
+      Deployment.query()
+        .patch({ heartbeatAt: new Date() })
+        .where({ id: deployment.id })
+        .catch((error: unknown) => log.warn({ err: error }, "heartbeat failed"));
     }, this.options.heartbeatMs);
     try {
       // A drift check or platform upgrade uses what the project last deployed, never changes its members
@@ -180,11 +183,7 @@ export class DeploymentRunner {
     return spawnEngine();
   }
 
-  private runEngine(
-    deployment: Deployment,
-    request: EngineRequest,
-    events: EventWriter,
-  ): Promise<EngineOutcome> {
+  private runEngine(deployment: Deployment, request: EngineRequest, events: EventWriter): Promise<EngineOutcome> {
     return new Promise((resolve) => {
       const child = this.takeEngine();
       const entry: RunningEngine = { child };
@@ -200,7 +199,7 @@ export class DeploymentRunner {
           else if (current.cancelRequestedAt) this.cancel(deployment.id);
         })
         .catch(() => undefined);
-      let result: EngineMessage & { type: "result" } | undefined;
+      let result: (EngineMessage & { type: "result" }) | undefined;
       let stackTouched = false;
       let failure: string | undefined;
       const stderr: string[] = [];
@@ -230,7 +229,18 @@ export class DeploymentRunner {
         // A cancel that came too late: the update finished, and that is what happened to the cluster.
         if (code === 0 && result) return resolve({ status: "succeeded", summary: result.summary, outputs: result.outputs, plan: result.plan, stackTouched });
         if (entry.cancelled) return resolve({ status: "cancelled", error: entry.cancelled, stackTouched });
-        this.logger.debug({ deploymentId: deployment.id, code, signal, stderr: maskSecrets(stderr.join("\n"), request.spec.apps.flatMap((app) => Object.values(app.secretEnv ?? {}))) }, "engine process ended");
+        this.logger.debug(
+          {
+            deploymentId: deployment.id,
+            code,
+            signal,
+            stderr: maskSecrets(
+              stderr.join("\n"),
+              request.spec.apps.flatMap((app) => Object.values(app.secretEnv ?? {})),
+            ),
+          },
+          "engine process ended",
+        );
         resolve({ status: "failed", error: failure ?? `The engine stopped unexpectedly (${signal ?? `exit code ${code}`}).`, stackTouched });
       });
     });
@@ -253,7 +263,9 @@ export class DeploymentRunner {
 
   /** Progress that could not be stored: when the deployment is gone (its project was deleted), stop the engine. */
   private async lostEvents(deploymentId: string, error: unknown, log: Logger): Promise<void> {
-    const exists = await this.db.models.Deployment.query().findById(deploymentId).then(Boolean, () => true);
+    const exists = await this.db.models.Deployment.query()
+      .findById(deploymentId)
+      .then(Boolean, () => true);
     if (exists) log.warn({ err: error }, "deployment progress could not be stored");
     else this.cancel(deploymentId, "cancelled: the project was deleted");
   }
@@ -270,13 +282,22 @@ export class DeploymentRunner {
       // The SDK's own words (ProjectSpecError names the field); nothing secret is in them.
       return `The project cannot be rendered: ${error instanceof Error ? error.message : String(error)}`;
     }
-    await this.db.models.Deployment.query().patch(record as never).where({ id: deployment.id });
+    await this.db.models.Deployment.query()
+      .patch(record as never)
+      .where({ id: deployment.id });
     return undefined;
   }
 
   private async finish(deployment: Deployment, outcome: EngineOutcome): Promise<void> {
     await this.db.models.Deployment.query()
-      .patch({ status: outcome.status, error: outcome.error ?? null, summary: outcome.summary ?? null, outputs: outcome.outputs ?? null, plan: outcome.plan ?? null, finishedAt: new Date() })
+      .patch({
+        status: outcome.status,
+        error: outcome.error ?? null,
+        summary: outcome.summary ?? null,
+        outputs: outcome.outputs ?? null,
+        plan: outcome.plan ?? null,
+        finishedAt: new Date(),
+      })
       .where({ id: deployment.id, status: "running" });
     await notify(this.db.knex, DEPLOYMENT_EVENTS_CHANNEL, deployment.id);
   }

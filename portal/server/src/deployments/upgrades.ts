@@ -55,8 +55,23 @@ export class Upgrades {
       `select max(d.id) as id from deployments d join projects p on p.id = d.project_id
         where d.kind = 'up' and d.status = 'succeeded' and d.manifests_digest is not null group by d.project_id`,
     );
-    const last = rows.length > 0 ? await this.db.models.Deployment.query().whereIn("id", rows.map((row) => row.id)) : [];
-    const names = new Map((await this.db.models.Project.query().whereIn("id", last.map((deployment) => deployment.projectId)).select("id", "name")).map((project) => [project.id, project.name]));
+    const last =
+      rows.length > 0
+        ? await this.db.models.Deployment.query().whereIn(
+            "id",
+            rows.map((row) => row.id),
+          )
+        : [];
+    const names = new Map(
+      (
+        await this.db.models.Project.query()
+          .whereIn(
+            "id",
+            last.map((deployment) => deployment.projectId),
+          )
+          .select("id", "name")
+      ).map((project) => [project.id, project.name]),
+    );
     const projects = last.map((deployment) => this.compare(deployment, names.get(deployment.projectId)!)).sort((a, b) => a.project.localeCompare(b.project));
     return { sdkVersion: SDK_VERSION, projects };
   }
@@ -67,7 +82,14 @@ export class Upgrades {
       now = renderMasked(recordedSpec(deployment, this.config.secretsKey), this.config.platform, this.config.secretsKey);
     } catch (error) {
       // A spec this SDK refuses (a rule tightened since): a redeploy would fail, so it cannot be rolled out.
-      return { project, deploymentId: deployment.id, deployedWith: deployment.sdkVersion, changed: false, changes: [], problem: error instanceof Error ? error.message : String(error) };
+      return {
+        project,
+        deploymentId: deployment.id,
+        deployedWith: deployment.sdkVersion,
+        changed: false,
+        changes: [],
+        problem: error instanceof Error ? error.message : String(error),
+      };
     }
     const changed = manifestsDigest(now) !== deployment.manifestsDigest;
     return { project, deploymentId: deployment.id, deployedWith: deployment.sdkVersion, changed, changes: changed ? diffManifests(deployment.manifests ?? [], now) : [] };
@@ -85,7 +107,8 @@ export class Upgrades {
     const problems: FieldProblem[] = [];
     chosen.forEach((name, index) => {
       if (!candidates.some((candidate) => candidate.project === name)) problems.push({ path: `projects[${index}]`, message: `"${name}" is not a deployed project` });
-      else if (candidates.find((candidate) => candidate.project === name)?.problem) problems.push({ path: `projects[${index}]`, message: `"${name}" cannot be rendered by this portal's SDK; fix its spec first` });
+      else if (candidates.find((candidate) => candidate.project === name)?.problem)
+        problems.push({ path: `projects[${index}]`, message: `"${name}" cannot be rendered by this portal's SDK; fix its spec first` });
       else if (!affected.has(name)) problems.push({ path: `projects[${index}]`, message: `a redeploy would not change "${name}"; leave it out` });
     });
     if (new Set(chosen).size !== chosen.length) problems.push({ path: "projects", message: "names a project more than once" });
@@ -98,14 +121,20 @@ export class Upgrades {
     return this.db.knex.transaction(async (trx) => {
       // One rollout at a time: two would redeploy the same projects against each other.
       await trx.raw("select pg_advisory_xact_lock(?)", [0x757067]);
-      if (await this.db.models.Upgrade.query(trx).findOne({ status: "running" })) throw new AppError(409, "upgrade_running", "Another upgrade is rolling out; wait for it to finish.");
+      if (await this.db.models.Upgrade.query(trx).findOne({ status: "running" }))
+        throw new AppError(409, "upgrade_running", "Another upgrade is rolling out; wait for it to finish.");
       const upgrade = await this.db.models.Upgrade.query(trx).insertAndFetch({
         requestedBy: admin.id,
         status: "running",
         concurrency,
         projects: ordered.map((name, index) => ({ project: name, projectId: ids.get(name)!, canary: index === 0, status: "pending", deploymentId: null, error: null })),
       });
-      await audit(this.db.models, trx, { actorId: admin.id, projectId: null, action: "upgrade.start", details: { upgradeId: upgrade.id, projects: ordered, concurrency, sdkVersion: SDK_VERSION } });
+      await audit(this.db.models, trx, {
+        actorId: admin.id,
+        projectId: null,
+        action: "upgrade.start",
+        details: { upgradeId: upgrade.id, projects: ordered, concurrency, sdkVersion: SDK_VERSION },
+      });
       return upgrade;
     });
   }
@@ -166,7 +195,7 @@ export class Upgrades {
       if (done === "failed") for (const entry of projects) if (entry.status === "pending") entry.status = "skipped";
       await upgrade.$query(trx).patch({
         projects,
-        ...(done ? { status: done, finishedAt: new Date(), error: done === "failed" ? nextStep(projects, upgrade.concurrency).error ?? null : null } : {}),
+        ...(done ? { status: done, finishedAt: new Date(), error: done === "failed" ? (nextStep(projects, upgrade.concurrency).error ?? null) : null } : {}),
       });
       if (done) this.logger.info({ upgradeId: upgrade.id, status: done }, "upgrade finished");
     });

@@ -72,7 +72,10 @@ describe("exporting a project as a pulumi up repository", () => {
     for (const key of [portalKey, portal.config.secretsKey.toString("base64"), portal.config.secretsKey.toString("hex")]) expect(unpacked.includes(key)).toBe(false);
     const dir = tempDir("export-contents");
     const paths = await unpack(owners.body, dir);
-    expect(paths.sort()).toEqual([`${PROJECT}/`, ...[".gitignore", "Pulumi.yaml", "README.md", "index.ts", "package.json", "spec.yaml", "tsconfig.json"].map((file) => `${PROJECT}/${file}`)]);
+    expect(paths.sort()).toEqual([
+      `${PROJECT}/`,
+      ...[".gitignore", "Pulumi.yaml", "README.md", "index.ts", "package.json", "spec.yaml", "tsconfig.json"].map((file) => `${PROJECT}/${file}`),
+    ]);
     expect(readdirSync(dir)).toEqual([PROJECT]);
     const read = (file: string) => readFileSync(join(dir, PROJECT, file), "utf8");
     // The spec the portal serves (secret values masked) is the spec the archive holds.
@@ -80,7 +83,12 @@ describe("exporting a project as a pulumi up repository", () => {
     expect(parseProjectSpecText(read("spec.yaml"))).toEqual(served);
     expect(served.apps[0].secretEnv).toEqual({ API_KEY: MASKED_SECRET_VALUE });
     const keyCommand = 'pulumi config set --secret babyhelm:secretChecksumKey "$(openssl rand -hex 32)"';
-    expect(read("README.md").match(/^pulumi config set --secret .*$/gm)).toEqual(["pulumi config set --secret web.API_KEY", keyCommand, "pulumi config set --secret web.API_KEY", keyCommand]);
+    expect(read("README.md").match(/^pulumi config set --secret .*$/gm)).toEqual([
+      "pulumi config set --secret web.API_KEY",
+      keyCommand,
+      "pulumi config set --secret web.API_KEY",
+      keyCommand,
+    ]);
   });
 
   describe("as a Pulumi program, with the packed SDK", () => {
@@ -123,8 +131,7 @@ describe("exporting a project as a pulumi up repository", () => {
       expect(revealSecrets(secret.inputs).secretPaths).toContain("stringData");
       expect(exports).toEqual({ namespace: PROJECT, apps: ["web", "worker"], urls: { web: `http://web.${PROJECT}.svc.cluster.local:80` } });
       // Keyed with the stack's key, not the portal's: the portal's manifests show another checksum.
-      const stackChecksum = (created as unknown as KubernetesObject[])
-        .find((object): object is DeploymentObject => object.kind === "Deployment" && object.metadata.name === "web")
+      const stackChecksum = (created as unknown as KubernetesObject[]).find((object): object is DeploymentObject => object.kind === "Deployment" && object.metadata.name === "web")
         ?.spec?.template.metadata?.annotations?.["babyhelm.io/secret-env-checksum"];
       expect(stackChecksum).toMatch(/^[0-9a-f]{64}$/);
       const manifests = await portal.request("GET", `/api/projects/${PROJECT}/manifests`, { cookie: cookies.owner });

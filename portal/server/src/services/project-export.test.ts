@@ -117,7 +117,9 @@ describe("a project exported as a pulumi up repository", () => {
     const run = readme.slice(readme.indexOf("## Run it"));
     expect(run.indexOf('pulumi config set --secret babyhelm:secretChecksumKey "$(openssl rand -hex 32)"')).toBeLessThan(run.indexOf("pulumi preview"));
     // The offline render keys the checksum as pulumi up does, the key passed through the environment.
-    expect(run).toContain('BABYHELM_SECRET_CHECKSUM_KEY="$(pulumi config get babyhelm:secretChecksumKey)" npx babyhelm render -f spec.yaml --ingress-class traefik --secret-checksum-key-env BABYHELM_SECRET_CHECKSUM_KEY');
+    expect(run).toContain(
+      'BABYHELM_SECRET_CHECKSUM_KEY="$(pulumi config get babyhelm:secretChecksumKey)" npx babyhelm render -f spec.yaml --ingress-class traefik --secret-checksum-key-env BABYHELM_SECRET_CHECKSUM_KEY',
+    );
     const plain = parseProjectSpec({ name: "calm", apps: [{ name: "web", image: "nginx:1.27" }] });
     const calm = projectExportFiles({ spec: plain, platform: {}, versions }).find((entry) => entry.path === "README.md")!.content;
     expect(calm).not.toContain("secretChecksumKey");

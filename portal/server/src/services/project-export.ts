@@ -64,9 +64,7 @@ export function projectExportFiles({ spec, platform, versions }: ExportInput): E
 function specYaml(spec: ProjectSpec): string {
   const masked = {
     ...spec,
-    apps: spec.apps.map((app) =>
-      app.secretEnv ? { ...app, secretEnv: Object.fromEntries(Object.keys(app.secretEnv).map((variable) => [variable, MASKED_SECRET_VALUE])) } : app,
-    ),
+    apps: spec.apps.map((app) => (app.secretEnv ? { ...app, secretEnv: Object.fromEntries(Object.keys(app.secretEnv).map((variable) => [variable, MASKED_SECRET_VALUE])) } : app)),
   };
   // YAML 1.2, as the SDK reads it, quoting every string a YAML 1.1 reader would take for another type too
   // (`LOG_COLOR: "on"`).

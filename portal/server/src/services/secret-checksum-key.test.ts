@@ -45,8 +45,8 @@ describe("the secret checksum in a portal", () => {
   });
 
   const checksumOf = (objects: unknown[]) =>
-    (objects as { kind?: string; spec?: { template: { metadata?: { annotations?: Record<string, string> } } } }[]).find((object) => object.kind === "Deployment")?.spec?.template.metadata
-      ?.annotations?.[ANNOTATION];
+    (objects as { kind?: string; spec?: { template: { metadata?: { annotations?: Record<string, string> } } } }[]).find((object) => object.kind === "Deployment")?.spec?.template
+      .metadata?.annotations?.[ANNOTATION];
   const served = async (cookie: string) => {
     const answer = await portal.request("GET", `/api/projects/${PROJECT}/manifests`, { cookie });
     expect(answer.status, answer.text).toBe(200);
