@@ -1,7 +1,7 @@
 /**
  * `npm start`: the portal on http://localhost:8080 (PORT), with an embedded PostgreSQL unless DATABASE_URL is
- * set. Configuration errors are listed and the process exits 1. SIGTERM and SIGINT stop it in order
- * (HTTP server, worker, database) within 5 seconds.
+ * set. Configuration errors are listed and the process exits 1, as does any other start failure, its cause
+ * logged. SIGTERM and SIGINT stop it in order (HTTP server, worker, database) within 5 seconds.
  */
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
@@ -42,6 +42,14 @@ try {
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
 } catch (error) {
-  logger.fatal({ err: error }, "the portal could not start");
+  // The cause is what a supervisor's log shows, at every LOG_LEVEL but silent: the error's message (for the
+  // embedded PostgreSQL, what PostgreSQL said), with any password in a URL blanked out.
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = message.replace(/(\/\/[^/:@\s]*:)[^@\s]*@/g, "$1[redacted]@");
+  let logged = error;
+  if (error instanceof Error && cause !== message) {
+    logged = Object.assign(new Error(cause), { name: error.name, stack: error.stack?.split(message).join(cause) });
+  }
+  logger.fatal({ err: logged }, `the portal could not start: ${cause}`);
   process.exit(1);
 }

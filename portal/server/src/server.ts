@@ -21,6 +21,7 @@ import { createMailer } from "./mail/mailer.js";
 import { listen, type Listener } from "./db/notifications.js";
 import { AUTH_CHANNEL, AuthCache } from "./services/auth-cache.js";
 import { DEPLOYMENT_CANCEL_CHANNEL, DEPLOYMENT_EVENTS_CHANNEL, DEPLOY_TASK } from "./deployments/channels.js";
+import { releaseQueuedDeployments } from "./deployments/dead-workers.js";
 import { DeploymentRunner } from "./deployments/runner.js";
 import { ProjectExpiry } from "./services/project-expiry.js";
 import type { Credential } from "./services/sessions.js";
@@ -81,14 +82,16 @@ export async function startPortal(config: Config, logger: Logger, options: Pick<
           schema: DEPLOYMENT_JOBS_SCHEMA,
           concurrency: config.deploy.concurrency,
           tasks: { [DEPLOY_TASK]: deployTask(runner) },
+          // Running deployments have their own recovery (below): a dead worker's queued ones only.
+          releaseDeadWorkers: releaseQueuedDeployments,
         },
         {
           schema: JOBS_SCHEMA,
           concurrency: ACCOUNT_WORKER_CONCURRENCY,
           tasks: {
-            [SEND_EMAIL]: sendEmailTask(mailer),
+            [SEND_EMAIL]: sendEmailTask(mailer, config.secretsKey),
             [DELIVER_WEBHOOK]: deliverWebhookTask(services.webhooks),
-            [ACCOUNT_TASKS.register]: accountRegisterTask(services.accounts),
+            [ACCOUNT_TASKS.register]: accountRegisterTask(services.accounts, config.secretsKey),
             [ACCOUNT_TASKS.resend]: accountResendConfirmationTask(services.accounts),
             [ACCOUNT_TASKS.reset]: accountRequestPasswordResetTask(services.accounts),
           },

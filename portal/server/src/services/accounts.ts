@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import { normaliseEmail, type Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { emailNotConfirmed, invalidCredentials, invalidRequest, invalidToken, wrongPassword } from "../errors.js";
+import { seal } from "../jobs/sealed.js";
 import { enqueueEmail, enqueueJob } from "../jobs/worker.js";
 import { alreadyRegisteredMessage, confirmEmailMessage, pendingAccountMessage, resetPasswordMessage } from "../mail/messages.js";
 import type { EmailTokenPurpose } from "../models/EmailToken.js";
@@ -39,7 +40,7 @@ export interface ClientDetails {
   userAgent?: string;
 }
 
-/** The queued half of a sign-up (the account_register job's payload): a password hash, never the password. */
+/** The queued half of a sign-up (the account_register job's payload, sealed): a password hash, never the password. */
 export interface RegistrationRequest {
   email: string;
   name: string;
@@ -97,7 +98,7 @@ export class Accounts {
     const email = normaliseEmail(input.email);
     this.checkNewPassword(input.password, email);
     const request: RegistrationRequest = { email, name: input.name, passwordHash: await this.passwords.hash(input.password) };
-    await enqueueJob(this.db.knex, ACCOUNT_TASKS.register, request, { maxAttempts: 5 });
+    await enqueueJob(this.db.knex, ACCOUNT_TASKS.register, seal(this.config.secretsKey, ACCOUNT_TASKS.register, request), { maxAttempts: 5 });
     return { email, name: input.name, emailConfirmed: false };
   }
 
@@ -105,13 +106,16 @@ export class Accounts {
    * The queued half of a sign-up: creates the account and mails a confirmation link, or tells the owner of
    * a taken address. A second sign-up never changes an existing account's password, not even an
    * unconfirmed one: its owner sets one through a mailed link, so an address claimed in advance by
-   * someone else returns to its owner.
+   * someone else returns to its owner. The job runs again when its worker died before recording it done:
+   * an account holding this very request's hash (bcrypt salts each hash) is this request's, already
+   * created with its mail queued, and nothing more happens.
    */
   async completeRegistration(request: RegistrationRequest): Promise<void> {
     const { User } = this.db.models;
     await this.db.knex.transaction(async (trx) => {
       await trx.raw("select pg_advisory_xact_lock(?)", [REGISTRATION_LOCK]);
       const existing = await User.query(trx).findOne({ email: request.email }).forUpdate();
+      if (existing?.passwordHash === request.passwordHash) return;
       if (existing) {
         await this.notifyOwner(trx, existing);
         return;
@@ -119,7 +123,7 @@ export class Accounts {
       const first = (await User.query(trx).first()) === undefined;
       const user = await User.query(trx).insertAndFetch({ email: request.email, name: request.name, passwordHash: request.passwordHash, isAdmin: first, emailConfirmedAt: null });
       const token = await this.issueEmailToken(trx, user, "confirm_email");
-      await enqueueEmail(trx, confirmEmailMessage(request.email, request.name, this.link("/confirm-email", token)));
+      await enqueueEmail(trx, confirmEmailMessage(request.email, request.name, this.link("/confirm-email", token)), this.config.secretsKey);
     });
   }
 
@@ -128,10 +132,10 @@ export class Accounts {
     if (user.notifiedAt && Date.now() - user.notifiedAt.getTime() < RESEND_INTERVAL_MS) return;
     await user.$query(trx).patch({ notifiedAt: new Date() });
     if (user.emailConfirmedAt) {
-      await enqueueEmail(trx, alreadyRegisteredMessage(user.email, this.link("/login"), this.link("/forgot-password")));
+      await enqueueEmail(trx, alreadyRegisteredMessage(user.email, this.link("/login"), this.link("/forgot-password")), this.config.secretsKey);
     } else {
       const token = await this.issueEmailToken(trx, user, "reset_password");
-      await enqueueEmail(trx, pendingAccountMessage(user.email, this.link("/reset-password", token)));
+      await enqueueEmail(trx, pendingAccountMessage(user.email, this.link("/reset-password", token)), this.config.secretsKey);
     }
   }
 
@@ -165,7 +169,7 @@ export class Accounts {
       const user = await this.db.models.User.query(trx).findOne({ email }).forUpdate();
       if (!user || user.emailConfirmedAt || (await this.sentRecently(trx, user, "confirm_email"))) return;
       const token = await this.issueEmailToken(trx, user, "confirm_email");
-      await enqueueEmail(trx, confirmEmailMessage(email, user.name, this.link("/confirm-email", token)));
+      await enqueueEmail(trx, confirmEmailMessage(email, user.name, this.link("/confirm-email", token)), this.config.secretsKey);
     });
   }
 
@@ -192,7 +196,7 @@ export class Accounts {
       const user = await this.db.models.User.query(trx).findOne({ email }).forUpdate();
       if (!user || (await this.sentRecently(trx, user, "reset_password"))) return;
       const token = await this.issueEmailToken(trx, user, "reset_password");
-      await enqueueEmail(trx, resetPasswordMessage(email, this.link("/reset-password", token)));
+      await enqueueEmail(trx, resetPasswordMessage(email, this.link("/reset-password", token)), this.config.secretsKey);
     });
   }
 

@@ -42,7 +42,7 @@ export class HealthAlerts {
   constructor(
     private readonly db: Database,
     private readonly statuses: ProjectStatuses,
-    private readonly config: Pick<Config, "publicUrl">,
+    private readonly config: Pick<Config, "publicUrl" | "secretsKey">,
     private readonly logger: Logger,
   ) {
     this.sweeps = new PeriodicTask(() => this.sweep(), this.logger, "watching app health failed");
@@ -114,7 +114,7 @@ export class HealthAlerts {
         })
         .returning<{ id: string }[]>("id");
       const url = `${this.config.publicUrl}/projects/${project.name}/apps/${app.name}/status`;
-      for (const to of owners) await enqueueEmail(trx, healthAlertMessage(to, { project: project.name, app: app.name, kind, reason: app.reason, url }));
+      for (const to of owners) await enqueueEmail(trx, healthAlertMessage(to, { project: project.name, app: app.name, kind, reason: app.reason, url }), this.config.secretsKey);
       // The job carries the alert's id only: the URL and signing secret are read when it runs.
       if (!suppressed && project.webhookUrl) await enqueueJob(trx, DELIVER_WEBHOOK, { alertId: String(alert!.id) }, { maxAttempts: WEBHOOK_ATTEMPTS });
       this.logger.info({ project: project.name, app: app.name, kind, suppressed, mailedTo: owners.length }, "app health alert");

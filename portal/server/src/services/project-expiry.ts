@@ -62,7 +62,7 @@ export class ProjectExpiry {
   constructor(
     private readonly db: Database,
     private readonly deployments: ProjectRemoval,
-    private readonly config: Pick<Config, "publicUrl">,
+    private readonly config: Pick<Config, "publicUrl" | "secretsKey">,
     private readonly logger: Logger,
     private readonly options: ExpiryOptions = {},
   ) {
@@ -112,7 +112,7 @@ export class ProjectExpiry {
           .orderBy("users.id")
           .pluck("users.email");
         const url = `${this.config.publicUrl}/projects/${encodeURIComponent(row.name)}`;
-        for (const to of owners) await enqueueEmail(trx, expiryWarningMessage(to, { project: row.name, expiresAt: new Date(row.expires_at), url }));
+        for (const to of owners) await enqueueEmail(trx, expiryWarningMessage(to, { project: row.name, expiresAt: new Date(row.expires_at), url }), this.config.secretsKey);
         await audit(this.db.models, trx, { actorId: null, projectId: String(row.id), action: "project.expiry_warning", details: { name: row.name, expiresAt: new Date(row.expires_at).toISOString(), mailedTo: owners.length } });
         this.logger.info({ project: row.name, expiresAt: row.expires_at, mailedTo: owners.length }, "project expiry warning");
         warned.push({ name: row.name, owners: owners.length });
