@@ -29,18 +29,8 @@ function secretContext(projectId: string): string {
   return `project:${projectId}/webhook`;
 }
 
-export function webhookUrlProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return "must be an absolute http or https URL, such as https://hooks.example.com/babyhelm";
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return "must be an http or https URL";
-  if (url.username || url.password) return "must not carry a user or password: the signature proves the sender";
-  if (value.length > 2000) return "must be at most 2000 characters long";
-  return undefined;
-}
+/** The rule lives in the API contract, which the web app checks with too. */
+export { webhookUrlProblem } from "@babyhelm/sdk/api";
 
 /** Camel-cased, as knex answers through objection's snake-case mappers. */
 interface DeliveryRow {
