@@ -307,7 +307,9 @@ export async function benchDrift(options: { quick?: boolean } = {}): Promise<Ben
     ];
     const sweepLabel = (concurrency: number) => `${projects} projects, DRIFT_CONCURRENCY=${concurrency}`;
     const width = Math.max(...table.map(([label]) => label.length), ...SWEEP_CONCURRENCIES.map((concurrency) => sweepLabel(concurrency).length));
-    console.log(`\ndrift figures (${options.quick ? "--quick: " : ""}${rounds} rounds, ${projects} projects; drift states seen: ${[...states].map(([state, n]) => `${state} ${n}`).join(", ")})`);
+    console.log(
+      `\ndrift figures (${options.quick ? "--quick: " : ""}${rounds} rounds, ${projects} projects; drift states seen: ${[...states].map(([state, n]) => `${state} ${n}`).join(", ")})`,
+    );
     console.log(`  ${"".padEnd(width)}  ${"POST to finished".padEnd(40)}  run (startedAt -> finishedAt)`);
     for (const [label, e2e, run] of table) console.log(`  ${label.padEnd(width)}  ${e2e.padEnd(40)}  ${run}`);
     console.log(`  ${"sweep".padEnd(width)}  ${"all checked".padEnd(12)}  ${"ideal".padEnd(8)}  ${"per check".padEnd(10)}  most at once`);

@@ -101,7 +101,9 @@ export async function benchPortal(servers: Servers): Promise<BenchResult[]> {
     const ratios = rounds.map((round) => round.me / round.bare).sort((a, b) => a - b);
     const meRatio = ratios[1]!;
     for (const [index, round] of rounds.entries()) {
-      console.log(`GET /api/me, 50 connections, round ${index + 1}: ${round.me.toFixed(0)} req/s (p99 ${round.p99} ms); bare Koa: ${round.bare.toFixed(0)} req/s; ratio ${(round.me / round.bare).toFixed(2)}`);
+      console.log(
+        `GET /api/me, 50 connections, round ${index + 1}: ${round.me.toFixed(0)} req/s (p99 ${round.p99} ms); bare Koa: ${round.bare.toFixed(0)} req/s; ratio ${(round.me / round.bare).toFixed(2)}`,
+      );
     }
     console.log(`GET /api/me vs bare Koa: median ratio ${meRatio.toFixed(2)}`);
 
@@ -114,7 +116,9 @@ export async function benchPortal(servers: Servers): Promise<BenchResult[]> {
       if (response.status !== 200) throw new Error(`login answered ${response.status}`);
     });
     const loginRatio = logins / raw;
-    console.log(`logins at cost ${servers.bcryptRounds}, ${concurrency} at a time: ${logins.toFixed(1)}/s; raw bcrypt.compare: ${raw.toFixed(1)}/s; ratio ${loginRatio.toFixed(2)}`);
+    console.log(
+      `logins at cost ${servers.bcryptRounds}, ${concurrency} at a time: ${logins.toFixed(1)}/s; raw bcrypt.compare: ${raw.toFixed(1)}/s; ratio ${loginRatio.toFixed(2)}`,
+    );
 
     let stopLogins = false;
     const background = Array.from({ length: 20 }, async () => {

@@ -71,7 +71,9 @@ export async function benchProjects(servers: Servers): Promise<BenchResult[]> {
     const counts = await knex.raw("select (select count(*) from projects)::int as projects, (select count(*) from apps)::int as apps");
     const large = await measureList();
     const ratio = large / small;
-    console.log(`GET /api/projects p95: ${small.toFixed(2)} ms with 100 projects; ${large.toFixed(2)} ms with ${counts.rows[0].projects} projects and ${counts.rows[0].apps} apps; ratio ${ratio.toFixed(2)} (owner ${owner.email})`);
+    console.log(
+      `GET /api/projects p95: ${small.toFixed(2)} ms with 100 projects; ${large.toFixed(2)} ms with ${counts.rows[0].projects} projects and ${counts.rows[0].apps} apps; ratio ${ratio.toFixed(2)} (owner ${owner.email})`,
+    );
     return [
       { name: "deployment enqueue -> start p95 (idle worker)", value: startP95, unit: "ms", target: "<= 100 ms", met: startP95 <= 100 },
       { name: "GET /api/projects p95, 10,000 vs 100 projects", value: ratio, unit: "x", target: "<= 2", met: ratio <= 2 },

@@ -7,17 +7,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  findBinary,
-  moduleVersion,
-  onPath,
-  pulumiHome,
-  toolDirectory,
-  toolVersion,
-  toolchainHome,
-  toolchainSourceDir,
-  tools,
-} from "./tools.mjs";
+import { findBinary, moduleVersion, onPath, pulumiHome, toolDirectory, toolVersion, toolchainHome, toolchainSourceDir, tools } from "./tools.mjs";
 
 const args = new Set(process.argv.slice(2));
 for (const arg of args) {
@@ -97,7 +87,10 @@ async function ensureTool(tool) {
       console.log(`✓ ${binary}: ${seconds(Date.now() - started)}`);
     }
     copyData(tool, workDir, partial);
-    writeFileSync(join(partial, "tool.json"), JSON.stringify({ name: tool.name, module: tool.module, moduleVersion: moduleVersion(tool), version, builtAt: new Date().toISOString() }, null, 2));
+    writeFileSync(
+      join(partial, "tool.json"),
+      JSON.stringify({ name: tool.name, module: tool.module, moduleVersion: moduleVersion(tool), version, builtAt: new Date().toISOString() }, null, 2),
+    );
     if (existsSync(target)) {
       rmSync(partial, { recursive: true, force: true }); // another run finished the same build first
     } else {
@@ -243,9 +236,7 @@ function run(command, commandArgs, cwd, tool, extraEnv = {}) {
 }
 
 function sizes() {
-  return ["tools", "go/mod", "go/build", "pulumi-home"]
-    .map((dir) => `${dir} ${megabytes(join(home, dir))} MB`)
-    .join(", ");
+  return ["tools", "go/mod", "go/build", "pulumi-home"].map((dir) => `${dir} ${megabytes(join(home, dir))} MB`).join(", ");
 }
 
 /** @param {string} path */

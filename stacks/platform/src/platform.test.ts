@@ -8,10 +8,7 @@ import { Monitoring } from "./Monitoring.js";
 import type { ingressNginxValues, kubePrometheusStackValues } from "./values.js";
 
 function withConfig(values: Record<string, unknown>, secretKeys: string[] = []) {
-  pulumi.runtime.setAllConfig(
-    Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)])),
-    secretKeys,
-  );
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)])), secretKeys);
 }
 
 async function platform(values: Record<string, unknown>, secretKeys: string[] = []) {

@@ -36,7 +36,11 @@ describe("health and readiness", () => {
       expect(await ready.json()).toEqual({ error: { code: "not_ready", message: "The database does not answer." } });
       expect((await fetch(`${base}/api/health`)).status).toBe(200);
       // Other requests fail as a clean 500 that gives nothing away.
-      const failing = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "a@example.com", password: "whatever it is" }) });
+      const failing = await fetch(`${base}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "a@example.com", password: "whatever it is" }),
+      });
       expect(failing.status).toBe(500);
       const body = (await failing.json()) as { error: { code: string } };
       expect(body.error.code).toBe("internal_error");

@@ -273,7 +273,10 @@ export class Accounts {
       );
       const owners = new Map<string, string[]>();
       for (const row of rows) owners.set(row.name, [...(owners.get(row.name) ?? []), String(row.owner_id)]);
-      const soleOwned = projectsLeftWithoutOwner([...owners].map(([project, ownerIds]) => ({ project, ownerIds })), user.id);
+      const soleOwned = projectsLeftWithoutOwner(
+        [...owners].map(([project, ownerIds]) => ({ project, ownerIds })),
+        user.id,
+      );
       if (soleOwned.length > 0) throw soleOwner(soleOwned);
       await this.db.models.User.query(trx).deleteById(user.id);
       await announceAuthChange(trx, user.id);

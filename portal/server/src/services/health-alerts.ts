@@ -84,7 +84,10 @@ export class HealthAlerts {
     // A namespace that is missing, or not the portal's (ownsNamespace), is not deployed: nothing is said of it.
     if (status.cluster !== "connected" || !status.deployed) return;
     const announced = new Map<string, Announced>();
-    const rows: { app: string; announced: Announced["health"]; announcedDeploymentId: string | null }[] = await this.db.knex("app_health").where({ projectId: project.id }).select("app", "announced", "announcedDeploymentId");
+    const rows: { app: string; announced: Announced["health"]; announcedDeploymentId: string | null }[] = await this.db
+      .knex("app_health")
+      .where({ projectId: project.id })
+      .select("app", "announced", "announcedDeploymentId");
     for (const row of rows) announced.set(row.app, { health: row.announced, deploymentId: row.announcedDeploymentId === null ? null : String(row.announcedDeploymentId) });
     for (const app of status.apps) {
       const kind = alertFor(announced.get(app.name), app.health, project.lastDeploymentId);
@@ -97,11 +100,17 @@ export class HealthAlerts {
     await this.db.knex.transaction(async (trx) => {
       const next: Announced = { health: kind === "degraded" ? "degraded" : "healthy", deploymentId: project.lastDeploymentId };
       if (!(await claim(trx, project.id, app.name, expected, next, observedAt))) return;
-      const recent = await trx("health_alerts").where({ projectId: project.id }).where("created_at", ">", trx.raw("now() - interval '1 hour'")).count<{ count: string }[]>("id as count");
+      const recent = await trx("health_alerts")
+        .where({ projectId: project.id })
+        .where("created_at", ">", trx.raw("now() - interval '1 hour'"))
+        .count<{ count: string }[]>("id as count");
       const suppressed = Number(recent[0]?.count ?? 0) >= ALERTS_PER_PROJECT_PER_HOUR;
       const owners: string[] = suppressed
         ? []
-        : await trx("project_members").join("users", "users.id", "project_members.userId").where({ "project_members.projectId": project.id, "project_members.role": "owner" }).pluck("users.email");
+        : await trx("project_members")
+            .join("users", "users.id", "project_members.userId")
+            .where({ "project_members.projectId": project.id, "project_members.role": "owner" })
+            .pluck("users.email");
       const [alert] = await trx("health_alerts")
         .insert({
           projectId: project.id,

@@ -113,7 +113,12 @@ export class ProjectExpiry {
           .pluck("users.email");
         const url = `${this.config.publicUrl}/projects/${encodeURIComponent(row.name)}`;
         for (const to of owners) await enqueueEmail(trx, expiryWarningMessage(to, { project: row.name, expiresAt: new Date(row.expires_at), url }), this.config.secretsKey);
-        await audit(this.db.models, trx, { actorId: null, projectId: String(row.id), action: "project.expiry_warning", details: { name: row.name, expiresAt: new Date(row.expires_at).toISOString(), mailedTo: owners.length } });
+        await audit(this.db.models, trx, {
+          actorId: null,
+          projectId: String(row.id),
+          action: "project.expiry_warning",
+          details: { name: row.name, expiresAt: new Date(row.expires_at).toISOString(), mailedTo: owners.length },
+        });
         this.logger.info({ project: row.name, expiresAt: row.expires_at, mailedTo: owners.length }, "project expiry warning");
         warned.push({ name: row.name, owners: owners.length });
       }
@@ -132,12 +137,16 @@ export class ProjectExpiry {
    */
   private async expire(candidate: Project): Promise<SweepResult["expired"][number] | undefined> {
     return this.db.knex.transaction(async (trx) => {
-      const [{ locked }] = (await trx.raw<{ rows: { locked: boolean }[] }>("select pg_try_advisory_xact_lock(?, ?) as locked", [EXPIRY_LOCK, Number(candidate.id)])).rows as [{ locked: boolean }];
+      const [{ locked }] = (await trx.raw<{ rows: { locked: boolean }[] }>("select pg_try_advisory_xact_lock(?, ?) as locked", [EXPIRY_LOCK, Number(candidate.id)])).rows as [
+        { locked: boolean },
+      ];
       if (!locked) return undefined;
       // Read again under the lock: an owner may just have extended it, or someone deleted it.
       const project = await this.db.models.Project.query(trx).findById(candidate.id).whereNotNull("expiresAt").where("expiresAt", "<=", trx.fn.now());
       if (!project) return undefined;
-      const destroys: { status: string; createdAt: Date; finishedAt: Date | null }[] = await trx("deployments").where({ projectId: project.id, kind: "destroy" }).select("status", "createdAt", "finishedAt");
+      const destroys: { status: string; createdAt: Date; finishedAt: Date | null }[] = await trx("deployments")
+        .where({ projectId: project.id, kind: "destroy" })
+        .select("status", "createdAt", "finishedAt");
       // One destroy at a time, whoever asked for it (an owner's Delete too).
       if (destroys.some((destroy) => destroy.status === "queued" || destroy.status === "running")) return undefined;
       // Failures of this expiry only: an expiry set again later starts with a clean slate.

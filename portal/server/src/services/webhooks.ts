@@ -56,7 +56,9 @@ export class Webhooks {
   async set(user: User, project: Project, url: string): Promise<{ url: string; secret: string }> {
     const secret = `whsec_${randomBytes(24).toString("base64url")}`;
     await this.db.knex.transaction(async (trx) => {
-      await trx("projects").where({ id: project.id }).update({ webhookUrl: url, webhookSecretEncrypted: encryptJson(this.config.secretsKey, secret, secretContext(project.id)), updatedAt: trx.fn.now() });
+      await trx("projects")
+        .where({ id: project.id })
+        .update({ webhookUrl: url, webhookSecretEncrypted: encryptJson(this.config.secretsKey, secret, secretContext(project.id)), updatedAt: trx.fn.now() });
       await audit(this.db.models, trx, { actorId: user.id, projectId: project.id, action: "webhook.set", details: { url } });
     });
     return { url, secret };
@@ -121,6 +123,9 @@ export class Webhooks {
   }
 
   private async record(alertId: string, status: "pending" | "delivered" | "failed"): Promise<void> {
-    await this.db.knex("health_alerts").where({ id: alertId }).update({ webhookStatus: status, webhookAttempts: this.db.knex.raw("webhook_attempts + 1") });
+    await this.db
+      .knex("health_alerts")
+      .where({ id: alertId })
+      .update({ webhookStatus: status, webhookAttempts: this.db.knex.raw("webhook_attempts + 1") });
   }
 }

@@ -48,9 +48,22 @@ describe.skipIf(!realPlatform)("health alerts", () => {
       const value = await read();
       if (value) return value;
     }
-    throw new Error(`never saw ${what}; mails: ${JSON.stringify(mails().map((mail) => mail.subject))}; deliveries: ${deliveries.length}; job log: ${[...first.logs, ...second.logs].join("").split("\n").filter((line) => /deliver_webhook|health alert|"webhook/.test(line)).join("\n").slice(-3000)}`);
+    throw new Error(
+      `never saw ${what}; mails: ${JSON.stringify(mails().map((mail) => mail.subject))}; deliveries: ${deliveries.length}; job log: ${[...first.logs, ...second.logs]
+        .join("")
+        .split("\n")
+        .filter((line) => /deliver_webhook|health alert|"webhook/.test(line))
+        .join("\n")
+        .slice(-3000)}`,
+    );
   }
-  const alerts = async () => (await first.request("GET", `/api/projects/${name}/alerts`, { cookie: owner })).json.items as { kind: string; reason: string; mailedTo: number; webhook: { status: string; attempts: number } | null }[];
+  const alerts = async () =>
+    (await first.request("GET", `/api/projects/${name}/alerts`, { cookie: owner })).json.items as {
+      kind: string;
+      reason: string;
+      mailedTo: number;
+      webhook: { status: string; attempts: number } | null;
+    }[];
   const deployAndWait = async () => {
     const finished = await waitForDeployment(first, owner, name, await deploy(first, owner, name), 240_000);
     expect(finished.status, `${finished.error}\n${finished.log}`).toBe("succeeded");
@@ -137,7 +150,11 @@ describe.skipIf(!realPlatform)("health alerts", () => {
     await until("the recovery webhook", () => accepted().find((candidate) => JSON.parse(candidate.body).type === "app.recovered"));
     await sleep(1500);
     // Two processes watched all along: still one message of each.
-    expect(mails().map((candidate) => candidate.subject).sort()).toEqual([`${name}/web is healthy again`, `${name}/web is not healthy`]);
+    expect(
+      mails()
+        .map((candidate) => candidate.subject)
+        .sort(),
+    ).toEqual([`${name}/web is healthy again`, `${name}/web is not healthy`]);
     expect(accepted().map((candidate) => JSON.parse(candidate.body).type)).toEqual(["app.degraded", "app.recovered"]);
     expect((await alerts()).map((alert) => alert.kind)).toEqual(["recovered", "degraded"]);
   }, 120_000);
@@ -166,7 +183,10 @@ describe.skipIf(!realPlatform)("health alerts", () => {
         metadata: { name: "web", labels: { "app.kubernetes.io/managed-by": "babyhelm", "babyhelm.io/app": "web" } },
         spec: {
           selector: { matchLabels: { "babyhelm.io/app": "web" } },
-          template: { metadata: { labels: { "app.kubernetes.io/managed-by": "babyhelm", "babyhelm.io/app": "web" } }, spec: { containers: [{ name: "web", image: "nginx:1.27" }] } },
+          template: {
+            metadata: { labels: { "app.kubernetes.io/managed-by": "babyhelm", "babyhelm.io/app": "web" } },
+            spec: { containers: [{ name: "web", image: "nginx:1.27" }] },
+          },
         },
       },
     });

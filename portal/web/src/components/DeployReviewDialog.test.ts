@@ -11,15 +11,34 @@ import type { VueWrapper } from "@vue/test-utils";
 import { describe, expect, it } from "vitest";
 import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
-import { appFixture, cleanUpMounts, deferred, deploymentDetailFixture, deploymentFixture, fakeApi, projectFixture, projectPageBackground, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
+import {
+  appFixture,
+  cleanUpMounts,
+  deferred,
+  deploymentDetailFixture,
+  deploymentFixture,
+  fakeApi,
+  projectFixture,
+  projectPageBackground,
+  type FakeAnswer,
+  type FakeRequest,
+} from "../test-fakes.js";
 
 const APP = appFixture({ name: "web", image: "nginx:1.28", port: 80, replicas: 1, resources: { cpu: "100m", memory: "128Mi" } });
-const DEPLOYED: DeploymentSummary = deploymentFixture({ id: "3", kind: "up", status: "succeeded", manifestsDigest: "sha256:aaa", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" });
+const DEPLOYED: DeploymentSummary = deploymentFixture({
+  id: "3",
+  kind: "up",
+  status: "succeeded",
+  manifestsDigest: "sha256:aaa",
+  createdAt: "2030-01-01T10:00:00Z",
+  finishedAt: "2030-01-01T10:01:00Z",
+});
 const PLAN: PlanStep[] = [
   { op: "update", kind: "Deployment", name: "web", changes: [{ field: "spec.template.spec.containers[0].image", before: "nginx:1.27", after: "nginx:1.28" }] },
   { op: "update", kind: "Secret", name: "web-env", changes: [{ field: "data.API_KEY" }] },
 ];
-const preview = (overrides: Partial<Deployment>): Deployment => deploymentDetailFixture({ id: "9", kind: "preview", status: "succeeded", log: "", createdAt: "2030-01-01T11:00:00Z", finishedAt: "2030-01-01T11:00:05Z", ...overrides });
+const preview = (overrides: Partial<Deployment>): Deployment =>
+  deploymentDetailFixture({ id: "9", kind: "preview", status: "succeeded", log: "", createdAt: "2030-01-01T11:00:00Z", finishedAt: "2030-01-01T11:00:05Z", ...overrides });
 
 let fake: ReturnType<typeof fakeApi> | undefined;
 let wrapper: VueWrapper | undefined;
@@ -37,21 +56,34 @@ async function open(role: Role, answer: (request: FakeRequest) => FakeAnswer | u
     const { method, url } = request;
     if (method === "GET" && url === "/projects/shop") return { data: { project: project(role) } };
     if (method === "GET" && url === "/projects/shop/deployments") return { data: { items: [DEPLOYED] } };
-    if (method === "GET" && url === "/projects/shop/deployments/3") return { data: { deployment: { ...DEPLOYED, log: "", spec: { name: "shop", apps: [{ ...APP, image: "nginx:1.27" }] } } } };
+    if (method === "GET" && url === "/projects/shop/deployments/3")
+      return { data: { deployment: { ...DEPLOYED, log: "", spec: { name: "shop", apps: [{ ...APP, image: "nginx:1.27" }] } } } };
     if (method === "GET" && url === "/projects/shop/spec") return { data: { name: "shop", apps: [APP] } };
-    if (method === "GET" && url === "/projects/shop/drift") return { data: { drift: { state: "unchecked", message: "Not checked yet.", checkId: null, checkedAt: null, against: null, error: null, resources: [], pending: null, intervalMs: 0 } } };
-    if (method === "POST" && url === "/projects/shop/deployments") return { status: 202, data: { deployment: { id: "10", kind: "up", status: "queued", createdAt: "2030-01-01T11:01:00Z", finishedAt: null } } };
+    if (method === "GET" && url === "/projects/shop/drift")
+      return {
+        data: {
+          drift: { state: "unchecked", message: "Not checked yet.", checkId: null, checkedAt: null, against: null, error: null, resources: [], pending: null, intervalMs: 0 },
+        },
+      };
+    if (method === "POST" && url === "/projects/shop/deployments")
+      return { status: 202, data: { deployment: { id: "10", kind: "up", status: "queued", createdAt: "2030-01-01T11:01:00Z", finishedAt: null } } };
     return projectPageBackground(request);
   });
   ({ wrapper } = await mountPage(ProjectPage, "/projects/shop", freshPinia()));
   await eventually(() => expect(wrapper!.find("h1").text()).toBe("Shop"));
   const page = wrapper;
-  await page.findAll("button").find((button) => button.text() === "Deploy…")!.trigger("click");
+  await page
+    .findAll("button")
+    .find((button) => button.text() === "Deploy…")!
+    .trigger("click");
   return page;
 }
 
 const dialog = (page: VueWrapper) => page.find("dialog[aria-label='Deploy these changes?']");
-const resources = (page: VueWrapper) => dialog(page).findAll("[data-testid=plan-step]").map((step) => `${step.find("[data-testid=plan-op]").text()} ${step.find("[data-testid=plan-resource]").text()}`);
+const resources = (page: VueWrapper) =>
+  dialog(page)
+    .findAll("[data-testid=plan-step]")
+    .map((step) => `${step.find("[data-testid=plan-op]").text()} ${step.find("[data-testid=plan-resource]").text()}`);
 
 describe("the deploy dialog", () => {
   it("asks the engine for a preview, says so while it waits, then shows the plan per resource", async () => {
@@ -69,7 +101,10 @@ describe("the deploy dialog", () => {
     // No offline comparison was made: the engine's plan is the review.
     expect(fake!.count("GET", "/projects/shop/spec")).toBe(0);
 
-    await dialog(page).findAll("button").find((button) => button.text() === "Deploy")!.trigger("click");
+    await dialog(page)
+      .findAll("button")
+      .find((button) => button.text() === "Deploy")!
+      .trigger("click");
     await eventually(() => expect(fake!.count("POST", "/projects/shop/deployments")).toBe(1));
     expect(fake!.requests.find((request) => request.method === "POST" && request.url === "/projects/shop/deployments")!.body).toEqual({});
     await eventually(() => expect(page.find("li[data-deployment='10']").exists()).toBe(true));
@@ -98,17 +133,27 @@ describe("the deploy dialog", () => {
         : undefined,
     );
     await eventually(() => expect(dialog(page).find("[data-testid=changes]").exists()).toBe(true));
-    expect(dialog(page).find("[data-testid=offline-label]").text()).toBe("Offline comparison (the engine's preview is unavailable: The Pulumi engine is not available on this portal)");
-    expect(dialog(page).findAll("[data-testid=changes] li").map((item) => item.text())).toEqual(["app web: image nginx:1.27 → nginx:1.28"]);
+    expect(dialog(page).find("[data-testid=offline-label]").text()).toBe(
+      "Offline comparison (the engine's preview is unavailable: The Pulumi engine is not available on this portal)",
+    );
+    expect(
+      dialog(page)
+        .findAll("[data-testid=changes] li")
+        .map((item) => item.text()),
+    ).toEqual(["app web: image nginx:1.27 → nginx:1.28"]);
     expect(dialog(page).find("[data-testid=plan]").exists()).toBe(false);
   });
 
   it("falls back to the offline comparison when the portal refuses the preview", async () => {
     const page = await open("developer", ({ method, url }) =>
-      method === "POST" && url === "/projects/shop/previews" ? { status: 403, data: { error: { code: "forbidden", message: "You need the developer role in shop to do that." } } } : undefined,
+      method === "POST" && url === "/projects/shop/previews"
+        ? { status: 403, data: { error: { code: "forbidden", message: "You need the developer role in shop to do that." } } }
+        : undefined,
     );
     await eventually(() => expect(dialog(page).find("[data-testid=changes]").exists()).toBe(true));
-    expect(dialog(page).find("[data-testid=offline-label]").text()).toBe("Offline comparison (the engine's preview is unavailable: You need the developer role in shop to do that)");
+    expect(dialog(page).find("[data-testid=offline-label]").text()).toBe(
+      "Offline comparison (the engine's preview is unavailable: You need the developer role in shop to do that)",
+    );
     expect(dialog(page).find("[data-testid=changes]").text()).toBe("app web: image nginx:1.27 → nginx:1.28");
   });
 

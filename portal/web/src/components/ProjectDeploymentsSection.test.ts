@@ -14,15 +14,33 @@ import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
 import { cleanUpMounts, deploymentFixture, fakeApi, projectFixture, projectPageBackground, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
 
-const up = (id: string, overrides: Partial<DeploymentSummary> = {}): DeploymentSummary => deploymentFixture({
-  id, kind: "up", status: "succeeded", refresh: false, rollbackOf: null, manifestsDigest: `sha256:${id}`, createdAt: `2030-01-0${id}T10:00:00Z`, finishedAt: `2030-01-0${id}T10:01:00Z`, ...overrides,
-});
+const up = (id: string, overrides: Partial<DeploymentSummary> = {}): DeploymentSummary =>
+  deploymentFixture({
+    id,
+    kind: "up",
+    status: "succeeded",
+    refresh: false,
+    rollbackOf: null,
+    manifestsDigest: `sha256:${id}`,
+    createdAt: `2030-01-0${id}T10:00:00Z`,
+    finishedAt: `2030-01-0${id}T10:01:00Z`,
+    ...overrides,
+  });
 /** Newest first: a rollback, a deploy with refresh, a failure, the first recorded up, and one from before deployments were recorded. */
-const HISTORY: DeploymentSummary[] = [up("7", { rollbackOf: "4" }), up("6", { refresh: true }), up("5", { status: "failed", manifestsDigest: null }), up("4"), up("2", { manifestsDigest: null })];
+const HISTORY: DeploymentSummary[] = [
+  up("7", { rollbackOf: "4" }),
+  up("6", { refresh: true }),
+  up("5", { status: "failed", manifestsDigest: null }),
+  up("4"),
+  up("2", { manifestsDigest: null }),
+];
 const DIFF: DeploymentDiff = {
   from: { id: "6", sdkVersion: "0.4.0", manifestsDigest: "sha256:6" },
   to: { id: "7", sdkVersion: "0.4.0", manifestsDigest: "sha256:7" },
-  spec: [{ path: "apps[web].image", before: "nginx:1.28", after: "nginx:1.27" }, { path: "apps[web].secretEnv.API_KEY", before: "********", after: "********" }],
+  spec: [
+    { path: "apps[web].image", before: "nginx:1.28", after: "nginx:1.27" },
+    { path: "apps[web].secretEnv.API_KEY", before: "********", after: "********" },
+  ],
   manifests: [{ object: "Deployment shop/web", op: "changed", changes: [{ path: "spec.template.spec.containers[web].image", before: "nginx:1.28", after: "nginx:1.27" }] }],
 };
 
@@ -51,8 +69,15 @@ async function open(role: Role, answer: (request: FakeRequest) => FakeAnswer | u
 
 const section = (page: VueWrapper) => page.find("section[aria-labelledby=deployments-heading]");
 const row = (page: VueWrapper, id: string) => section(page).find(`li[data-deployment="${id}"]`);
-const buttons = (page: VueWrapper, id: string) => row(page, id).findAll(".history-actions button").map((button) => button.text());
-const click = async (page: VueWrapper, id: string, label: string) => row(page, id).findAll("button").find((button) => button.text() === label)!.trigger("click");
+const buttons = (page: VueWrapper, id: string) =>
+  row(page, id)
+    .findAll(".history-actions button")
+    .map((button) => button.text());
+const click = async (page: VueWrapper, id: string, label: string) =>
+  row(page, id)
+    .findAll("button")
+    .find((button) => button.text() === label)!
+    .trigger("click");
 const rollbackDialog = (page: VueWrapper) => section(page).find("dialog[aria-label='Roll back to #4?']");
 
 describe("the deployment history", () => {
@@ -70,7 +95,11 @@ describe("the deployment history", () => {
     expect(buttons(page, "2")).toEqual([]);
   });
 
-  it.each([["owner", true], ["developer", true], ["viewer", false]] as const)("offers rollback to a %s: %s", async (role, offered) => {
+  it.each([
+    ["owner", true],
+    ["developer", true],
+    ["viewer", false],
+  ] as const)("offers rollback to a %s: %s", async (role, offered) => {
     const page = await open(role);
     expect(buttons(page, "4").includes("Roll back to this")).toBe(offered);
     expect(buttons(page, "4").includes("View spec")).toBe(true);
@@ -79,7 +108,15 @@ describe("the deployment history", () => {
   it("shows the spec a deployment deployed, secret values masked", async () => {
     const page = await open("viewer", ({ method, url }) =>
       method === "GET" && url === "/projects/shop/deployments/6/spec"
-        ? { data: { deploymentId: "6", status: "succeeded", sdkVersion: "0.4.0", manifestsDigest: "sha256:6", spec: { name: "shop", apps: [{ name: "web", image: "nginx:1.28", secretEnv: { API_KEY: "********" } }] } } }
+        ? {
+            data: {
+              deploymentId: "6",
+              status: "succeeded",
+              sdkVersion: "0.4.0",
+              manifestsDigest: "sha256:6",
+              spec: { name: "shop", apps: [{ name: "web", image: "nginx:1.28", secretEnv: { API_KEY: "********" } }] },
+            },
+          }
         : undefined,
     );
     await click(page, "6", "View spec");
@@ -87,8 +124,14 @@ describe("the deployment history", () => {
     const detail = section(page).find("[data-testid=history-detail]");
     expect(detail.find("h3").text()).toBe("Spec of #6");
     expect(detail.text()).toContain("Secret values masked · SDK 0.4.0");
-    expect(JSON.parse(detail.find("[data-testid=deployment-spec]").text())).toEqual({ name: "shop", apps: [{ name: "web", image: "nginx:1.28", secretEnv: { API_KEY: "********" } }] });
-    await detail.findAll("button").find((button) => button.text() === "Close")!.trigger("click");
+    expect(JSON.parse(detail.find("[data-testid=deployment-spec]").text())).toEqual({
+      name: "shop",
+      apps: [{ name: "web", image: "nginx:1.28", secretEnv: { API_KEY: "********" } }],
+    });
+    await detail
+      .findAll("button")
+      .find((button) => button.text() === "Close")!
+      .trigger("click");
     expect(section(page).find("[data-testid=history-detail]").exists()).toBe(false);
   });
 
@@ -114,11 +157,16 @@ describe("the deployment history", () => {
         : undefined,
     );
     await click(page, "4", "Roll back to this");
-    expect(rollbackDialog(page).text()).toContain("The apps as deployment #4 deployed them (images, variables, secret values, replicas…) become the project's apps again, and are deployed.");
+    expect(rollbackDialog(page).text()).toContain(
+      "The apps as deployment #4 deployed them (images, variables, secret values, replicas…) become the project's apps again, and are deployed.",
+    );
     expect(rollbackDialog(page).text()).toContain("The quota and the project's settings stay as they are now.");
     expect(fake!.count("POST", "/projects/shop/deployments/4/rollback")).toBe(0);
 
-    await rollbackDialog(page).findAll("button").find((button) => button.text() === "Roll back")!.trigger("click");
+    await rollbackDialog(page)
+      .findAll("button")
+      .find((button) => button.text() === "Roll back")!
+      .trigger("click");
     await eventually(() => expect(row(page, "8").exists()).toBe(true));
     expect(fake!.count("POST", "/projects/shop/deployments/4/rollback")).toBe(1);
     expect(row(page, "8").find("[data-testid=rollback-of]").text()).toBe("rollback to #4");
@@ -144,13 +192,20 @@ describe("the deployment history", () => {
         : undefined,
     );
     await click(page, "4", "Roll back to this");
-    await rollbackDialog(page).findAll("button").find((button) => button.text() === "Roll back")!.trigger("click");
+    await rollbackDialog(page)
+      .findAll("button")
+      .find((button) => button.text() === "Roll back")!
+      .trigger("click");
     await eventually(() => expect(section(page).find("[data-testid=rollback-error]").exists()).toBe(true));
     const shown = section(page).find("[data-testid=rollback-error]");
     expect(shown.attributes("role")).toBe("alert");
     expect(shown.find("p").text()).toBe("The spec of deployment 4 no longer fits the project: apps[web].resources.cpu is over the quota.");
     expect(shown.findAll("li").map((item) => item.text())).toEqual(["apps[web].resources.cpu: 1500m is more than the project's CPU quota of 1"]);
     // Nothing was queued.
-    expect(section(page).findAll("li[data-deployment]").map((item) => item.attributes("data-deployment"))).toEqual(["7", "6", "5", "4", "2"]);
+    expect(
+      section(page)
+        .findAll("li[data-deployment]")
+        .map((item) => item.attributes("data-deployment")),
+    ).toEqual(["7", "6", "5", "4", "2"]);
   });
 });

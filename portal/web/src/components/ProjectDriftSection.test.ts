@@ -13,15 +13,41 @@ import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
 import { cleanUpMounts, deploymentFixture, fakeApi, projectFixture, projectPageBackground, type FakeAnswer, type FakeRequest } from "../test-fakes.js";
 
-const DEPLOYED: DeploymentSummary = deploymentFixture({ id: "7", kind: "up", status: "succeeded", manifestsDigest: "sha256:7", createdAt: "2030-01-01T10:00:00Z", finishedAt: "2030-01-01T10:01:00Z" });
+const DEPLOYED: DeploymentSummary = deploymentFixture({
+  id: "7",
+  kind: "up",
+  status: "succeeded",
+  manifestsDigest: "sha256:7",
+  createdAt: "2030-01-01T10:00:00Z",
+  finishedAt: "2030-01-01T10:01:00Z",
+});
 const CHECKED = "2030-01-01T11:00:00Z";
 const drift = (overrides: Partial<Drift>): Drift => ({
-  state: "in_sync", message: "The cluster matches the last deployment.", checkId: "9", checkedAt: CHECKED, against: "7", error: null, resources: [], pending: null, intervalMs: 3_600_000, ...overrides,
+  state: "in_sync",
+  message: "The cluster matches the last deployment.",
+  checkId: "9",
+  checkedAt: CHECKED,
+  against: "7",
+  error: null,
+  resources: [],
+  pending: null,
+  intervalMs: 3_600_000,
+  ...overrides,
 });
 const DRIFTED = drift({
   state: "drifted",
   message: "Objects in the cluster were changed outside BabyHelm. Deploy with refresh to put them back, or change the apps to keep the change.",
-  resources: [{ op: "update", kind: "Deployment", name: "web", changes: [{ field: "spec.replicas", before: 5, after: 1 }, { field: "spec.template.spec.containers[0].image", before: "nginx:edited", after: "nginx:1.27" }] }],
+  resources: [
+    {
+      op: "update",
+      kind: "Deployment",
+      name: "web",
+      changes: [
+        { field: "spec.replicas", before: 5, after: 1 },
+        { field: "spec.template.spec.containers[0].image", before: "nginx:edited", after: "nginx:1.27" },
+      ],
+    },
+  ],
 });
 
 let fake: ReturnType<typeof fakeApi> | undefined;
@@ -47,10 +73,19 @@ async function open(role: Role, answer: (request: FakeRequest) => FakeAnswer | u
   return wrapper;
 }
 
-const always = (answer: Drift) => ({ method, url }: FakeRequest) => (method === "GET" && url === "/projects/shop/drift" ? { data: { drift: answer } } : undefined);
+const always =
+  (answer: Drift) =>
+  ({ method, url }: FakeRequest) =>
+    method === "GET" && url === "/projects/shop/drift" ? { data: { drift: answer } } : undefined;
 const section = (page: VueWrapper) => page.find("section[aria-labelledby=drift-heading]");
-const labels = (page: VueWrapper) => section(page).findAll("button").map((button) => button.text());
-const button = (page: VueWrapper, label: string) => section(page).findAll("button").find((candidate) => candidate.text() === label)!;
+const labels = (page: VueWrapper) =>
+  section(page)
+    .findAll("button")
+    .map((button) => button.text());
+const button = (page: VueWrapper, label: string) =>
+  section(page)
+    .findAll("button")
+    .find((candidate) => candidate.text() === label)!;
 
 describe("the drift section", () => {
   it("shows what changed outside BabyHelm, per object and field: in the cluster → what BabyHelm deploys", async () => {
@@ -63,7 +98,9 @@ describe("the drift section", () => {
     const step = section(page).find("[data-testid=plan-step]");
     expect(step.find("[data-testid=plan-resource]").text()).toBe("Deployment web");
     expect(section(page).find("[data-testid=plan-summary]").text()).toBe("1 to update · fields: in the cluster → what BabyHelm deploys");
-    const values = step.findAll("li[data-field]").map((field) => [field.attributes("data-field"), field.find("[data-testid=field-before]").text(), field.find("[data-testid=field-after]").text()]);
+    const values = step
+      .findAll("li[data-field]")
+      .map((field) => [field.attributes("data-field"), field.find("[data-testid=field-before]").text(), field.find("[data-testid=field-after]").text()]);
     expect(values).toEqual([
       ["spec.replicas", "5", "1"],
       ["spec.template.spec.containers[0].image", "nginx:edited", "nginx:1.27"],
@@ -88,7 +125,9 @@ describe("the drift section", () => {
     await eventually(() => expect(labels(page)).toContain("Put the cluster back"));
     await button(page, "Put the cluster back").trigger("click");
     await eventually(() => expect(section(page).find("[data-testid=drift-put-back]").exists()).toBe(true));
-    expect(fake!.requests.filter((request) => request.method === "POST" && request.url === "/projects/shop/deployments").map((request) => request.body)).toEqual([{ refresh: true }]);
+    expect(fake!.requests.filter((request) => request.method === "POST" && request.url === "/projects/shop/deployments").map((request) => request.body)).toEqual([
+      { refresh: true },
+    ]);
     const history = page.find("section[aria-labelledby=deployments-heading] li[data-deployment='10']");
     expect(history.find("[data-testid=refresh]").text()).toBe("with refresh");
     expect(history.find("button").attributes("aria-pressed")).toBe("true");
@@ -96,7 +135,11 @@ describe("the drift section", () => {
 
   it("checks on demand and follows the check while it waits and runs", async () => {
     let checked = false;
-    const reads: Drift[] = [drift({ pending: { id: "11", status: "queued" } }), drift({ pending: { id: "11", status: "running" } }), drift({ checkId: "11", checkedAt: "2030-01-01T12:00:05Z" })];
+    const reads: Drift[] = [
+      drift({ pending: { id: "11", status: "queued" } }),
+      drift({ pending: { id: "11", status: "running" } }),
+      drift({ checkId: "11", checkedAt: "2030-01-01T12:00:05Z" }),
+    ];
     let read = 0;
     const page = await open("developer", ({ method, url, params }) => {
       if (method === "GET" && url === "/projects/shop/drift") return { data: { drift: checked ? reads[Math.min(read++, reads.length - 1)] : drift({}) } };
@@ -127,14 +170,29 @@ describe("the drift section", () => {
   });
 
   it("cannot check a project never deployed, and says why a check did not finish", async () => {
-    const notDeployed = await open("owner", always(drift({ state: "not_deployed", message: "The project has no successful deployment to compare the cluster with.", checkId: null, checkedAt: null, against: null, intervalMs: 0 })));
+    const notDeployed = await open(
+      "owner",
+      always(
+        drift({
+          state: "not_deployed",
+          message: "The project has no successful deployment to compare the cluster with.",
+          checkId: null,
+          checkedAt: null,
+          against: null,
+          intervalMs: 0,
+        }),
+      ),
+    );
     await eventually(() => expect(section(notDeployed).find("[data-testid=drift-state]").text()).toBe("not deployed"));
     expect(section(notDeployed).find("[data-testid=drift-checked]").text()).toBe("Checked on demand only.");
     expect(button(notDeployed, "Check now").attributes("disabled")).toBeDefined();
     notDeployed.unmount();
     fake!.restore();
 
-    const unknown = await open("developer", always(drift({ state: "unknown", message: "The last check did not finish; check again.", error: "the engine stopped: connection refused", intervalMs: 30 * 60_000 })));
+    const unknown = await open(
+      "developer",
+      always(drift({ state: "unknown", message: "The last check did not finish; check again.", error: "the engine stopped: connection refused", intervalMs: 30 * 60_000 })),
+    );
     await eventually(() => expect(section(unknown).find("[data-testid=drift-state]").text()).toBe("unknown"));
     expect(section(unknown).find("[data-testid=drift-check-error]").text()).toBe("the engine stopped: connection refused");
     expect(section(unknown).find("[data-testid=drift-checked]").text()).toContain("Checked automatically every 30 minutes.");
@@ -144,7 +202,9 @@ describe("the drift section", () => {
   it("reads a check the page did not ask for that is already pending, until it ends", async () => {
     let read = 0;
     const page = await open("viewer", ({ method, url }) =>
-      method === "GET" && url === "/projects/shop/drift" ? { data: { drift: read++ === 0 ? drift({ state: "unchecked", checkId: null, checkedAt: null, pending: { id: "12", status: "running" } }) : DRIFTED } } : undefined,
+      method === "GET" && url === "/projects/shop/drift"
+        ? { data: { drift: read++ === 0 ? drift({ state: "unchecked", checkId: null, checkedAt: null, pending: { id: "12", status: "running" } }) : DRIFTED } }
+        : undefined,
     );
     await eventually(() => expect(section(page).find("[role=status]").text()).toBe("Checking the cluster…"));
     expect(section(page).find("[data-testid=drift-state]").text()).toBe("not checked yet");
@@ -152,7 +212,9 @@ describe("the drift section", () => {
   });
 
   it("says so in a line when the drift cannot be read", async () => {
-    const page = await open("developer", ({ url }) => (url === "/projects/shop/drift" ? { status: 500, data: { error: { code: "internal", message: "Something went wrong on our side." } } } : undefined));
+    const page = await open("developer", ({ url }) =>
+      url === "/projects/shop/drift" ? { status: 500, data: { error: { code: "internal", message: "Something went wrong on our side." } } } : undefined,
+    );
     await eventually(() => expect(section(page).find("[data-testid=drift-error]").text()).toBe("The drift cannot be read: Something went wrong on our side."));
     expect(labels(page)).toEqual([]);
   });

@@ -19,8 +19,14 @@ const SECRET = "whsec_3q2-7wAbCdEfGhIjKlMnOpQrStUvWxYz";
 
 function project(role: Role): Project {
   return projectFixture(role, {
-    name: "shop", displayName: "Shop", role, quota: { cpu: "2", memory: "4Gi", pods: 20 }, monitoring: { dashboard: false }, deployed: false,
-    apps: [], lastDeployment: null,
+    name: "shop",
+    displayName: "Shop",
+    role,
+    quota: { cpu: "2", memory: "4Gi", pods: 20 },
+    monitoring: { dashboard: false },
+    deployed: false,
+    apps: [],
+    lastDeployment: null,
   });
 }
 
@@ -43,7 +49,8 @@ function portal(role: Role, options: { webhook?: string | null; refuse?: (reques
     if (method === "GET" && url === "/projects") return { data: { items: [] } };
     if (method === "GET" && url === "/projects/shop") return { data: { project: project(role) } };
     if (method === "GET" && (url === "/projects/shop/deployments" || url === "/projects/shop/members")) return { data: { items: [] } };
-    if (method === "GET" && url === "/projects/shop/status") return { data: projectStatus({ deployed: false, health: "missing", message: "The project has not been deployed yet." }) };
+    if (method === "GET" && url === "/projects/shop/status")
+      return { data: projectStatus({ deployed: false, health: "missing", message: "The project has not been deployed yet." }) };
     if (method === "GET" && url === "/projects/shop/alerts") return { data: { items: [] } };
     if (method === "GET" && url === "/projects/shop/metrics") return { status: 503, data: { error: { code: "metrics_not_configured", message: "No Prometheus." } } };
     if (url !== "/projects/shop/webhook") return undefined;
@@ -79,7 +86,10 @@ const section = (page: VueWrapper) => page.find("section[aria-labelledby=webhook
 const urlShown = (page: VueWrapper) => section(page).find("[data-testid=webhook-url]").text();
 const field = (page: VueWrapper) => section(page).find("input[type=url]");
 const fieldError = (page: VueWrapper) => section(page).find(".field .error");
-const button = (page: VueWrapper, text: string) => section(page).findAll("button").find((candidate) => candidate.text() === text);
+const button = (page: VueWrapper, text: string) =>
+  section(page)
+    .findAll("button")
+    .find((candidate) => candidate.text() === text);
 async function save(page: VueWrapper, url: string) {
   await field(page).setValue(url);
   await section(page).find("form").trigger("submit");
@@ -94,7 +104,8 @@ describe("the webhook setting", () => {
     expect(button(page, "Remove")).toBeUndefined();
     // How to check a delivery: the headers, and what is signed.
     const verify = section(page).find("[data-testid=webhook-verify]").text();
-    for (const expected of ["X-BabyHelm-Event", "app.degraded", "app.recovered", "X-BabyHelm-Timestamp", "X-BabyHelm-Signature: sha256=", "HMAC-SHA256", "<timestamp>.<body>"]) expect(verify).toContain(expected);
+    for (const expected of ["X-BabyHelm-Event", "app.degraded", "app.recovered", "X-BabyHelm-Timestamp", "X-BabyHelm-Signature: sha256=", "HMAC-SHA256", "<timestamp>.<body>"])
+      expect(verify).toContain(expected);
 
     await save(page, `  ${URL_SET} `);
     await eventually(() => expect(section(page).find("[data-testid=webhook-secret]").exists()).toBe(true));
@@ -105,7 +116,10 @@ describe("the webhook setting", () => {
     expect(shown.text()).toContain("it will not be shown again");
 
     const writeText = vi.spyOn(navigator.clipboard, "writeText").mockResolvedValue(undefined);
-    await shown.findAll("button").find((candidate) => candidate.text() === "Copy secret")!.trigger("click");
+    await shown
+      .findAll("button")
+      .find((candidate) => candidate.text() === "Copy secret")!
+      .trigger("click");
     await eventually(() => expect(shown.text()).toContain("Copied."));
     expect(writeText).toHaveBeenCalledWith(SECRET);
   });
@@ -161,7 +175,10 @@ describe("the webhook setting", () => {
 
   it("shows the portal's problem with the URL at the field", async () => {
     const { page } = await open("owner", {
-      refuse: () => ({ status: 400, data: { error: { code: "invalid_request", message: "The request is not valid.", details: [{ path: "url", message: "must be at most 2000 characters long" }] } } }),
+      refuse: () => ({
+        status: 400,
+        data: { error: { code: "invalid_request", message: "The request is not valid.", details: [{ path: "url", message: "must be at most 2000 characters long" }] } },
+      }),
     });
     await eventually(() => expect(urlShown(page)).toBe("none"));
     await save(page, "https://hooks.example.com/too-long-for-the-portal");
@@ -177,11 +194,17 @@ describe("the webhook setting", () => {
     await button(page, "Remove")!.trigger("click");
     const dialog = section(page).find("dialog[aria-label='Remove the webhook?']");
     expect(dialog.text()).toContain(URL_SET);
-    await dialog.findAll("button").find((candidate) => candidate.text() === "Cancel")!.trigger("click");
+    await dialog
+      .findAll("button")
+      .find((candidate) => candidate.text() === "Cancel")!
+      .trigger("click");
     expect(fake!.count("DELETE", "/projects/shop/webhook")).toBe(0);
 
     await button(page, "Remove")!.trigger("click");
-    await dialog.findAll("button").find((candidate) => candidate.text() === "Remove webhook")!.trigger("click");
+    await dialog
+      .findAll("button")
+      .find((candidate) => candidate.text() === "Remove webhook")!
+      .trigger("click");
     await eventually(() => expect(urlShown(page)).toBe("none"));
     expect(fake!.count("DELETE", "/projects/shop/webhook")).toBe(1);
     expect(stored()).toBeNull();
