@@ -24,8 +24,9 @@ export function seal<T>(secretsKey: Buffer, task: string, value: T): Sealed<T> {
  * value as it is, and is taken as it is.
  */
 export function unseal<T>(secretsKey: Buffer, task: string, payload: Sealed<T> | T): T {
-  if (typeof payload === "object" && payload !== null && typeof (payload as { sealed?: unknown }).sealed === "string") {
-    return decryptJson<T>(secretsKey, (payload as Sealed<T>).sealed, context(task));
-  }
-  return payload as T;
+  return isSealed(payload) ? decryptJson<T>(secretsKey, payload.sealed, context(task)) : payload;
+}
+
+function isSealed<T>(payload: Sealed<T> | T): payload is Sealed<T> {
+  return typeof payload === "object" && payload !== null && "sealed" in payload && typeof payload.sealed === "string";
 }
