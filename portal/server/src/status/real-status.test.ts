@@ -82,7 +82,8 @@ describe.skipIf(!realPlatform)("what runs, read from the cluster", () => {
   });
 
   it("shows every member each app's replicas, rollout, pods, Ingress and the quota used; 404 to others", async () => {
-    const answer = await statusUntil((candidate) => candidate.health === "healthy", "a healthy project");
+    // The API server's quota controller counts the pods a moment after they run: wait for its count too.
+    const answer = await statusUntil((candidate) => candidate.health === "healthy" && candidate.quota?.used.pods === "4", "a healthy project with its pods counted");
     expect(answer).toMatchObject({ project: name, cluster: "connected", deployed: true, health: "healthy", message: null });
     expect(answer.apps.map((app) => app.name)).toEqual(["web", "worker", "api"]);
     const webStatus = appIn(answer, "web");
