@@ -126,6 +126,8 @@ describe("the packed @babyhelm/sdk in a Pulumi program outside the repository", 
       const dir = join(consumer, "program");
       cli = pulumiCli(platform);
       await cli.run(["stack", "init", "dev", "--secrets-provider", "passphrase"], dir);
+      // As the README says: the key of the secret checksum, random per stack.
+      await cli.run(["config", "set", "--secret", "--stack", "dev", "babyhelm:secretChecksumKey", randomBytes(32).toString("hex")], dir);
       const up = await cli.run(["up", "--yes", "--skip-preview", "--stack", "dev"], dir);
       expect(up.stdout).toMatch(/\+ +\d+ created/);
       const outputs = JSON.parse((await cli.run(["stack", "output", "--json", "--stack", "dev"], dir)).stdout);

@@ -20,7 +20,7 @@ export function resolveSecretChecksumKey(given: string | undefined, needed: bool
     return problem ? { issue: { path: "secretChecksumKey", message: problem } } : { key: given };
   }
   const [namespace, name] = SECRET_CHECKSUM_KEY_CONFIG.split(":") as [string, string];
-  const configured = new pulumi.Config(namespace).get(name);
+  const configured = configValue(namespace, name);
   if (configured !== undefined) {
     const problem = secretChecksumKeyProblem(configured);
     return problem ? { issue: { path: SECRET_CHECKSUM_KEY_CONFIG, message: `${problem}; set a new one with ${SECRET_CHECKSUM_KEY_COMMAND}` } } : { key: configured };
@@ -34,4 +34,18 @@ export function resolveSecretChecksumKey(given: string | undefined, needed: bool
         `Pass secretChecksumKey, or set it once in the stack's config: ${SECRET_CHECKSUM_KEY_COMMAND}`,
     },
   };
+}
+
+/**
+ * The stack's config value, or undefined. A stack with no config at all makes @pulumi/pulumi's own config
+ * reader throw a TypeError (it parses an empty PULUMI_CONFIG to null): that is "not set", so the user gets
+ * the message above with the command to run, not a stack trace from inside Pulumi.
+ */
+function configValue(namespace: string, name: string): string | undefined {
+  try {
+    return new pulumi.Config(namespace).get(name);
+  } catch (error) {
+    if (error instanceof TypeError) return undefined;
+    throw error;
+  }
 }
