@@ -42,13 +42,6 @@ export interface Guards {
   admin?: RouterMiddleware<PortalState>;
 }
 
-/** Every endpoint registered on a router, so a test can hold the routers against the document. */
-const registered = new WeakMap<Router<PortalState>, Endpoint[]>();
-
-export function registeredEndpoints(router: Router<PortalState>): readonly Endpoint[] {
-  return registered.get(router) ?? [];
-}
-
 /**
  * `prefix` is the router's own prefix (e.g. `/api/projects`), cut from the endpoints' paths; paths go
  * from OpenAPI's `{name}` to the router's `:name`.
@@ -89,7 +82,6 @@ export function contractRoutes(router: Router<PortalState>, guards: Guards = {},
         } else if (!raw && body !== undefined) ctx.body = body;
       };
       router.register(path, [endpoint.method], [...guardsOf(endpoint), ...(options.before ?? []), handle]);
-      registered.set(router, [...registeredEndpoints(router), endpoint]);
     },
   };
 }
