@@ -12,23 +12,8 @@ import ProjectPage from "../pages/ProjectPage.vue";
 import { eventually, freshPinia, mountPage } from "../test-support.js";
 import { appFixture, appStatus, deploymentFixture, fakeApi, pod, projectFixture, projectStatus } from "../test-fakes.js";
 
-const app = (name: string, overrides: Partial<App> = {}): App =>
-  appFixture({
-    name,
-    image: "nginx:1.27",
-    port: 80,
-    replicas: 1,
-    command: null,
-    args: null,
-    env: {},
-    secretEnv: {},
-    resources: { cpu: "100m", memory: "128Mi" },
-    healthCheck: null,
-    domain: null,
-    visibility: "public",
-    autoscale: null,
-    ...overrides,
-  });
+// The rest as appFixture has it (a new app's defaults).
+const app = (name: string, overrides: Partial<App> = {}): App => appFixture({ name, image: "nginx:1.27", port: 80, ...overrides });
 
 const project: Project = projectFixture("owner", {
   name: "shop",
