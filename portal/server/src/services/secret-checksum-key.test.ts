@@ -85,5 +85,6 @@ describe("the secret checksum in a portal", () => {
     expect(await recorded(redeployed.id)).toBe(second);
     // Deploying again without a change keeps the checksum: the pods do not restart for nothing.
     expect(await served(owner)).toBe(second);
-  });
+    // Two deployments, each waited for up to a minute: under CI's load the default 30 s is not enough.
+  }, 150_000);
 });
