@@ -1,5 +1,6 @@
 /** Shapes every part of the API shares: the error answer, roles, timestamps, request fields. */
 import { z } from "zod";
+import { personNameProblem } from "../spec/text.js";
 
 /** An instant as JSON carries it: ISO 8601 in UTC. */
 export const timestamp = z.string().meta({ format: "date-time" });
@@ -32,16 +33,20 @@ export type Role = z.infer<typeof role>;
 export const emailField = z
   .string()
   .trim()
-  .max(254, { message: "must be at most 254 characters" })
+  .max(254, { message: "must be at most 254 characters long" })
   .pipe(z.email({ message: "must be an e-mail address" }));
 /** Login and confirmation fields take any text up to a bound; the rules for new passwords are in passwords.ts. */
 export const passwordField = z.string().min(1).max(1000);
+/** Names people read (an account's, a token's): no control, bidirectional or invisible characters (spec/text.ts). */
 export const nameField = z
   .string()
   .trim()
   .min(1)
   .max(100)
-  .regex(/^[^\p{Cc}]*$/u, { message: "must not contain control characters" });
+  .superRefine((value, ctx) => {
+    const message = personNameProblem(value);
+    if (message) ctx.addIssue({ code: "custom", message });
+  });
 export const tokenField = z.string().min(1).max(200);
 
 /** A project's name in a path (its rules are the ProjectSpec's; a wrong one is simply not found). */

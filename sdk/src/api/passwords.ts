@@ -5,7 +5,7 @@ export const MAX_PASSWORD_BYTES = 72;
 
 /** Why `password` cannot be a new password of the account `email`, or undefined when it can. */
 export function passwordProblem(password: string, email: string): string | undefined {
-  if ([...password].length < MIN_PASSWORD_LENGTH) return `must be at least ${MIN_PASSWORD_LENGTH} characters`;
+  if ([...password].length < MIN_PASSWORD_LENGTH) return `must be at least ${MIN_PASSWORD_LENGTH} characters long`;
   // bcrypt stops at a NUL byte: "\u0000..." would be the empty password.
   if (/\p{Cc}/u.test(password)) return "must not contain control characters";
   if (new TextEncoder().encode(password).length > MAX_PASSWORD_BYTES) {

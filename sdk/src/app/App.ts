@@ -4,6 +4,7 @@ import { resolvePlatformOptions, type PlatformOptions } from "../platform.js";
 import { createKubernetesResource } from "../pulumi/kubernetes-resource.js";
 import { resolveSecretChecksumKey } from "../pulumi/secret-checksum-key.js";
 import { formatIssues, ProjectSpecError } from "../spec/errors.js";
+import { PARSE_OPTIONS } from "../spec/messages.js";
 import { nameProblem } from "../spec/names.js";
 import { appSchema, type AppSpec, type AppSpecInput } from "../spec/schema.js";
 import { appObjectList, buildAppObjects } from "./builders.js";
@@ -72,7 +73,7 @@ function checkAppArgs(component: string, args: AppArgs): { app: AppSpec; project
   const { namespace, project, platform: _platform, secretChecksumKey: givenKey, image, ...fields } = args;
   const name = fields.name ?? component;
   const subject = `App "${component}"`;
-  const result = appSchema.safeParse({ ...fields, name, image: typeof image === "string" ? image : PENDING_IMAGE }, { reportInput: true });
+  const result = appSchema.safeParse({ ...fields, name, image: typeof image === "string" ? image : PENDING_IMAGE }, PARSE_OPTIONS);
   const issues = result.success ? [] : formatIssues(result.error.issues);
   const projectName = project ?? (typeof namespace === "string" ? namespace : undefined);
   if (projectName === undefined) {

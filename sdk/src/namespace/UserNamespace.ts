@@ -6,6 +6,7 @@ import { POD_SECURITY_LABELS, buildNamespaceObjects } from "./builders.js";
 import { projectLabels, type Labels } from "../labels.js";
 import { projectNamespaceProblem, resolvePlatformOptions, type PlatformOptions } from "../platform.js";
 import { formatIssues, ProjectSpecError, type SpecIssue } from "../spec/errors.js";
+import { PARSE_OPTIONS } from "../spec/messages.js";
 import { labelKeyProblem, labelValueProblem } from "../spec/names.js";
 import { quotaSchema, type QuotaSpec } from "../spec/schema.js";
 import { z } from "zod";
@@ -58,7 +59,7 @@ function checkUserNamespaceArgs(component: string, args: UserNamespaceArgs, plat
   const issues: SpecIssue[] = [];
   const nameProblem = typeof args.name === "string" ? projectNamespaceProblem(args.name, platform) : "is required";
   if (nameProblem) issues.push({ path: "name", message: nameProblem });
-  const quota = quotaSchema.safeParse(args.quota ?? {}, { reportInput: true });
+  const quota = quotaSchema.safeParse(args.quota ?? {}, PARSE_OPTIONS);
   if (!quota.success) issues.push(...formatIssues(quota.error.issues, ["quota"]));
   if (args.owner !== undefined && !z.email().safeParse(args.owner).success) {
     issues.push({ path: "owner", message: "must be an e-mail address" });

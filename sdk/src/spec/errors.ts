@@ -22,45 +22,22 @@ export class ProjectSpecError extends Error {
   }
 }
 
-/** `["apps", 1, "env", "my key"]` -> `apps[1].env["my key"]`; the document itself is `spec`. */
-export function formatPath(path: readonly PropertyKey[]): string {
+/** `["apps", 1, "env", "my key"]` -> `apps[1].env["my key"]`; the document itself is `root`. */
+export function formatPath(path: readonly PropertyKey[], root = "spec"): string {
   let text = "";
   for (const segment of path) {
     if (typeof segment === "number") text += `[${segment}]`;
     else if (typeof segment === "string" && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) text += text ? `.${segment}` : segment;
     else text += `[${JSON.stringify(String(segment))}]`;
   }
-  return text || "spec";
+  return text || root;
 }
 
-/** Names a value's type without showing the value: inputs may hold secrets. */
-function describeType(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  switch (typeof value) {
-    case "string":
-      return "text";
-    case "number":
-      if (!Number.isFinite(value)) return String(value);
-      return Number.isInteger(value) ? "a whole number" : "a number";
-    case "boolean":
-      return "true/false";
-    case "object":
-      return "a mapping";
-    default:
-      return typeof value;
-  }
-}
-
-const EXPECTED: Record<string, string> = {
-  string: "text",
-  number: "a number",
-  int: "a whole number",
-  boolean: "true or false",
-  array: "a list",
-  object: "a mapping of fields",
-  record: "a mapping of names to values",
-};
+/**
+ * How a strict object of the spec (schema.ts) tells `formatIssues` the fields it allows, so an unknown
+ * field gets a suggestion: its unrecognized_keys message is this prefix and the names, comma-separated.
+ */
+export const ALLOWED_FIELDS = "allowed fields: ";
 
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -81,24 +58,13 @@ function unknownFieldMessage(key: string, allowed: string[]): string {
   return `unknown field${close ? ` (did you mean "${close}"?)` : ""}; allowed fields: ${allowed.join(", ")}`;
 }
 
-function sizeMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall): string {
-  const bound = "maximum" in issue ? issue.maximum : issue.minimum;
-  const word = issue.code === "too_big" ? "at most" : "at least";
-  switch (issue.origin) {
-    case "string":
-      return `must be ${word} ${bound} characters long`;
-    case "array":
-      return `must have ${word} ${bound} items`;
-    default:
-      // Numbers carry their own message (schema.ts `wholeNumber`), which shows the value and the range.
-      return issue.message;
-  }
-}
-
-/** Turns zod's issues into one clear line per problem, each naming its path; the same line is never repeated. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): SpecIssue[] {
+/**
+ * Turns zod's issues into one clear line per problem, each naming its path; the same line is never repeated.
+ * Parse with `PARSE_OPTIONS` (messages.ts), so each issue's message is already in the house style.
+ */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = [], root = "spec"): SpecIssue[] {
   const seen = new Set<string>();
-  return collectIssues(issues, prefix).filter((issue) => {
+  return collectIssues(issues, prefix, root).filter((issue) => {
     const line = `${issue.path}: ${issue.message}`;
     if (seen.has(line)) return false;
     seen.add(line);
@@ -106,44 +72,29 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: readon
   });
 }
 
-function collectIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]): SpecIssue[] {
+function collectIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[], root: string): SpecIssue[] {
   const result: SpecIssue[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     switch (issue.code) {
-      case "invalid_type": {
-        let message = `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeType(issue.input)}`;
-        if (issue.input === undefined) message = "is required";
-        // A fraction where a whole number belongs: the schema's own message shows the value and range.
-        else if (issue.expected === "int" && typeof issue.input === "number") message = issue.message;
-        result.push({ path: formatPath(path), message });
-        break;
-      }
       case "unrecognized_keys": {
-        const allowed = issue.message.split(",");
+        const allowed = issue.message.startsWith(ALLOWED_FIELDS) ? issue.message.slice(ALLOWED_FIELDS.length).split(",") : undefined;
         for (const key of issue.keys) {
-          result.push({ path: formatPath([...path, key]), message: unknownFieldMessage(key, allowed) });
+          result.push({ path: formatPath([...path, key], root), message: allowed ? unknownFieldMessage(key, allowed) : issue.message });
         }
         break;
       }
       case "invalid_key": {
         // A bad name in secretEnv may be a pasted `NAME=value`: the message shows only what is safe, the path none of it.
         const keyIsSecret = path.at(-2) === "secretEnv";
-        result.push(...collectIssues(issue.issues, keyIsSecret ? path.slice(0, -1) : path));
+        result.push(...collectIssues(issue.issues, keyIsSecret ? path.slice(0, -1) : path, root));
         break;
       }
       case "invalid_element":
-        result.push(...collectIssues(issue.issues, path));
-        break;
-      case "too_big":
-      case "too_small":
-        result.push({ path: formatPath(path), message: sizeMessage(issue) });
-        break;
-      case "invalid_format":
-        result.push({ path: formatPath(path), message: issue.message });
+        result.push(...collectIssues(issue.issues, path, root));
         break;
       default:
-        result.push({ path: formatPath(path), message: issue.message });
+        result.push({ path: formatPath(path, root), message: issue.message });
     }
   }
   return result;

@@ -4,3 +4,5 @@ export * from "./errors.js";
 export * from "./names.js";
 export * from "./quantity.js";
 export * from "./image.js";
+export * from "./messages.js";
+export * from "./text.js";

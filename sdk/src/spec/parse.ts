@@ -1,5 +1,6 @@
 import { isPair, isScalar, LineCounter, parseAllDocuments, visit, type Document } from "yaml";
 import { formatIssues, ProjectSpecError, type SpecIssue } from "./errors.js";
+import { PARSE_OPTIONS } from "./messages.js";
 import { projectSpecSchema, type ProjectSpec } from "./schema.js";
 
 /**
@@ -7,7 +8,7 @@ import { projectSpecSchema, type ProjectSpec } from "./schema.js";
  * with its path; `subject` names the spec in that error. Parsing a parsed spec returns an equal spec.
  */
 export function parseProjectSpec(input: unknown, subject?: string): ProjectSpec {
-  const result = projectSpecSchema.safeParse(input, { reportInput: true });
+  const result = projectSpecSchema.safeParse(input, PARSE_OPTIONS);
   if (!result.success) throw new ProjectSpecError(formatIssues(result.error.issues), subject);
   return result.data;
 }

@@ -118,7 +118,7 @@ describe("parseProjectSpec", () => {
 
   it("never repeats a secret value in an error", () => {
     const problems = problemsOf(() => parseProjectSpec({ name: "shop", apps: [{ name: "web", image: "nginx", secretEnv: { API_KEY: ["hunter2-very-secret"] } }] }));
-    expect(problems).toEqual(["apps[0].secretEnv.API_KEY: expected text, got a list"]);
+    expect(problems).toEqual(["apps[0].secretEnv.API_KEY: must be text, not a list"]);
     expect(problems.join("\n")).not.toContain("hunter2");
   });
 

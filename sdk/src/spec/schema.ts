@@ -3,9 +3,11 @@
  * CLI, `stacks/project` and the portal (DESIGN.md §3).
  */
 import { z } from "zod";
+import { ALLOWED_FIELDS } from "./errors.js";
 import { imageProblem } from "./image.js";
 import { appNameProblem, domainProblem, envNameProblem, namespaceNameProblem, shown } from "./names.js";
 import { cpuProblem, formatCpu, formatMemory, memoryProblem, parseQuantity } from "./quantity.js";
+import { personNameProblem, storableTextProblem } from "./text.js";
 
 export const DEFAULT_QUOTA = { cpu: "2", memory: "4Gi", pods: 20 } as const;
 export const DEFAULT_APP_RESOURCES = { cpu: "100m", memory: "128Mi" } as const;
@@ -32,13 +34,14 @@ function timestampProblem(value: string): string | undefined {
 function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
   const allowed = Object.keys(shape).join(",");
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === "unrecognized_keys" ? allowed : undefined),
+    error: (issue) => (issue.code === "unrecognized_keys" ? `${ALLOWED_FIELDS}${allowed}` : undefined),
   });
 }
 
-function checked(problem: (value: string) => string | undefined) {
+/** A refinement that adds `problem`'s message; every string of the spec is first checked to be storable text. */
+function checked(problem: (value: string) => string | undefined = () => undefined) {
   return (value: string, ctx: z.RefinementCtx) => {
-    const message = problem(value);
+    const message = storableTextProblem(value) ?? problem(value);
     if (message) ctx.addIssue({ code: "custom", message });
   };
 }
@@ -55,9 +58,12 @@ const memory = scalarText(z.string().superRefine(checked(memoryProblem)));
 const appName = z.string().superRefine(checked(appNameProblem));
 
 const envValue = scalarText(
-  z.string().refine((value) => Buffer.byteLength(value) <= MAX_ENV_VALUE_BYTES, {
-    message: `is longer than ${MAX_ENV_VALUE_BYTES / 1024} KiB`,
-  }),
+  z
+    .string()
+    .superRefine(checked())
+    .refine((value) => Buffer.byteLength(value) <= MAX_ENV_VALUE_BYTES, {
+      message: `is longer than ${MAX_ENV_VALUE_BYTES / 1024} KiB`,
+    }),
 );
 /** JSON.parse creates an own "__proto__" key, which copying into a new object would silently drop. */
 const withoutProtoKey = (value: unknown, ctx: z.RefinementCtx) => {
@@ -91,7 +97,7 @@ const visibility = z.enum(APP_VISIBILITIES, {
   error: (issue) => (typeof issue.input === "string" ? `${shown(issue.input)} is not a visibility: use "public" or "private"` : 'must be "public" or "private"'),
 });
 
-const stringList = z.array(z.string().max(4096)).max(100);
+const stringList = z.array(z.string().max(4096).superRefine(checked())).max(100);
 
 /** Whole numbers in a range, with a message that shows the value and the range. */
 const wholeNumber = (min: number, max: number) => {
@@ -115,6 +121,7 @@ export const healthCheckSchema = strictObject({
   path: z
     .string()
     .max(1024)
+    .superRefine(checked())
     .regex(/^\/[^\s]*$/, { message: 'must be an absolute URL path without spaces, such as "/healthz"' }),
 });
 
@@ -191,12 +198,7 @@ export const monitoringSchema = strictObject({
 
 export const projectSpecSchema = strictObject({
   name: z.string().superRefine(checked((value) => namespaceNameProblem(value))),
-  displayName: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[^\p{Cc}]*$/u, { message: "must not contain control characters" })
-    .optional(),
+  displayName: z.string().min(1).max(100).superRefine(checked(personNameProblem)).optional(),
   owner: z.email({ message: "must be an e-mail address" }).max(254).optional(),
   quota: quotaSchema.prefault({}),
   apps: z.array(appSchema).max(MAX_APPS).default([]),

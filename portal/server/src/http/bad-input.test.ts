@@ -97,7 +97,7 @@ const CASES: Case[] = [
     options: { body: [1, 2] },
     status: 400,
     code: "invalid_request",
-    message: "must be a JSON object",
+    message: "body: must be a mapping of fields, not a list",
   },
   { title: "JSON null", method: "POST", path: "/api/auth/resend", options: { rawBody: "null" }, status: 400, code: "invalid_json" },
   {
@@ -162,7 +162,7 @@ const CASES: Case[] = [
     options: { body: { ...validRegistration, name: 42 } },
     status: 400,
     code: "invalid_request",
-    message: "name: must be a string",
+    message: "name: must be text, not a whole number",
   },
   {
     title: "register with an unknown key",
@@ -189,7 +189,7 @@ const CASES: Case[] = [
     options: { body: { ...validRegistration, email: `${long(250)}@example.com` } },
     status: 400,
     code: "invalid_request",
-    message: "email: must be at most 254 characters",
+    message: "email: must be at most 254 characters long",
   },
   {
     title: "register with a short password",
@@ -198,7 +198,7 @@ const CASES: Case[] = [
     options: { body: { ...validRegistration, password: "short" } },
     status: 400,
     code: "invalid_request",
-    message: "password: must be at least 10 characters",
+    message: "password: must be at least 10 characters long",
   },
   {
     title: "register with a password over 72 bytes",
@@ -216,7 +216,7 @@ const CASES: Case[] = [
     options: { body: { ...validRegistration, password: "\u0000".repeat(12) } },
     status: 400,
     code: "invalid_request",
-    message: "password: must not contain control characters",
+    message: "password: contains a NUL character (U+0000), which Kubernetes and PostgreSQL cannot store; remove it",
   },
   {
     title: "register with the e-mail as password",
@@ -243,16 +243,16 @@ const CASES: Case[] = [
     options: { body: { ...validRegistration, name: long(101) } },
     status: 400,
     code: "invalid_request",
-    message: "name: must be at most 100 characters",
+    message: "name: must be at most 100 characters long",
   },
   {
     title: "register with a control character in the name",
     method: "POST",
     path: "/api/auth/register",
-    options: { body: { ...validRegistration, name: "a\u0000b" } },
+    options: { body: { ...validRegistration, name: "a\u0007b" } },
     status: 400,
     code: "invalid_request",
-    message: "control characters",
+    message: "name: contains a control character (U+0007); remove it",
   },
   // confirm and reset tokens
   { title: "confirm without a token", method: "POST", path: "/api/auth/confirm", options: { body: {} }, status: 400, code: "invalid_request", message: "token: is required" },
@@ -264,7 +264,7 @@ const CASES: Case[] = [
     options: { body: { token: long(201) } },
     status: 400,
     code: "invalid_request",
-    message: "token: must be at most 200 characters",
+    message: "token: must be at most 200 characters long",
   },
   { title: "confirm with a live reset token", method: "POST", path: "/api/auth/confirm", options: () => ({ body: { token: liveResetToken } }), status: 400, code: "invalid_token" },
   {
@@ -334,7 +334,7 @@ const CASES: Case[] = [
     options: { body: { email: "owner@example.com", password: true } },
     status: 400,
     code: "invalid_request",
-    message: "password: must be a string",
+    message: "password: must be text, not true/false",
   },
   {
     title: "login with an overlong password",
@@ -343,7 +343,7 @@ const CASES: Case[] = [
     options: { body: { email: "owner@example.com", password: long(1001) } },
     status: 400,
     code: "invalid_request",
-    message: "password: must be at most 1000 characters",
+    message: "password: must be at most 1000 characters long",
   },
   // /api/me
   { title: "me without credentials", method: "GET", path: "/api/me", status: 401, code: "unauthenticated" },
@@ -388,7 +388,7 @@ const CASES: Case[] = [
     options: { body: { currentPassword: "correct horse battery", newPassword: "short" } },
     status: 400,
     code: "invalid_request",
-    message: "newPassword: must be at least 10 characters",
+    message: "newPassword: must be at least 10 characters long",
   },
   {
     title: "change password without the new one",
@@ -439,7 +439,7 @@ const CASES: Case[] = [
     options: { body: { name: long(101) } },
     status: 400,
     code: "invalid_request",
-    message: "name: must be at most 100 characters",
+    message: "name: must be at most 100 characters long",
   },
   { title: "delete a token that does not exist", method: "DELETE", path: "/api/me/tokens/999999", auth: true, status: 404, code: "not_found" },
   { title: "delete a token with a non-numeric id", method: "DELETE", path: "/api/me/tokens/abc", auth: true, status: 404, code: "not_found" },

@@ -57,7 +57,7 @@ describe("previews", () => {
     const body = await portal.request("POST", "/api/projects/shop/previews", { cookie: owner, body: { spec: {} } });
     expect(body.json.error.details).toEqual([{ path: "spec", message: "unknown field" }]);
     const refresh = await portal.request("POST", "/api/projects/shop/deployments", { cookie: owner, body: { refresh: "yes" } });
-    expect(refresh.json.error.details).toEqual([{ path: "refresh", message: "must be a boolean" }]);
+    expect(refresh.json.error.details).toEqual([{ path: "refresh", message: "must be true or false, not text" }]);
     const kind = await portal.request("GET", "/api/projects/shop/deployments?kind=everything", { cookie: owner });
     expect(kind.json.error.details[0]).toMatchObject({ path: "kind" });
   });

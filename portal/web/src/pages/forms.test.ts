@@ -38,7 +38,7 @@ describe("the sign-up form", () => {
     await wrapper.find("input[autocomplete=new-password]").setValue("short");
     await wrapper.find("form").trigger("submit");
     await eventually(() => expect(fieldError(wrapper, "E-mail")).toBe("must be an e-mail address"));
-    expect(fieldError(wrapper, "Password")).toBe("must be at least 10 characters");
+    expect(fieldError(wrapper, "Password")).toBe("must be at least 10 characters long");
     expect(fieldError(wrapper, "Name")).toBe("must not be empty");
     expect(wrapper.find("input[autocomplete=email]").attributes("aria-invalid")).toBe("true");
 

@@ -13,10 +13,13 @@ import { MASK } from "../project-spec.js";
 export type AppChanges = z.output<typeof appBody>;
 
 export function mergeAppChanges(before: AppSpecInput, changes: AppChanges): Record<string, unknown> {
-  const { secretEnv: secretChanges, ...plainChanges } = changes as { secretEnv?: Record<string, string | null> | null };
+  const { secretEnv: secretChanges, ...plainChanges } = changes as { secretEnv?: unknown };
   const merged: Record<string, unknown> = { ...before, ...plainChanges };
   for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];
-  if (secretChanges !== undefined) {
+  if (secretChanges !== undefined && secretChanges !== null && !isMapping(secretChanges)) {
+    // Not a mapping of changes (5, "abc", a list): passed on as it came, for the spec check to refuse at `secretEnv`.
+    merged.secretEnv = secretChanges;
+  } else if (secretChanges !== undefined) {
     const secretEnv: Record<string, unknown> = secretChanges === null ? {} : { ...(before.secretEnv as Record<string, unknown> | undefined) };
     for (const [key, value] of Object.entries(secretChanges ?? {})) {
       if (value === null) delete secretEnv[key];
@@ -27,4 +30,8 @@ export function mergeAppChanges(before: AppSpecInput, changes: AppChanges): Reco
     else delete merged.secretEnv;
   }
   return merged;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -3,7 +3,7 @@
  * the whole project with it (spec-check.ts) under the project's lock; secret values are encrypted before
  * they are stored.
  */
-import type { AppSpecInput } from "@babyhelm/sdk";
+import type { AppSpec, AppSpecInput } from "@babyhelm/sdk";
 import type { appBody } from "@babyhelm/sdk/api";
 import type { Knex } from "knex";
 import type { z } from "zod";
@@ -15,6 +15,7 @@ import type { User } from "../../models/User.js";
 import { audit } from "../audit.js";
 import { appColumnsOf, appSpecOf, projectSpecOf } from "../project-spec.js";
 import { mergeAppChanges, type AppChanges } from "./app-changes.js";
+import { appNameTaken, domainTaken, unlessTaken } from "./conflicts.js";
 import { lockProject } from "./locking.js";
 import { appsOf } from "./spec.js";
 import { checkSpec, checkStillFits } from "./spec-check.js";
@@ -29,14 +30,18 @@ export async function addApp(db: Database, secretsKey: Buffer, user: User, stale
     const apps = await appsOf(db, project, trx);
     // The other apps' secret values are not needed to check the project: they stay encrypted.
     const current = projectSpecOf(project, apps, { secrets: "masked" });
+    await checkNameAndDomainFree(db, trx, project, apps, input, apps.length);
     const spec = checkSpec({ ...current, apps: [...(current.apps ?? []), input] }, apps.length);
     const app = spec.apps[apps.length]!;
-    await checkDomainFree(db, trx, app.domain, project.id);
-    const record = await db.models.AppRecord.query(trx).insertAndFetch({
-      projectId: project.id,
-      position: (apps.at(-1)?.position ?? -1) + 1,
-      ...appColumnsOf(project.id, app, secretsKey),
-    });
+    const record = await unlessTaken(
+      () =>
+        db.models.AppRecord.query(trx).insertAndFetch({
+          projectId: project.id,
+          position: (apps.at(-1)?.position ?? -1) + 1,
+          ...appColumnsOf(project.id, app, secretsKey),
+        }),
+      conflictsOf(project, app),
+    );
     await audit(db.models, trx, {
       actorId: user.id,
       projectId: project.id,
@@ -58,10 +63,10 @@ export async function updateApp(db: Database, secretsKey: Buffer, user: User, st
     // Only this app's secrets are decrypted: its kept values are encrypted again with the change.
     const before = appSpecOf(project, apps[index]!, { secrets: "plain", key: secretsKey });
     const merged = mergeAppChanges(before, changes);
+    await checkNameAndDomainFree(db, trx, project, apps, merged, index);
     const spec = checkSpec({ ...current, apps: current.apps!.map((app, position) => (position === index ? merged : app)) }, index);
     const app = spec.apps[index]!;
-    await checkDomainFree(db, trx, app.domain, project.id);
-    const record = await apps[index]!.$query(trx).patchAndFetch(appColumnsOf(project.id, app, secretsKey));
+    const record = await unlessTaken(() => apps[index]!.$query(trx).patchAndFetch(appColumnsOf(project.id, app, secretsKey)), conflictsOf(project, app));
     await audit(db.models, trx, { actorId: user.id, projectId: project.id, action: "app.update", details: { app: appName, fields: Object.keys(changes) } });
     return record;
   });
@@ -90,23 +95,42 @@ export async function replaceApps(db: Database, secretsKey: Buffer, trx: Knex.Tr
   const project = await lockProject(db, trx, stale);
   const current = projectSpecOf(project, [], { secrets: "masked" });
   const spec = checkStillFits({ ...current, apps }, what);
+  const taken = (index: number, domain: string) => domainTaken(domain, `apps[${index}].domain`, "another project now", `${what} cannot be restored`);
   for (const [index, app] of spec.apps.entries()) {
-    const taken = app.domain ? await db.models.AppRecord.query(trx).findOne({ domain: app.domain }).whereNot({ projectId: project.id }) : undefined;
-    if (taken)
-      throw new AppError(409, "domain_taken", `apps[${index}].domain: "${app.domain}" is used by another project now; ${what} cannot be restored.`, [
-        { path: `apps[${index}].domain`, message: "is used by another project" },
-      ]);
+    if (app.domain && (await domainHolder(db, trx, app.domain, project.id))) throw taken(index, app.domain);
   }
   await db.models.AppRecord.query(trx).delete().where({ projectId: project.id });
   for (const [position, app] of spec.apps.entries()) {
-    await db.models.AppRecord.query(trx).insert({ projectId: project.id, position, ...appColumnsOf(project.id, app, secretsKey) });
+    await unlessTaken(() => db.models.AppRecord.query(trx).insert({ projectId: project.id, position, ...appColumnsOf(project.id, app, secretsKey) }), {
+      apps_domain_unique: () => taken(position, app.domain!),
+    });
   }
 }
 
-/** Domains route traffic in the shared ingress: one app on the whole platform per domain. */
-async function checkDomainFree(db: Database, trx: Knex.Transaction, domain: string | undefined, projectId: string): Promise<void> {
-  if (!domain) return;
-  const taken = await db.models.AppRecord.query(trx).findOne({ domain }).whereNot({ projectId });
-  if (taken)
-    throw new AppError(409, "domain_taken", `domain: "${domain}" is used by another project; choose another domain.`, [{ path: "domain", message: "is used by another project" }]);
+/**
+ * An app's name is unique in its project, its domain on the whole platform (domains route traffic in the
+ * shared ingress). Checked on the request's fields before the spec check, so the conflict is reported at
+ * the app's own `name` or `domain`, not at whichever of the two apps comes later in the spec.
+ */
+async function checkNameAndDomainFree(db: Database, trx: Knex.Transaction, project: Project, apps: AppRecord[], candidate: Record<string, unknown>, index: number): Promise<void> {
+  const others = apps.filter((_, position) => position !== index);
+  const { name, domain } = candidate;
+  if (typeof name === "string" && others.some((other) => other.name === name)) throw appNameTaken(name, project.name);
+  if (typeof domain !== "string") return;
+  const sibling = others.find((other) => other.domain === domain);
+  if (sibling) throw domainTaken(domain, "domain", `app "${sibling.name}" of this project`);
+  if (await domainHolder(db, trx, domain, project.id)) throw domainTaken(domain, "domain");
+}
+
+/** An app of another project that has `domain`, if any. */
+async function domainHolder(db: Database, trx: Knex.Transaction, domain: string, projectId: string): Promise<AppRecord | undefined> {
+  return db.models.AppRecord.query(trx).findOne({ domain }).whereNot({ projectId });
+}
+
+/** What the apps table's unique constraints mean for `app`, when a concurrent write took its name or domain first. */
+function conflictsOf(project: Project, app: AppSpec): Record<string, () => AppError> {
+  return {
+    apps_project_id_name_unique: () => appNameTaken(app.name, project.name),
+    apps_domain_unique: () => domainTaken(app.domain ?? "", "domain"),
+  };
 }

@@ -10,6 +10,7 @@ import { audit } from "../audit.js";
 import { announceAuthChange } from "../auth-cache.js";
 import { lockExpiry } from "../project-expiry.js";
 import { projectSpecOf } from "../project-spec.js";
+import { nameTaken, unlessTaken } from "./conflicts.js";
 import { lockProject } from "./locking.js";
 import { checkOwnerLimits, ownersOf } from "./owner-limits.js";
 import { appsOf } from "./spec.js";
@@ -23,27 +24,27 @@ import { checkSpec, expiryOf } from "./spec-check.js";
 export type NewProject = z.output<typeof createProjectBody>;
 export type ProjectChanges = z.output<typeof updateProjectBody>;
 
-export function nameTaken(name: string): AppError {
-  return new AppError(409, "name_taken", `name: "${name}" is taken; project names are namespaces, unique across the platform.`, [{ path: "name", message: "is taken" }]);
-}
-
 export async function createProject(db: Database, user: User, input: NewProject): Promise<Project> {
   const spec = checkSpec({ name: input.name, ...(input.displayName ? { displayName: input.displayName } : {}), quota: input.quota ?? {}, monitoring: input.monitoring ?? {} });
   const expiresAt = expiryOf(input.expiresAt);
   return db.knex.transaction(async (trx) => {
     await checkOwnerLimits(db, trx, user, user, spec.quota);
     if (await db.models.Project.query(trx).findOne({ name: spec.name })) throw nameTaken(spec.name);
-    const project = await db.models.Project.query(trx).insertAndFetch({
-      name: spec.name,
-      displayName: spec.displayName ?? null,
-      ownerId: user.id,
-      quotaCpu: spec.quota.cpu,
-      quotaMemory: spec.quota.memory,
-      quotaPods: spec.quota.pods,
-      monitoringDashboard: spec.monitoring.dashboard,
-      stackCreatedAt: null,
-      expiresAt,
-    });
+    const project = await unlessTaken(
+      () =>
+        db.models.Project.query(trx).insertAndFetch({
+          name: spec.name,
+          displayName: spec.displayName ?? null,
+          ownerId: user.id,
+          quotaCpu: spec.quota.cpu,
+          quotaMemory: spec.quota.memory,
+          quotaPods: spec.quota.pods,
+          monitoringDashboard: spec.monitoring.dashboard,
+          stackCreatedAt: null,
+          expiresAt,
+        }),
+      { projects_name_unique: () => nameTaken(spec.name) },
+    );
     await db.models.ProjectMember.query(trx).insert({ projectId: project.id, userId: user.id, role: "owner" });
     await audit(db.models, trx, {
       actorId: user.id,

@@ -1,0 +1,35 @@
+/**
+ * Names and domains another record holds. Each is checked before the write, and the database's unique
+ * constraints catch the same conflict when a concurrent request took it in between: both answer the same
+ * code, message and path, so a race reads like any other "taken".
+ */
+import { UniqueViolationError } from "objection";
+import { AppError } from "../../errors.js";
+
+export function nameTaken(name: string): AppError {
+  return new AppError(409, "name_taken", `name: "${name}" is taken; project names are namespaces, unique across the platform.`, [{ path: "name", message: "is taken" }]);
+}
+
+export function appNameTaken(name: string, project: string): AppError {
+  return new AppError(409, "name_taken", `name: "${name}" is already an app of "${project}"; app names are unique within a project.`, [
+    { path: "name", message: "is taken by another app of this project" },
+  ]);
+}
+
+/**
+ * `path` is where the request names the domain: `domain` for one app, `apps[i].domain` for a rollback.
+ * `holder` says who has it without naming another project: "another project", or `app "api" of this project`.
+ */
+export function domainTaken(domain: string, path: string, holder = "another project", consequence = "choose another domain"): AppError {
+  return new AppError(409, "domain_taken", `${path}: "${domain}" is used by ${holder}; ${consequence}.`, [{ path, message: `is used by ${holder}` }]);
+}
+
+/** Runs `write`; a unique violation of one of `constraints` (by the database's constraint name) becomes that conflict. */
+export async function unlessTaken<T>(write: () => PromiseLike<T>, constraints: Record<string, () => AppError>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const conflict = error instanceof UniqueViolationError ? constraints[error.constraint] : undefined;
+    throw conflict ? conflict() : error;
+  }
+}
