@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import type { IngressObject, KubernetesObject, NetworkPolicyObject } from "./kubernetes.js";
 import { INVALID_SPECS } from "./spec/invalid-specs.fixture.js";
@@ -8,6 +8,9 @@ import { runBabyhelm } from "./test-support/run-cli.js";
 import { EVERY_FIELD_SPEC } from "./test-support/specs.js";
 import { renderProject } from "./render/render.js";
 import { tempDir } from "../../test/support/temp-dir.js";
+
+// Every test starts the real CLI, some three times (Node, tsx, the SDK): seconds each, more on a loaded CI machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const workDir = tempDir("cli");
 const specFile = join(workDir, "spec.yaml");

@@ -11,6 +11,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { URL } from "node:url";
 import { z } from "zod";
 import { resolvePlatformOptions, type PlatformOptions } from "@babyhelm/sdk";
+import { PARSE_OPTIONS } from "@babyhelm/sdk/spec";
 import { toolchainHome } from "../../../toolchain/tools.mjs";
 
 export type Environment = "development" | "production" | "test";
@@ -115,7 +116,7 @@ const envSchema = z.object({
   SMTP_URL: url(["smtp:", "smtps:"], "smtp://user:password@mail.example.com:587"),
   MAIL_FROM: z.string().min(3).default("BabyHelm <no-reply@babyhelm.localhost>"),
   PUBLIC_URL: url(["http:", "https:"], "https://portal.example.com"),
-  SESSION_SECRET: optionalText.refine((value) => value === undefined || value.length >= 32, { message: "must be at least 32 characters" }),
+  SESSION_SECRET: optionalText.refine((value) => value === undefined || value.length >= 32, { message: "must be at least 32 characters long" }),
   SECRETS_KEY: optionalText.refine((value) => value === undefined || Buffer.from(value, "base64").length === 32, {
     message: "must be 32 bytes in base64, e.g. the output of `openssl rand -base64 32`",
   }),
@@ -214,7 +215,8 @@ function developmentSecrets(dataDir: string): GeneratedSecrets {
 
 /** Reads and checks the environment; throws a ConfigError listing every problem. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
-  const parsed = envSchema.safeParse(environment);
+  // In the house style of every other message (no zod wording), for what a variable's own rule does not word.
+  const parsed = envSchema.safeParse(environment, PARSE_OPTIONS);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
   // Checked even when other variables are wrong: every problem is listed at once.
   if (environment.NODE_ENV === "production") {

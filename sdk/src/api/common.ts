@@ -1,6 +1,6 @@
 /** Shapes every part of the API shares: the error answer, roles, timestamps, request fields. */
 import { z } from "zod";
-import { personNameProblem } from "../spec/text.js";
+import { personNameProblem } from "../spec/person-names.js";
 
 /** An instant as JSON carries it: ISO 8601 in UTC. */
 export const timestamp = z.string().meta({ format: "date-time" });
@@ -40,13 +40,14 @@ export const passwordField = z.string().min(1).max(1000);
 /** Names people read (an account's, a token's): no control, bidirectional or invisible characters (spec/text.ts). */
 export const nameField = z
   .string()
-  .trim()
-  .min(1)
-  .max(100)
+  // Before the trim, which would quietly drop a byte order mark at either end instead of refusing it.
   .superRefine((value, ctx) => {
     const message = personNameProblem(value);
     if (message) ctx.addIssue({ code: "custom", message });
-  });
+  })
+  .trim()
+  .min(1)
+  .max(100);
 export const tokenField = z.string().min(1).max(200);
 
 /** A project's name in a path (its rules are the ProjectSpec's; a wrong one is simply not found). */

@@ -6,3 +6,4 @@ export * from "./quantity.js";
 export * from "./image.js";
 export * from "./messages.js";
 export * from "./text.js";
+export * from "./person-names.js";

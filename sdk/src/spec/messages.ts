@@ -92,5 +92,8 @@ export const houseStyleMessage: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
-/** What every parse passes: the input in issues (for the messages above), and the house style. */
-export const PARSE_OPTIONS = { reportInput: true, error: houseStyleMessage } as const;
+/**
+ * What every parse passes: the house style. Not `reportInput`: an error map sees the input anyway, and
+ * issues that keep it would carry passwords and secret values wherever an error goes.
+ */
+export const PARSE_OPTIONS = { error: houseStyleMessage } as const;

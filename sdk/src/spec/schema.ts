@@ -7,7 +7,8 @@ import { ALLOWED_FIELDS } from "./errors.js";
 import { imageProblem } from "./image.js";
 import { appNameProblem, domainProblem, envNameProblem, namespaceNameProblem, shown } from "./names.js";
 import { cpuProblem, formatCpu, formatMemory, memoryProblem, parseQuantity } from "./quantity.js";
-import { personNameProblem, storableTextProblem } from "./text.js";
+import { personNameProblem } from "./person-names.js";
+import { storableTextProblem } from "./text.js";
 
 export const DEFAULT_QUOTA = { cpu: "2", memory: "4Gi", pods: 20 } as const;
 export const DEFAULT_APP_RESOURCES = { cpu: "100m", memory: "128Mi" } as const;

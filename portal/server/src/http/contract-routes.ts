@@ -9,7 +9,7 @@ import { isRawResponse, type Endpoint, type ParsedRequestOf, type ResponseOf } f
 import { requireSession, requireUser } from "./auth.js";
 import type { WithProject } from "./project-access.js";
 import type { PortalState } from "./state.js";
-import { parseInput } from "./validation.js";
+import { parseInput, refuseUnstorable } from "./validation.js";
 import type { Wire } from "./wire.js";
 
 export type { Wire } from "./wire.js";
@@ -81,7 +81,12 @@ export function contractRoutes(router: Router<PortalState>, guards: Guards = {},
           ctx.body = body.text;
         } else if (!raw && body !== undefined) ctx.body = body;
       };
-      router.register(path, [endpoint.method], [...guardsOf(endpoint), ...(options.before ?? []), handle]);
+      // The guards read path parameters (a project's name) before they are parsed: they are checked first.
+      const storableParams: RouterMiddleware<PortalState> = (ctx, next) => {
+        refuseUnstorable(ctx.params);
+        return next();
+      };
+      router.register(path, [endpoint.method], [storableParams, ...guardsOf(endpoint), ...(options.before ?? []), handle]);
     },
   };
 }

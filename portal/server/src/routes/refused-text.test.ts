@@ -4,7 +4,7 @@
  * `babyhelm validate` and by the portal with the same message at the same field: the CLI's
  * `apps[i].env.KEY` is the app endpoints' `env.KEY`, the project's fields are at the same path in both.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runBabyhelm } from "../../../../sdk/src/test-support/run-cli.js";
 import { signUp, startTestPortal, type TestPortal } from "../test-support/portal.js";
 import { createProject } from "../test-support/projects.js";
@@ -14,6 +14,9 @@ const loneSurrogate = (codePoint: string) =>
   `contains half of a UTF-16 surrogate pair (${codePoint}) without the other half, which is not text; send the whole character or remove it`;
 const bidi = (codePoint: string) => `contains a bidirectional control character (${codePoint}), which can make a name read as something else; remove it`;
 const invisible = (codePoint: string) => `contains an invisible character (${codePoint}), which can make a name look like another; remove it`;
+
+// Most tests start the real CLI (Node, tsx, the SDK): seconds each, more on a loaded CI machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const PROJECT = "texts";
 const BASE_APP = { image: "nginx:1.27" };
@@ -40,7 +43,7 @@ const DISPLAY_NAME_CASES: { title: string; displayName: string; message: string 
   { title: "a right-to-left override", displayName: "Shop\u202Egnp.exe", message: bidi("U+202E") },
   { title: "a first-strong isolate", displayName: "Shop\u2068", message: bidi("U+2068") },
   { title: "a zero-width space", displayName: "Sh\u200Bop", message: invisible("U+200B") },
-  { title: "a byte order mark", displayName: "Sh\uFEFFop", message: invisible("U+FEFF") },
+  { title: "a byte order mark", displayName: "\uFEFFShop", message: invisible("U+FEFF") },
 ];
 
 let portal: TestPortal;
@@ -122,6 +125,12 @@ describe("a project's displayName", () => {
     const changed = await portal.request("PATCH", `/api/projects/${PROJECT}`, { cookie: owner, body: { displayName } });
     expect(changed.status, changed.text).toBe(200);
     expect((await portal.request("GET", `/api/projects/${PROJECT}`, { cookie: owner })).json.project.displayName).toBe(displayName);
+  });
+
+  it("a NUL in a URL's project name is refused at name before anything looks the project up", async () => {
+    const answer = await portal.request("GET", "/api/projects/te%00xts/apps", { cookie: owner });
+    expect(answer.status, answer.text).toBe(400);
+    expect(answer.json.error.details).toEqual([{ path: "name", message: NUL }]);
   });
 
   it("a project name with a NUL: the same refusal from the CLI and the API", async () => {

@@ -15,7 +15,7 @@ import type { User } from "../../models/User.js";
 import { audit } from "../audit.js";
 import { appColumnsOf, appSpecOf, projectSpecOf } from "../project-spec.js";
 import { mergeAppChanges, type AppChanges } from "./app-changes.js";
-import { appNameTaken, domainTaken, unlessTaken } from "./conflicts.js";
+import { appNameTaken, checkNameAndDomainFree, domainHolder, domainTaken, unlessTaken } from "./conflicts.js";
 import { lockProject } from "./locking.js";
 import { appsOf } from "./spec.js";
 import { checkSpec, checkStillFits } from "./spec-check.js";
@@ -105,26 +105,6 @@ export async function replaceApps(db: Database, secretsKey: Buffer, trx: Knex.Tr
       apps_domain_unique: () => taken(position, app.domain!),
     });
   }
-}
-
-/**
- * An app's name is unique in its project, its domain on the whole platform (domains route traffic in the
- * shared ingress). Checked on the request's fields before the spec check, so the conflict is reported at
- * the app's own `name` or `domain`, not at whichever of the two apps comes later in the spec.
- */
-async function checkNameAndDomainFree(db: Database, trx: Knex.Transaction, project: Project, apps: AppRecord[], candidate: Record<string, unknown>, index: number): Promise<void> {
-  const others = apps.filter((_, position) => position !== index);
-  const { name, domain } = candidate;
-  if (typeof name === "string" && others.some((other) => other.name === name)) throw appNameTaken(name, project.name);
-  if (typeof domain !== "string") return;
-  const sibling = others.find((other) => other.domain === domain);
-  if (sibling) throw domainTaken(domain, "domain", `app "${sibling.name}" of this project`);
-  if (await domainHolder(db, trx, domain, project.id)) throw domainTaken(domain, "domain");
-}
-
-/** An app of another project that has `domain`, if any. */
-async function domainHolder(db: Database, trx: Knex.Transaction, domain: string, projectId: string): Promise<AppRecord | undefined> {
-  return db.models.AppRecord.query(trx).findOne({ domain }).whereNot({ projectId });
 }
 
 /** What the apps table's unique constraints mean for `app`, when a concurrent write took its name or domain first. */

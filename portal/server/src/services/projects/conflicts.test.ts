@@ -116,7 +116,9 @@ describe("a domain", () => {
       'insert into "apps"',
       () => portal.request("POST", "/api/projects/mine/apps", { cookie: owner, body: { name: "shop", image: "nginx:1.27", port: 80, domain: "added.example.com" } }),
     );
+    const later = await portal.request("POST", "/api/projects/mine/apps", { cookie: owner, body: { name: "shop", image: "nginx:1.27", port: 80, domain: "added.example.com" } });
     expect(conflictOf(raced)).toMatchObject({ status: 409, code: "domain_taken", details: [{ path: "domain", message: "is used by another project" }] });
+    expect(conflictOf(raced)).toEqual(conflictOf(later));
     expect((await portal.request("GET", "/api/projects/mine/apps/shop", { cookie: owner })).status).toBe(404);
   });
 

@@ -12,7 +12,6 @@
  */
 export { MEMBERSHIP_TTL_MS, type Membership } from "./access.js";
 export { mergeAppChanges } from "./app-changes.js";
-export { nameTaken } from "./conflicts.js";
 export { type NewProject, type ProjectChanges } from "./lifecycle.js";
 export { checkWithinLimits, DEFAULT_LIMITS, limitsWith, type Limits, type LimitsOverride } from "./limits.js";
 export type { ProjectListRow } from "./list.js";
