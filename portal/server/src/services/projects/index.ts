@@ -5,7 +5,8 @@
  *   app), `owners.ts` (a project keeps an owner; account deletion asks it too), `usage.ts` (quota
  *   arithmetic) and `spec-check.ts` (a candidate project checked by the SDK's schema);
  * - reads and writes: `access.ts` (roles, the membership cache), `list.ts` (the list read model),
- *   `spec.ts` (a stored project as a spec), `lifecycle.ts`, `apps.ts`, `members.ts`, `owner-limits.ts`
+ *   `spec.ts` (a stored project as a spec), `lifecycle.ts`, `apps.ts`, `members.ts`, `owner-limits.ts`,
+ *   `conflicts.ts` (names and domains taken, before the write or in a race)
  *   and `locking.ts`, composed by `service.ts`.
  *
  * Presenters are in `presenters/`.
