@@ -38,6 +38,7 @@ export interface RunnerOptions {
   timeoutMs: number;
 }
 
+const SHUT_DOWN = "cancelled: the portal shut down while this deployment ran; deploy again";
 export const INTERRUPTED = "interrupted: the portal running this deployment stopped before it finished; deploy again";
 /** How long after a run takes the spare engine the next one starts. */
 const SPARE_DELAY_MS = 3000;
@@ -184,6 +185,9 @@ export class DeploymentRunner {
   }
 
   private runEngine(deployment: Deployment, request: EngineRequest, events: EventWriter): Promise<EngineOutcome> {
+    // stopAll cancels the engines it finds; a run still on its way to one when the portal began to stop
+    // would start it after that, and keep the shutdown waiting on a whole deploy.
+    if (this.stopping) return Promise.resolve({ status: "cancelled", error: SHUT_DOWN, stackTouched: false });
     return new Promise((resolve) => {
       const child = this.takeEngine();
       const entry: RunningEngine = { child };
@@ -357,7 +361,7 @@ export class DeploymentRunner {
     spare?.kill("SIGKILL");
     const exits = [...this.running.entries()].map(([id, entry]) => {
       const exited = new Promise((resolve) => entry.child.once("exit", resolve));
-      this.cancel(id, "cancelled: the portal shut down while this deployment ran; deploy again", 2000);
+      this.cancel(id, SHUT_DOWN, 2000);
       return exited;
     });
     await Promise.all([...exits, spareExited]);
