@@ -2,6 +2,7 @@
  * Who may see and change a project: a member's role, checked against what the request needs, and for the
  * metrics endpoints a short-lived cache of "this user is a member" answers.
  */
+import { roleAtLeast } from "../../access/token-scope.js";
 import type { Database } from "../../db/database.js";
 import { AppError, notFound } from "../../errors.js";
 import type { Project } from "../../models/Project.js";
@@ -9,7 +10,6 @@ import type { Role } from "../../models/ProjectMember.js";
 import type { User } from "../../models/User.js";
 import { AuthCache } from "../auth-cache.js";
 
-const ROLE_RANK: Record<Role, number> = { viewer: 0, developer: 1, owner: 2 };
 const ROLE_NEEDED: Record<Role, string> = { viewer: "view", developer: "change apps and deploy", owner: "manage the project and its members" };
 
 /** How long a "user X may read project Y" answer is trusted; changes drop it at once (see AuthCache). */
@@ -35,7 +35,7 @@ export async function access(db: Database, user: User, name: string, minimum: Ro
     .first();
   if (!row) throw notFound(`Project "${name}"`);
   const role = (row as unknown as { role: Role }).role;
-  if (ROLE_RANK[role] < ROLE_RANK[minimum]) {
+  if (!roleAtLeast(role, minimum)) {
     throw new AppError(
       403,
       "forbidden",
