@@ -159,6 +159,24 @@ describe("limited tokens for CI", () => {
     expect((await portal.request("PATCH", "/api/projects/viewed", { token, body: { displayName: "Mine" } })).status).toBe(403);
   });
 
+  it("a limited token sees and revokes only itself, and cannot change the account", async () => {
+    const ci = await create({ name: "ci-self", project: "shop" });
+    const other = await create({ name: "laptop", role: "viewer" });
+    const listed = await portal.request("GET", "/api/me/tokens", { token: ci.token });
+    expect(listed.json.items.map((item: { name: string }) => item.name)).toEqual(["ci-self"]);
+    const revokeOther = await portal.request("DELETE", `/api/me/tokens/${other.id}`, { token: ci.token });
+    expect(revokeOther.status).toBe(403);
+    expect(revokeOther.json.error.message).toContain("revoke other tokens");
+    const rename = await portal.request("PATCH", "/api/me", { token: ci.token, body: { name: "Mallory" } });
+    expect(rename.status).toBe(403);
+    expect(rename.json.error.message).toContain("change the account");
+    expect((await portal.request("GET", "/api/me", { cookie: owner })).json.user.name).not.toBe("Mallory");
+    // The other token still works; this one can revoke itself, written as the URL may write its id.
+    expect((await portal.request("GET", "/api/projects", { token: other.token })).status).toBe(200);
+    expect((await portal.request("DELETE", `/api/me/tokens/00${ci.id}`, { token: ci.token })).status).toBe(204);
+    expect((await portal.request("GET", "/api/projects", { token: ci.token })).status).toBe(401);
+  });
+
   it("admin routes refuse any limited token", async () => {
     const admin = await portal.request("POST", "/api/me/tokens", { cookie: alice, body: { name: "capped", role: "owner" } });
     const unlimited = await portal.request("POST", "/api/me/tokens", { cookie: alice, body: { name: "admin script" } });
