@@ -13,7 +13,7 @@ import type { ProjectProgramArgs } from "./program.js";
  *   stack, needed once an app has `secretEnv`: `pulumi config set --secret babyhelm:secretChecksumKey
  *   "$(openssl rand -hex 32)"`. Without it such a spec stops with that command.
  */
-export function readProjectConfig(config = new pulumi.Config("babyhelm"), cwd = process.cwd()): ProjectProgramArgs {
+export function readProjectConfig(config = new pulumi.Config("babyhelm"), projectDir = projectDirectory()): ProjectProgramArgs {
   const spec = config.getObject<unknown>("spec");
   const specFile = config.get("specFile");
   const platform = config.getObject<PlatformOptions>("platform");
@@ -22,7 +22,7 @@ export function readProjectConfig(config = new pulumi.Config("babyhelm"), cwd = 
     throw new Error("Set either babyhelm:spec or babyhelm:specFile, not both: remove one with `pulumi config rm`.");
   }
   if (specFile !== undefined) {
-    const path = resolve(cwd, specFile);
+    const path = resolve(projectDir, specFile);
     let text: string;
     try {
       text = readFileSync(path, "utf8");
@@ -37,4 +37,13 @@ export function readProjectConfig(config = new pulumi.Config("babyhelm"), cwd = 
     );
   }
   return { spec, platform, secretChecksumKey };
+}
+
+/**
+ * Where Pulumi.yaml is: what a relative `babyhelm:specFile` is relative to. Pulumi runs the program with
+ * another working directory (the compiled `main`'s, or wherever the CLI was started); under the SDK's
+ * mocks there is no root directory, and the working directory stands in.
+ */
+function projectDirectory(): string {
+  return pulumi.runtime.getRootDirectory() || process.cwd();
 }
