@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
 import { secretEnvChecksum } from "@babyhelm/sdk";
@@ -41,8 +41,8 @@ describe.skipIf(!realPlatform)("plain `pulumi up` of stacks/project against the 
     );
     const stack = ["--stack", "dev", "--config-file", configFile];
     await cli.run(["stack", "init", "dev", "--secrets-provider", "passphrase"], projectDir);
-    // An absolute path: babyhelm:specFile is resolved against the project directory.
-    await cli.run(["config", "set", "babyhelm:specFile", specFile, ...stack], projectDir);
+    // Relative, as a user writes it: babyhelm:specFile is read from the project directory (where Pulumi.yaml is).
+    await cli.run(["config", "set", "babyhelm:specFile", relative(projectDir, specFile), ...stack], projectDir);
     // Apps with secrets need the stack's own key of the secret checksum; without it nothing is created.
     const unkeyed = await cli.run(["up", "--yes", "--skip-preview", ...stack], projectDir).then(
       () => "",

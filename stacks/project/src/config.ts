@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseProjectSpecText, type PlatformOptions } from "@babyhelm/sdk";
 import type { ProjectProgramArgs } from "./program.js";
@@ -40,10 +40,11 @@ export function readProjectConfig(config = new pulumi.Config("babyhelm"), projec
 }
 
 /**
- * Where Pulumi.yaml is: what a relative `babyhelm:specFile` is relative to. Pulumi runs the program with
- * another working directory (the compiled `main`'s, or wherever the CLI was started); under the SDK's
- * mocks there is no root directory, and the working directory stands in.
+ * Where Pulumi.yaml is: what a relative `babyhelm:specFile` is relative to, whatever working directory
+ * Pulumi gives the program. Outside an engine (Pulumi's mocks) the runtime answers a placeholder, not a
+ * path, and the working directory stands in.
  */
 function projectDirectory(): string {
-  return pulumi.runtime.getRootDirectory() || process.cwd();
+  const root = pulumi.runtime.getRootDirectory();
+  return isAbsolute(root) ? root : process.cwd();
 }
