@@ -236,6 +236,9 @@ export async function startCluster(options: ClusterOptions): Promise<LocalCluste
         "--kube-api-qps=1000",
         "--kube-api-burst=1000",
         "--profiling=false",
+        // The quota controller recounts what a namespace uses at this interval (default 5 minutes); pods it
+        // missed between a quota's creation and its first count (one deploy creates both) showed as unused.
+        "--resource-quota-sync-period=15s",
       ]),
       startComponent(dataDir, "kube-scheduler", binaries["kube-scheduler"], [
         kubeconfigFlag,
