@@ -65,6 +65,8 @@ function plainPulumi(kubeconfig: string, pulumi: string) {
       // `stack init` writes the stack's settings (its encryption salt) into the project directory.
       initialised.push(join(projectDir, `Pulumi.${name}.yaml`));
       await cli(["config", "set", "babyhelm:specFile", specFile, ...stack]);
+      // The apps have secretEnv: the stack keys their checksum, as the README tells `pulumi up` users to.
+      await cli(["config", "set", "--secret", "babyhelm:secretChecksumKey", randomBytes(32).toString("hex"), ...stack]);
       const timed = async () => {
         const started = performance.now();
         await cli(["up", "--yes", "--skip-preview", ...stack]);
