@@ -14,7 +14,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../../../test/support/temp-dir.js";
 import { clearLeftoverServer, freePort } from "./db/embedded.js";
-import type { ApiResponse } from "./test-support/portal.js";
+import { jsonClient, type MainPortalSetup } from "./test-support/main-portal.js";
 import { startMain, waitForOutput, type Started } from "./test-support/process.js";
 import { startSmtpCapture, tokenFrom, type SmtpCapture } from "./test-support/smtp.js";
 
@@ -24,6 +24,7 @@ const LOAD_MS = 2500;
 
 let dataDir: string;
 let base: string;
+let call: MainPortalSetup["call"];
 let env: Record<string, string>;
 let smtp: SmtpCapture;
 const portals: Started[] = [];
@@ -35,6 +36,7 @@ beforeAll(async () => {
   chmodSync(dataDir, 0o755);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
+  call = jsonClient(base);
   // No DATABASE_URL: the embedded PostgreSQL in the data directory, as `npm start` runs on a fresh machine.
   env = { DATA_DIR: dataDir, PORT: String(port), SMTP_URL: smtp.url, BCRYPT_ROUNDS: "4", DEPLOY_ENGINE: "mock", MOCK_ENGINE_STEP_MS: "800", DEPLOY_STALE_AFTER_MS: "2000" };
 });
@@ -50,16 +52,6 @@ afterAll(async () => {
   if (dataDir) await clearLeftoverServer(join(dataDir, "postgres", "cluster"), pino({ level: "silent" }), 10_000);
   await smtp?.close();
 }, 60_000);
-
-async function call(method: string, path: string, cookie?: string, body?: unknown): Promise<Pick<ApiResponse, "status" | "json" | "headers">> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(cookie ? { cookie } : {}), ...(method === "GET" ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined, headers: response.headers };
-}
 
 async function until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

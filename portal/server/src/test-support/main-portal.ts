@@ -26,15 +26,20 @@ export async function mainPortalSetup(dataDirPrefix: string, env: Record<string,
     smtp,
     base,
     env: { DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: await createTestDatabase(), SMTP_URL: smtp.url, BCRYPT_ROUNDS: "4", ...env },
-    async call(method, path, cookie, body) {
-      const response = await fetch(`${base}${path}`, {
-        method,
-        headers: { ...(cookie ? { cookie } : {}), ...(method === "GET" ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, json: text ? JSON.parse(text) : undefined, headers: response.headers };
-    },
+    call: jsonClient(base),
+  };
+}
+
+/** A JSON client for a portal at `base`: a session cookie if given, JSON bodies, the answer parsed. */
+export function jsonClient(base: string): MainPortalSetup["call"] {
+  return async (method, path, cookie, body) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...(cookie ? { cookie } : {}), ...(method === "GET" ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : undefined, headers: response.headers };
   };
 }
 
