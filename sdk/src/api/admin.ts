@@ -4,14 +4,11 @@ import { nullableTimestamp, timestamp } from "./common.js";
 import { objectChange } from "./deployments.js";
 import { endpoint } from "./endpoint.js";
 import { cpuProblem, memoryProblem } from "../spec/quantity.js";
+import { checked } from "../spec/schema.js";
 
 export const MAX_UPGRADE_CONCURRENCY = 10;
 
-const quantity = (problem: (value: string) => string | undefined) =>
-  z.string().superRefine((value, ctx) => {
-    const message = problem(value);
-    if (message) ctx.addIssue({ code: "custom", message });
-  });
+const quantity = (problem: (value: string) => string | undefined) => z.string().superRefine(checked(problem));
 
 export const limits = z.strictObject({ maxProjects: z.number(), maxCpu: z.string(), maxMemory: z.string() }).meta({ id: "UserLimits" });
 const limitsAnswer = z.strictObject({ limits });

@@ -1,6 +1,7 @@
 /** Shapes every part of the API shares: the error answer, roles, timestamps, request fields. */
 import { z } from "zod";
 import { personNameProblem } from "../spec/person-names.js";
+import { checked } from "../spec/schema.js";
 
 /** An instant as JSON carries it: ISO 8601 in UTC. */
 export const timestamp = z.string().meta({ format: "date-time" });
@@ -37,14 +38,11 @@ export const emailField = z
   .pipe(z.email({ message: "must be an e-mail address" }));
 /** Login and confirmation fields take any text up to a bound; the rules for new passwords are in passwords.ts. */
 export const passwordField = z.string().min(1).max(1000);
-/** Names people read (an account's, a token's): no control, bidirectional or invisible characters (spec/text.ts). */
+/** Names people read (an account's, a token's): no control, bidirectional or invisible characters (spec/person-names.ts). */
 export const nameField = z
   .string()
   // Before the trim, which would quietly drop a byte order mark at either end instead of refusing it.
-  .superRefine((value, ctx) => {
-    const message = personNameProblem(value);
-    if (message) ctx.addIssue({ code: "custom", message });
-  })
+  .superRefine(checked(personNameProblem))
   .trim()
   .min(1)
   .max(100);

@@ -10,7 +10,7 @@
  */
 import type { SpecIssue } from "../spec/errors.js";
 import { parseQuantity } from "../spec/quantity.js";
-import type { AppSpec, ProjectSpec, QuotaSpec } from "../spec/schema.js";
+import { isRecord, type AppSpec, type ProjectSpec, type QuotaSpec } from "../spec/schema.js";
 import { shownValue } from "./format.js";
 import { secretKey, secretVariableName, type SecretValues } from "./secrets.js";
 
@@ -168,17 +168,13 @@ function largerQuota(a: QuotaSpec, b: QuotaSpec): QuotaSpec {
 
 /** `env.LOG_LEVEL "info" -> "debug"`: a change per leaf of plain objects (absent as empty), lists compared whole. */
 function fieldChanges(path: string, before: unknown, after: unknown): string[] {
-  const objectOrAbsent = (value: unknown) => value === undefined || isPlainObject(value);
-  if (objectOrAbsent(before) && objectOrAbsent(after) && (isPlainObject(before) || isPlainObject(after))) {
+  const objectOrAbsent = (value: unknown) => value === undefined || isRecord(value);
+  if (objectOrAbsent(before) && objectOrAbsent(after) && (isRecord(before) || isRecord(after))) {
     const [was, wanted] = [(before ?? {}) as Record<string, unknown>, (after ?? {}) as Record<string, unknown>];
     const keys = [...new Set([...Object.keys(was), ...Object.keys(wanted)])];
     return keys.flatMap((key) => (sameJson(was[key], wanted[key]) ? [] : fieldChanges(`${path}.${key}`, was[key], wanted[key])));
   }
   return [`${path} ${shownValue(before)} -> ${shownValue(after)}`];
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -188,7 +184,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 function canonical(value: unknown): string {
   if (value === undefined) return "undefined";
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (isPlainObject(value)) {
+  if (isRecord(value)) {
     return `{${Object.keys(value)
       .filter((key) => value[key] !== undefined)
       .sort()

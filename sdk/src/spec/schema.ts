@@ -39,8 +39,8 @@ function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
   });
 }
 
-/** A refinement that adds `problem`'s message; every string of the spec is first checked to be storable text. */
-function checked(problem: (value: string) => string | undefined = () => undefined) {
+/** A refinement that adds `problem`'s message; every string is first checked to be storable text. */
+export function checked(problem: (value: string) => string | undefined = () => undefined) {
   return (value: string, ctx: z.RefinementCtx) => {
     const message = storableTextProblem(value) ?? problem(value);
     if (message) ctx.addIssue({ code: "custom", message });
@@ -189,7 +189,8 @@ function checkAppFields(app: Loose<z.input<typeof appFields>>, ctx: z.Refinement
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (a mapping), not null and not a list. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

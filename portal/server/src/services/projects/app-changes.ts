@@ -5,6 +5,7 @@
  * kept unchanged. The result is unchecked: the project's spec check (spec-check.ts) validates it.
  */
 import type { AppSpecInput } from "@babyhelm/sdk";
+import { isRecord } from "@babyhelm/sdk/spec";
 import type { appBody } from "@babyhelm/sdk/api";
 import type { z } from "zod";
 import { MASK } from "../project-spec.js";
@@ -16,7 +17,7 @@ export function mergeAppChanges(before: AppSpecInput, changes: AppChanges): Reco
   const { secretEnv: secretChanges, ...plainChanges } = changes as { secretEnv?: unknown };
   const merged: Record<string, unknown> = { ...before, ...plainChanges };
   for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];
-  if (secretChanges !== undefined && secretChanges !== null && !isMapping(secretChanges)) {
+  if (secretChanges !== undefined && secretChanges !== null && !isRecord(secretChanges)) {
     // Not a mapping of changes (5, "abc", a list): passed on as it came, for the spec check to refuse at `secretEnv`.
     merged.secretEnv = secretChanges;
   } else if (secretChanges !== undefined) {
@@ -30,8 +31,4 @@ export function mergeAppChanges(before: AppSpecInput, changes: AppChanges): Reco
     else delete merged.secretEnv;
   }
   return merged;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
